@@ -1,0 +1,3 @@
+"""audio-leaflet: patient-information leaflets as accessible, chaptered audio."""
+
+__version__ = "0.1.0"

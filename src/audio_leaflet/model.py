@@ -1,0 +1,213 @@
+"""Plain data passed between the pipeline stages (DESIGN section 2).
+
+read -> Document -> narrate -> Narration -> synthesize -> Clip
+     -> assemble -> ChapterAudio -> tag / bundle
+
+Every stage takes and returns these frozen dataclasses, so a stage can be
+tested on its own and never needs to import a later one.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------
+# read: what the leaflet says, as printed
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of prose."""
+
+    text: str
+    """The paragraph's text as printed, whitespace folded."""
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """A list of points, bulleted or numbered."""
+
+    items: tuple[str, ...]
+    """Each point's text as printed, without its bullet or number."""
+    ordered: bool = False
+    """True when the points were numbered in print."""
+
+
+class ContactKind(enum.Enum):
+    """What a contact line holds."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    WEB = "web"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A stand-alone contact line such as `Mind: 0300 123 3393`."""
+
+    label: str
+    """Who the contact is, e.g. "Samaritans"; empty when the line had no label."""
+    value: str
+    """The number or address as printed, e.g. "0300 123 3393"."""
+    kind: ContactKind
+    """Whether the value is a phone number, an e-mail address or a web address."""
+
+
+Block = Paragraph | BulletList | Contact
+
+
+class SectionRole(enum.Enum):
+    """Why a section exists, so narration can title untitled ones."""
+
+    OPENING = "opening"
+    """Text before the first heading."""
+    BODY = "body"
+    """A section under a heading."""
+    DISCLAIMER = "disclaimer"
+    """The closing small print ("provides this information as general information only")."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the blocks under it."""
+
+    heading: str | None
+    """The heading as printed; None for untitled opening text or a disclaimer."""
+    blocks: tuple[Block, ...]
+    """The section's content in reading order."""
+    role: SectionRole = SectionRole.BODY
+    """Opening, body or disclaimer."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A leaflet as read from its file, format-independent."""
+
+    sections: tuple[Section, ...]
+    """Sections in reading order; never empty."""
+    title: str | None = None
+    """The title found in the document (main heading, "download our leaflet on ..."), if any."""
+    organisation: str | None = None
+    """The organisation found in the document, if any."""
+    date: str | None = None
+    """A publication or review date found in the document, as printed, if any."""
+    source_name: str = ""
+    """The file name the leaflet came from, for messages and the fallback title."""
+
+
+# --------------------------------------------------------------------------
+# narrate: what will be said, in words
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One sentence to speak, in words that are safe to say aloud."""
+
+    text: str
+    """The sentence as it will be said and captioned ("one one six, one two three")."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """An explicit silence between sentences."""
+
+    ms: int
+    """Length of the silence in milliseconds."""
+
+
+Line = Speech | Pause
+
+
+class ChapterKind(enum.Enum):
+    """The role a chapter plays in the audio leaflet."""
+
+    INTRODUCTION = "introduction"
+    """Title, organisation, total length and the list of sections. Synthesized last."""
+    SECTION = "section"
+    """A section of the leaflet (including the untitled opening and the disclaimer)."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One narration script: one MP3 file and one chapter marker."""
+
+    number: int
+    """1-based position; the introduction is chapter 1."""
+    title: str
+    """The chapter's title for tags, menus and the player."""
+    slug: str
+    """ASCII file stem, e.g. "03-managing-mental-health-conditions"."""
+    kind: ChapterKind
+    """Introduction or section."""
+    lines: tuple[Line, ...]
+    """What is said, sentence by sentence, with explicit pauses."""
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The spoken sentences in order, without pauses."""
+        return tuple(line.text for line in self.lines if isinstance(line, Speech))
+
+
+@dataclass(frozen=True)
+class Narration:
+    """Every chapter script of one leaflet."""
+
+    slug: str
+    """ASCII slug of the leaflet, used for folder and file names."""
+    title: str
+    """The leaflet's title."""
+    organisation: str
+    """The organisation that publishes it (may be empty)."""
+    chapters: tuple[Chapter, ...]
+    """Chapters in order, the introduction first."""
+
+
+# Placeholders in the introduction chapter, filled in once synthesis has
+# measured the other chapters (DESIGN section 5: "make it last").
+TOTAL_LENGTH_PLACEHOLDER = "{total length}"
+LAST_UPDATED_PLACEHOLDER = "{last updated}"
+
+
+def section_length_placeholder(number: int) -> str:
+    """The placeholder for chapter `number`'s spoken length, e.g. "{length of section 3}"."""
+    return f"{{length of section {number}}}"
+
+
+# --------------------------------------------------------------------------
+# synthesize / assemble: audio facts travel with the audio
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Mono 16-bit PCM audio with the facts later stages need."""
+
+    pcm: bytes = field(repr=False)
+    """Signed 16-bit little-endian mono samples."""
+    sample_rate: int
+    """Samples per second."""
+
+    @property
+    def frames(self) -> int:
+        """Number of samples."""
+        return len(self.pcm) // 2
+
+    @property
+    def duration_ms(self) -> int:
+        """Length in whole milliseconds, from the sample count."""
+        return self.frames * 1000 // self.sample_rate
+
+
+@dataclass(frozen=True)
+class Cue:
+    """When one sentence is heard within a chapter (or the whole file)."""
+
+    start_ms: int
+    """Start of the sentence's audio."""
+    end_ms: int
+    """End of the sentence's audio (before the pause that follows it)."""
+    text: str
+    """The sentence as narrated."""
