@@ -1,10 +1,350 @@
-"""Command line (DESIGN section 3). Being built: see pipeline.py."""
+"""Command line (DESIGN section 3): unpack options, call the pipeline, report.
+
+The one error boundary lives in `main`: an AudioLeafletError becomes a
+one-line message on stderr and its exit code (1 failure, 2 usage); Ctrl-C
+exits 130; anything else is a bug and shows its traceback. stdout carries
+results only (paths, or JSON with --json); progress goes to stderr.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import click
+
+from audio_leaflet import __version__
+from audio_leaflet.config import LeafletEntry, Settings, load_project
+from audio_leaflet.errors import AudioLeafletError, UsageError
+
+EXIT_INTERRUPTED = 130
+
+
+def main() -> None:
+    """Entry point of the `audio-leaflet` console script."""
+    try:
+        cli.main(standalone_mode=False, prog_name="audio-leaflet")
+    except click.exceptions.Abort:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: the last published audio is unchanged.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except AudioLeafletError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
 
 
 @click.group()
-def main() -> None:
-    """Turn patient-information leaflets into accessible audio."""
+@click.version_option(__version__, prog_name="audio-leaflet")
+@click.option("-v", "--verbose", is_flag=True, help="Log details to stderr.")
+def cli(verbose: bool) -> None:
+    """Turn patient-information leaflets into accessible audio.
+
+    Start with `audio-leaflet build`: it builds the built-in sample leaflet
+    (or the leaflets listed in audio-leaflet.toml) with the offline voice.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+
+
+# ----------------------------------------------------------------------------
+# shared options
+# ----------------------------------------------------------------------------
+
+
+def _settings(**options: Any) -> Settings:
+    """Project file settings with command-line options on top."""
+    project = load_project(Path("."))
+    return project.settings.replace(**options)
+
+
+def _leaflets(arguments: tuple[Path, ...]) -> list[LeafletEntry]:
+    """The leaflets named, else those of audio-leaflet.toml, else the built-in sample."""
+    if arguments:
+        return [LeafletEntry(path) for path in arguments]
+    project = load_project(Path("."))
+    if project.leaflets:
+        return list(project.leaflets)
+    from audio_leaflet.read import SAMPLE_LEAFLET
+
+    return [LeafletEntry(SAMPLE_LEAFLET)]
+
+
+leaflet_argument = click.argument(
+    "leaflets", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)
+)
+title_option = click.option("--title", help="Title to use instead of the one found in the leaflet.")
+organisation_option = click.option(
+    "--organisation", help="Organisation to name instead of the one found in the leaflet."
+)
+narration_dir_option = click.option(
+    "--narration-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where narration scripts live (default: narration).",
+)
+out_dir_option = click.option(
+    "--out-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where bundles and the feed go (default: audio_out).",
+)
+
+
+class _StderrProgress:
+    """A progress bar per stage on stderr; silent when stderr is not a terminal."""
+
+    def __init__(self) -> None:
+        self.label = ""
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        stage = (
+            "Speaking" if total > 1 and not label.startswith(("encoding", "listening")) else label
+        )
+        if self.bar is None or stage != self.label:
+            self.close()
+            self.label = stage
+            self.bar = click.progressbar(
+                length=max(total, 1), label=stage, file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+            self.done = 0
+        self.bar.update(max(done - self.done, 0))
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+# ----------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("leaflet", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@narration_dir_option
+@title_option
+@organisation_option
+@click.option(
+    "--force", is_flag=True, help="Overwrite scripts edited by hand (a .bak copy of each is kept)."
+)
+def script(
+    leaflet: Path | None,
+    narration_dir: Path | None,
+    title: str | None,
+    organisation: str | None,
+    force: bool,
+) -> None:
+    """Write the narration scripts of LEAFLET for proofreading; print their paths."""
+    from audio_leaflet.pipeline import prepare
+
+    entry = _leaflets((leaflet,) if leaflet else ())[0]
+    settings = _settings(
+        narration_dir=narration_dir,
+        title=title or entry.title,
+        organisation=organisation or entry.organisation,
+    )
+    prepared = prepare(entry.path, settings, force_scripts=force)
+    for path in prepared.scripts.kept_edited:
+        click.echo(f"kept (edited by hand; --force to overwrite): {path}", err=True)
+    for path in prepared.scripts.backups:
+        click.echo(f"backup of your edit: {path}", err=True)
+    for warning in prepared.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for chapter in prepared.narration.chapters:
+        click.echo(str(prepared.script_dir / f"{chapter.slug}.txt"))
+
+
+@dataclass(frozen=True)
+class _Job:
+    entry: LeafletEntry
+    settings: Settings
+
+
+def _run_job(job: _Job) -> tuple[str, list[str]]:
+    """Build one leaflet in a worker process; return its folder and messages."""
+    from audio_leaflet.pipeline import build_leaflet
+
+    settings = job.settings.replace(title=job.entry.title, organisation=job.entry.organisation)
+    result = build_leaflet(job.entry.path, settings)
+    return str(result.bundle), _result_messages(result)
+
+
+def _result_messages(result: Any) -> list[str]:
+    messages = [f"warning: {w}" for w in result.warnings]
+    if result.up_to_date:
+        messages.append(f"{result.slug}: up to date, nothing rebuilt")
+    else:
+        changed = ", ".join(str(n) for n in result.chapters_changed) or "none"
+        messages.append(
+            f"{result.slug}: {result.synthesized} sentences spoken, {result.reused} reused; "
+            f"chapters rewritten: {changed}"
+        )
+    if result.check_summary:
+        messages.append(f"{result.slug}: {result.check_summary}")
+    return messages
+
+
+@cli.command()
+@leaflet_argument
+@out_dir_option
+@narration_dir_option
+@click.option("--engine", help="Speech engine: piper (default, offline), espeak (offline), gtts.")
+@click.option("--voice", help="Voice: for piper a path to a .onnx voice file.")
+@click.option("--wpm", type=click.IntRange(80, 250), help="Pace in words per minute (150).")
+@click.option("--base-url", help="Public URL of the out-dir; writes the podcast feed.")
+@title_option
+@organisation_option
+@click.option(
+    "--cover",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Cover image to use instead of the generated one.",
+)
+@click.option(
+    "--lexicon",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Pronunciation lexicon (TOML) added to the built-in one.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where synthesized sentences are kept (default: ~/.cache/audio-leaflet).",
+)
+@click.option(
+    "--bitrate", "bitrate_kbps", type=click.IntRange(32, 320), help="MP3 bitrate in kbit/s (64)."
+)
+@click.option(
+    "--check/--no-check",
+    default=None,
+    help="Run the listening check before publishing (default: on).",
+)
+@click.option("--jobs", type=click.IntRange(1, 16), help="Leaflets built at once (1).")
+def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
+    """Build LEAFLET (default: audio-leaflet.toml's leaflets, else the built-in sample).
+
+    Only what changed since the last build is spoken again. The new bundle
+    replaces the old one in a single step once it is complete and checked.
+    Prints each bundle folder.
+    """
+    from audio_leaflet.pipeline import build_leaflet
+
+    entries = _leaflets(leaflets)
+    settings = _settings(**options, jobs=jobs)
+    if len(entries) > 1 and (options.get("title") or options.get("organisation")):
+        raise UsageError(
+            "--title and --organisation apply to one leaflet; set them per "
+            "leaflet in audio-leaflet.toml instead"
+        )
+    if settings.jobs > 1 and len(entries) > 1:
+        with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+            for folder, messages in pool.map(_run_job, [_Job(e, settings) for e in entries]):
+                for message in messages:
+                    click.echo(message, err=True)
+                click.echo(folder)
+        return
+    for entry in entries:
+        progress = _StderrProgress()
+        try:
+            result = build_leaflet(
+                entry.path,
+                settings.replace(title=entry.title, organisation=entry.organisation),
+                progress=progress,
+            )
+        finally:
+            progress.close()
+        for message in _result_messages(result):
+            click.echo(message, err=True)
+        click.echo(str(result.bundle))
+
+
+@cli.command()
+@click.argument("leaflet", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@out_dir_option
+@narration_dir_option
+@title_option
+@organisation_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(leaflet: Path | None, as_json: bool, **options: Any) -> None:
+    """Which chapters changed since the last build, and why."""
+    from audio_leaflet.pipeline import leaflet_status
+
+    entry = _leaflets((leaflet,) if leaflet else ())[0]
+    report = leaflet_status(entry.path, _settings(**options))
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        return
+    if not report.built:
+        click.echo(f"{report.slug}: never built; every chapter is new")
+    elif report.source_changed:
+        click.echo(f"{report.slug}: the leaflet changed since the last build")
+    else:
+        click.echo(f"{report.slug}: the leaflet is the same as at the last build")
+    for chapter in report.chapters:
+        edited = " (script edited by hand)" if chapter.edited_by_hand else ""
+        click.echo(f"  {chapter.number:2d}. {chapter.title}: {chapter.state}{edited}")
+        for sentence in chapter.changed_sentences:
+            click.echo(f"        + {sentence}")
+        for sentence in chapter.removed_sentences:
+            click.echo(f"        - {sentence}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("bundle_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the readable report to this file.",
+)
+def check(bundle_dir: Path, as_json: bool, report_path: Path | None) -> None:
+    """Listen to a built bundle and compare it with its narration.
+
+    Exits 1 when a check fails: a missing or changed number, a dropped 'not',
+    a truncated or silent chapter, wrong loudness or broken chapter markers.
+    """
+    from audio_leaflet.check import check_bundle
+
+    report = check_bundle(bundle_dir, cache_dir=_settings().cache_dir)
+    text = report.render_text()
+    if report_path is not None:
+        report_path.write_text(text, encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        click.echo(text, err=True)
+    else:
+        click.echo(text)
+    if not report.passed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def voices(as_json: bool) -> None:
+    """List the engines and voices usable on this machine."""
+    from audio_leaflet.engines import available_voices
+
+    found = available_voices()
+    if as_json:
+        click.echo(json.dumps([v.to_json() for v in found], indent=2))
+        return
+    for voice in found:
+        where = "offline" if voice.offline else "online"
+        usable = "usable" if voice.usable else "not usable"
+        note = f" ({voice.note})" if voice.note else ""
+        click.echo(
+            f"{voice.engine:7s} {voice.voice_id:30s} {voice.language:6s} {where}, {usable}{note}"
+        )

@@ -1,0 +1,130 @@
+"""Build aside, then swap the bundle in whole (DESIGN section 9).
+
+A build writes into a staging folder beside the bundle. Publishing exchanges
+the two folders in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), so a
+reader, a web server or a build killed with SIGKILL at any moment sees either
+the old bundle or the new one, never a mixture. Where the exchange is not
+available, two renames are used and a bundle left aside by a kill between
+them is put back by the next run (`recover`).
+
+One lock file per leaflet stops two builds of the same leaflet at once.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from audio_leaflet.errors import BuildError
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name, use_errno=True) if name else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two paths; False where the system cannot."""
+    renameat2 = getattr(_LIBC, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise BuildError(f"could not publish {second}: {os.strerror(code)}")
+
+
+def _aside_path(bundle: Path) -> Path:
+    return bundle.with_name(f".{bundle.name}.previous")
+
+
+def recover(bundle: Path) -> None:
+    """Put back a bundle left aside by a build killed while publishing."""
+    aside = _aside_path(bundle)
+    if aside.is_dir():
+        if bundle.exists():
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(aside, bundle)
+
+
+def make_staging(bundle: Path) -> Path:
+    """A fresh, empty staging folder beside `bundle` (same file system)."""
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=bundle.parent, prefix=f".{bundle.name}.staging-"))
+
+
+def clear_stale_staging(bundle: Path) -> None:
+    """Remove staging folders left by builds that were killed (call under the lock)."""
+    for stale in bundle.parent.glob(f".{bundle.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish(staging: Path, bundle: Path) -> None:
+    """Make `staging` the bundle, in one step where possible; remove the old one."""
+    _fsync_tree(staging)
+    if bundle.is_dir() and _exchange(staging, bundle):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the old bundle
+        return
+    aside = _aside_path(bundle)
+    if bundle.exists():
+        os.replace(bundle, aside)
+    os.replace(staging, bundle)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush the new files to disk before they become the published bundle."""
+    for path in folder.iterdir():
+        if path.is_file():
+            with open(path, "rb") as stream:
+                os.fsync(stream.fileno())
+
+
+@contextmanager
+def leaflet_lock(out_dir: Path, slug: str) -> Iterator[None]:
+    """Hold the build lock of one leaflet, or stop with a clear message."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir / f".{slug}.lock"
+    with open(lock_path, "a+") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            stream.seek(0)
+            holder = stream.read().strip() or "another process"
+            raise BuildError(
+                f"another build of '{slug}' is running ({holder}); "
+                "wait for it to finish, then run this build again"
+            ) from None
+        stream.seek(0)
+        stream.truncate()
+        stream.write(f"pid {os.getpid()}")
+        stream.flush()
+        try:
+            yield
+        finally:
+            stream.seek(0)
+            stream.truncate()
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
