@@ -1,0 +1,60 @@
+"""Read a leaflet (.txt, .md, .html, .docx) into the format-independent `Document`.
+
+    >>> from audio_leaflet.read import read_leaflet, SAMPLE_LEAFLET
+    >>> read_leaflet(SAMPLE_LEAFLET).title
+    'Botulinum toxin injections for dystonia'
+
+The format is chosen by content where that is certain (a Word package, a
+PDF) and otherwise by suffix (`read.source`). Each format only lists what it
+sees; `read.structure` turns that into sections once for all formats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audio_leaflet.model import Document
+from audio_leaflet.read.markdown import read_markdown
+from audio_leaflet.read.metadata import resolve_metadata, title_from_filename
+from audio_leaflet.read.source import ACCEPTED, Format, decode_text, detect_format, load_bytes
+from audio_leaflet.read.structure import Hints, Piece, build_document
+from audio_leaflet.read.text import read_text
+from audio_leaflet.read.web import read_html
+from audio_leaflet.read.word import read_docx
+
+__all__ = [
+    "ACCEPTED",
+    "SAMPLE_LEAFLET",
+    "Format",
+    "read_leaflet",
+    "resolve_metadata",
+    "title_from_filename",
+]
+
+SAMPLE_LEAFLET: Path = Path(__file__).resolve().parent.parent / "data" / "sample-leaflet.md"
+"""The built-in sample leaflet (package data), the quick start's default input."""
+
+
+def read_leaflet(path: Path) -> Document:
+    """Read the leaflet at `path` into a Document.
+
+    Raises LeafletError (one line, naming the file and what to do) when the
+    file is missing, empty, binary, in a format that cannot be read, or holds
+    no text once web-page furniture is removed.
+    """
+    path = Path(path)
+    data = load_bytes(path)
+    kind = detect_format(path, data)
+    hints = Hints()
+    pieces: list[Piece]
+    if kind is Format.DOCX:
+        pieces, hints = read_docx(path)
+    else:
+        text = decode_text(path, data)
+        if kind is Format.HTML:
+            pieces, hints = read_html(text, str(path))
+        elif kind is Format.MARKDOWN:
+            pieces = read_markdown(text)
+        else:
+            pieces = read_text(text)
+    return build_document(pieces, source_name=path.name, hints=hints)

@@ -1,0 +1,321 @@
+"""Line-level rules shared by every reader: bullets, contacts, headings, web leftovers.
+
+Each rule is a small pure function of one line of text, so the readers for
+.txt, .md, .html and .docx recognise the same things the same way and each
+rule is tested with its own table of examples (tests/test_read_rules.py).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from audio_leaflet.model import Contact, ContactKind
+
+# --------------------------------------------------------------------------
+# Whitespace
+# --------------------------------------------------------------------------
+
+# Characters that print as nothing (zero-width joiners, soft hyphen, BOM):
+# pasted web text is full of them and they would split words for a voice.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def clean_text(text: str) -> str:
+    """Fold every kind of space (no-break, thin, tab) to one space and drop invisible characters.
+
+    >>> clean_text("  Anxiety\u00a0 which\tcan\u200b include ")
+    'Anxiety which can include'
+    """
+    # str.split() without arguments splits on every Unicode space, and is fast.
+    return " ".join(unicodedata.normalize("NFC", text).translate(_INVISIBLE).split())
+
+
+# --------------------------------------------------------------------------
+# Bullets and numbered points
+# --------------------------------------------------------------------------
+
+# A bullet is a marker, at least one space, then text; "-5 degrees" is not a bullet.
+BULLET = re.compile(r"^\s*[•●○◦▪▫■□‣⁃∙·*\-–—]\s+(?P<text>\S.*)$")
+# "1." "1)" "(1)"; two digits at most, so "2024. A year of change" is prose.
+NUMBERED = re.compile(r"^\s*\(?(?P<number>\d{1,2})[.)]\s+(?P<text>\S.*)$")
+
+
+def list_item(line: str) -> tuple[str, bool] | None:
+    """The text of a bulleted or numbered line and whether it was numbered, or None.
+
+    >>> list_item("  • Depression which can include")
+    ('Depression which can include', False)
+    >>> list_item("2) Rest for a few minutes")
+    ('Rest for a few minutes', True)
+    """
+    if match := BULLET.match(line):
+        return clean_text(match["text"]), False
+    if match := NUMBERED.match(line):
+        return clean_text(match["text"]), True
+    return None
+
+
+# --------------------------------------------------------------------------
+# Contacts
+# --------------------------------------------------------------------------
+
+_EMAIL = r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_WEB = (
+    r"(?:https?://|www\.)[^\s<>\"]+"
+    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.(?:(?:org|com|net|gov|nhs|ac|co|ltd|me|police|sch)\.uk|org|com|net|info|uk|gov)"
+    r"(?![A-Za-z0-9-])(?:/[^\s<>\"]*)?"
+)
+_PHONE = r"\+?\(?\d[\d\s()-]*\d"
+# National services with short numbers, and the 116 numbers (116 123 Samaritans).
+_SHORT_NUMBERS = frozenset({"111", "112", "119", "101", "999"})
+
+EMAIL = re.compile(_EMAIL)
+WEB = re.compile(_WEB)
+PHONE_IN_TEXT = re.compile(r"(?<![\w.])(?:\+44|0)\d[\d ]{8,13}\d(?![\w.])")
+
+
+def is_phone_number(value: str) -> bool:
+    """Whether `value` is a whole UK phone number as printed.
+
+    UK numbers start with 0 (7 to 11 digits: "0800 1111", "020 7793 3650") or
+    +44; the short national services (116 123, 111, 999) and the text relay
+    prefix 18001 are the only numbers starting with 1. So a charity number
+    such as 1234567 or a year is never taken for a phone number.
+
+    >>> is_phone_number("116 123"), is_phone_number("1234567"), is_phone_number("2024")
+    (True, False, False)
+    """
+    if not re.fullmatch(r"\+?[\d\s()-]+", value):
+        return False
+    digits = re.sub(r"\D", "", value)
+    if value.lstrip("(").startswith("+"):
+        return 7 <= len(digits) <= 15
+    if digits.startswith("0"):
+        return 7 <= len(digits) <= 11
+    if digits.startswith("116"):
+        return len(digits) == 6
+    if digits.startswith("18001"):
+        return 9 <= len(digits) <= 16
+    return digits in _SHORT_NUMBERS
+
+
+# Words that say what a value is rather than who it belongs to ("Tel 020 ...").
+_KIND_WORDS = (
+    r"(?:tel|telephone|phone|helpline|freephone|mobile|text|textphone|minicom|fax|"
+    r"e-?mail|web|website|web site|online|call)"
+)
+_VALUE = rf"(?P<value>{_EMAIL}|{_WEB}|{_PHONE})"
+# What follows the value on a contact line and means nothing spoken: " /", " |", ",".
+_JUNK = r"[\s/|,;.\\]*"
+_LABELLED = re.compile(rf"^(?P<label>[^\W\d_][^:]{{0,60}}?)\s*:\s*{_VALUE}{_JUNK}$", re.IGNORECASE)
+_KIND_LABELLED = re.compile(rf"^(?P<label>{_KIND_WORDS})\.?\s+{_VALUE}{_JUNK}$", re.IGNORECASE)
+_BARE = re.compile(rf"^{_VALUE}{_JUNK}$", re.IGNORECASE)
+
+
+def contact_kind(value: str) -> ContactKind | None:
+    """Whether `value`, on its own, is a phone number, an e-mail address or a web address.
+
+    >>> contact_kind("0300 123 3393"), contact_kind("info@mind.org.uk")
+    (<ContactKind.PHONE: 'phone'>, <ContactKind.EMAIL: 'email'>)
+    """
+    if EMAIL.fullmatch(value):
+        return ContactKind.EMAIL
+    if WEB.fullmatch(value):
+        return ContactKind.WEB
+    if is_phone_number(value):
+        return ContactKind.PHONE
+    return None
+
+
+MAX_CONTACT_LINE = 200
+"""Longest line (characters) that can still be a contact line; longer ones are prose."""
+
+
+def parse_contact(line: str) -> Contact | None:
+    """A stand-alone contact line ("Mind: 0300 123 3393 /") as a Contact, or None.
+
+    >>> parse_contact("Mind: 0300 123 3393 /")
+    Contact(label='Mind', value='0300 123 3393', kind=<ContactKind.PHONE: 'phone'>)
+    """
+    if len(line) > MAX_CONTACT_LINE:
+        return None
+    text = clean_text(line)
+    for pattern in (_LABELLED, _KIND_LABELLED, _BARE):
+        match = pattern.match(text)
+        if not match:
+            continue
+        value = match["value"].strip()
+        if not EMAIL.fullmatch(value) and WEB.fullmatch(value):
+            # A web address keeps its path but not the punctuation of the sentence around it.
+            value = value.rstrip("/.,;)")
+        kind = contact_kind(value)
+        if kind is None:
+            continue
+        label = clean_text(match.groupdict().get("label") or "")
+        if len(label.split()) > 8 or re.search(r"[.!?]\s", label):
+            return None  # a sentence that ends in a number, not a contact line
+        return Contact(label=label, value=value, kind=kind)
+    return None
+
+
+def mentions_contact(text: str) -> bool:
+    """Whether `text` holds an e-mail address, a web address or a full phone number."""
+    return bool(EMAIL.search(text) or WEB.search(text) or PHONE_IN_TEXT.search(text))
+
+
+# --------------------------------------------------------------------------
+# Headings in plain text
+# --------------------------------------------------------------------------
+
+MAX_HEADING_CHARS = 100
+MAX_HEADING_WORDS = 14
+# A heading never ends on a word that needs another after it; a line wrapped
+# mid-sentence often does ("Many people find that the").
+_DANGLING = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "to",
+        "which",
+        "with",
+        "your",
+    ]
+)
+
+
+def looks_like_heading(line: str) -> bool:
+    """Whether a stand-alone line reads as a heading: short, no closing full stop, not a list.
+
+    A question is a heading ("What is botulinum toxin?"); a line that ends with
+    a full stop, comma or colon is prose or introduces a list.
+
+    >>> looks_like_heading("Talking therapies"), looks_like_heading("Some common types are:")
+    (True, False)
+    """
+    if len(line) > 4 * MAX_HEADING_CHARS:  # cheap test first: leaflets can be megabytes
+        return False
+    text = clean_text(line)
+    if not text or len(text) > MAX_HEADING_CHARS:
+        return False
+    words = text.split()
+    if len(words) > MAX_HEADING_WORDS:
+        return False
+    if text.rstrip("\"'”’)]")[-1:] in {".", ",", ";", ":", "!"}:
+        return False
+    if text[0].islower() or words[-1].lower().strip("\"'”’") in _DANGLING:
+        return False
+    if list_item(line) or parse_contact(text) or is_web_leftover(text):
+        return False
+    # Headings do not carry phone numbers, addresses or long numbers
+    # ("Registered charity number 1234567").
+    return not (mentions_contact(text) or re.search(r"\d{5}", text))
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends like a sentence (full stop, question or exclamation mark, colon)."""
+    return clean_text(line).rstrip("\"'”’)]")[-1:] in {".", "!", "?", ":"}
+
+
+# --------------------------------------------------------------------------
+# Web leftovers: whole lines that belong to a web page, not to the leaflet
+# (DESIGN section 5, "Web leftovers are not spoken").
+# --------------------------------------------------------------------------
+
+_DOWNLOAD_TITLE = re.compile(
+    r"^(?:(?:please\s+)?(?:click|tap|press)\s+(?:here|this\s+link|the\s+link\s+below)\s+to\s+)?"
+    r"download\s+(?:a\s+(?:printable\s+)?(?:copy|version)\s+of\s+)?(?:our|the|this)\s+"
+    r"(?:free\s+|printable\s+)?(?:pdf\s+)?"
+    r"(?:leaflet|factsheet|fact\s+sheet|booklet|guide|information\s+sheet|brochure|pdf)"
+    r"(?:\s+(?:on|about|called|titled|entitled|for))?\s*[:\-–]?\s*"
+    r"(?P<title>.*?)\s*(?:\((?:pdf|[^)]*\d\s*[km]b)[^)]*\))?\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+_LEFTOVERS = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"(?:please\s+)?(?:click|tap)\s+here\b.*",
+        r"download\b.{0,80}\b(?:pdf|leaflet|factsheet|booklet|version)\b.*",
+        r"skip\s+(?:navigation|to\s+(?:main\s+)?content|to\s+main|to\s+navigation|links?)\b.*",
+        r"jump\s+to\s+(?:main\s+)?(?:content|navigation)\b.*",
+        r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?)?)?",
+        r"(?:show|see|read|view|load)\s+(?:more|less|all)(?:\s+\w+)?",
+        r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail",
+        r"(?:you\s+are\s+(?:on|viewing)\s+)?page\s+\d+\s+of\s+\d+",
+        r"(?:back|return|go\s+back)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page",
+        r"print\s+(?:this\s+)?(?:page|article|leaflet)",
+        r"(?:share|email|e-mail|send)\s+this(?:\s+(?:page|article|leaflet))?(?:\s+(?:on|by|via)\s+\w+)?",
+        r"share\s+(?:on|via)\s+\w+",
+        r"(?:accept|reject|allow|decline)(?:\s+all)?(?:\s+(?:optional\s+)?cookies?)?",
+        r"(?:manage|change|set)\s+(?:my\s+)?(?:cookies?\s+)?(?:settings|preferences)",
+        r"(?:cookie|privacy)\s+(?:settings|preferences|policy)",
+        r"was\s+this\s+(?:page|information|article)\s+(?:helpful|useful)\b.*",
+        r"(?:you\s+are\s+here\s*:?\s*)?home\s*[>›»/|].*",
+        r"you\s+are\s+here\s*:.*",
+    )
+]
+_BREADCRUMB_SEPARATOR = re.compile(r"\s[>›»]\s")
+_COOKIE_NOTICE = re.compile(
+    r"\bcookies?\b.*\b(?:we\s+use|uses|accept|consent|settings|preferences|"
+    r"analytics|improve|experience|agree)\b|\b(?:we\s+use|this\s+(?:web)?site\s+uses|accept|"
+    r"consent\s+to)\b.*\bcookies?\b",
+    re.IGNORECASE,
+)
+MAX_LEFTOVER_WORDS = 25
+MAX_COOKIE_NOTICE_WORDS = 80
+MAX_LEFTOVER_CHARS = 1000
+"""Longest line (characters) that can still be web furniture (a cookie notice is the longest)."""
+
+
+def download_title(line: str) -> str | None:
+    """The title carried by a "Click here to download our leaflet on X" line, or None.
+
+    >>> download_title("Click here to download our leaflet on Dystonia and mental health.")
+    'Dystonia and mental health'
+    """
+    match = _DOWNLOAD_TITLE.match(clean_text(line))
+    if not match:
+        return None
+    title = match["title"].strip(" \"'“”‘’")
+    return title or None
+
+
+def is_web_leftover(line: str) -> bool:
+    """Whether a whole line is web-page furniture, not leaflet text.
+
+    Examples: "Skip to main content", "Expand", "You are on page 1 of 22",
+    "Home > Conditions > Dystonia", "Back to top", "Print this page", cookie notices.
+    """
+    if len(line) > MAX_LEFTOVER_CHARS:
+        return False
+    text = clean_text(line).rstrip(" .:!")
+    if not text:
+        return False
+    words = len(text.split())
+    # Web furniture is a few words; a long sentence that starts "Download" is prose.
+    if words <= MAX_LEFTOVER_WORDS and any(pattern.fullmatch(text) for pattern in _LEFTOVERS):
+        return True
+    # A breadcrumb trail: short parts joined by ">" ("Conditions > Dystonia > Treatment").
+    parts = _BREADCRUMB_SEPARATOR.split(text)
+    if len(parts) >= 3 and all(len(part.split()) <= 6 for part in parts):
+        return True
+    return words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text))

@@ -1,0 +1,351 @@
+"""One structuring step for every format: a flat list of pieces -> Document.
+
+Each reader (.txt, .md, .html, .docx) only says what it saw, in order:
+headings, runs of text lines, list items and wide gaps. Everything that
+decides what the listener hears as sections is written once here:
+
+- web leftovers are dropped ("Click here to download ...", "Expand"), keeping
+  the title a download line carries;
+- contact lines ("Mind: 0300 123 3393 /") become Contact blocks;
+- a leading main heading becomes the document's title, not a section;
+- text before the first heading is the untitled OPENING section;
+- trailing small print ("general information only", "is not responsible
+  for") becomes its own DISCLAIMER section, so contact numbers are not buried
+  in it (issue 2, "Must show");
+- title, organisation and date are looked for in the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from audio_leaflet.errors import LeafletError
+from audio_leaflet.model import (
+    Block,
+    BulletList,
+    Contact,
+    Document,
+    Paragraph,
+    Section,
+    SectionRole,
+)
+from audio_leaflet.read import metadata, rules
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading as printed."""
+
+    text: str
+    """The heading's text."""
+    level: int | None = None
+    """1 to 6 as in HTML; 0 for a Word "Title" paragraph; None in plain text (no levels)."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A run of text, one entry per printed line (a paragraph, or prose with contact lines)."""
+
+    lines: tuple[str, ...]
+    """The printed lines; contact lines among them become Contact blocks."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One bulleted or numbered point."""
+
+    text: str
+    """The point's text without its bullet or number."""
+    ordered: bool = False
+    """True when the point was numbered."""
+    group: int = 0
+    """Points of one list share a group; a new group starts a new list."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A wider gap than usual (two or more blank lines, a rule): a hint that small print follows."""
+
+
+Piece = Heading | Text | Item | Gap
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a format knows besides its text (an HTML <title>, a site name)."""
+
+    title: str | None = None
+    """A title from the file's own metadata."""
+    organisation: str | None = None
+    """An organisation from the file's own metadata."""
+
+
+# --------------------------------------------------------------------------
+# Working state (mutable while building, frozen into Sections at the end)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    heading: str | None
+    level: int | None
+    blocks: list[Block] = field(default_factory=list)
+    gap_before: list[bool] = field(default_factory=list)
+    """For each block: whether a wide gap came just before it."""
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    """Join the printed lines of one paragraph.
+
+    Short lines that do not end like sentences are an address or a list
+    without bullets, so they are joined with commas (said with a pause);
+    anything else is prose wrapped by the page and joined with spaces.
+
+    >>> join_lines(["Kestrel House", "4 Mill Lane", "York YO1 7HH"])
+    'Kestrel House, 4 Mill Lane, York YO1 7HH'
+    """
+    if len(lines) > 1 and all(
+        len(line) <= SHORT_LINE and not rules.ends_sentence(line) and line[-1] != ","
+        for line in lines
+    ):
+        return ", ".join(lines)
+    return " ".join(lines)
+
+
+SHORT_LINE = 45
+"""Longest line (characters) still taken for one line of an address."""
+
+
+def _text_blocks(lines: Iterable[str], found_titles: list[str]) -> list[Block]:
+    """Paragraphs and contacts from one run of text lines; web leftovers dropped."""
+    blocks: list[Block] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            blocks.append(Paragraph(join_lines(run)))
+            run.clear()
+
+    for raw in lines:
+        line = rules.clean_text(raw)
+        if not line:
+            continue
+        if rules.is_web_leftover(line):
+            if title := rules.download_title(line):
+                found_titles.append(title)
+            continue
+        if contact := rules.parse_contact(line):
+            flush()
+            blocks.append(contact)
+            continue
+        run.append(line)
+    flush()
+    return blocks
+
+
+def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
+    """Take the leaflet's main heading off the first section, if the leaflet starts with one.
+
+    It is the title when it outranks every other heading (the only h1, a Word
+    Title), when the leaflet is plain text (no levels: a text file starts
+    with its title), when another heading follows it straight away (title,
+    subtitle), or when it repeats the file name. Text under it becomes the
+    untitled opening.
+    """
+    if not drafts or drafts[0].heading is None:
+        return None
+    first = drafts[0]
+    levels = [d.level for d in drafts[1:] if d.heading is not None and d.level is not None]
+    outranks = first.level is not None and (not levels or first.level < min(levels))
+    followed_by_heading = not first.blocks and len(drafts) > 1
+    names_file = _same_words(first.heading or "", metadata.title_from_filename(source_name))
+    if not (first.level is None or outranks or followed_by_heading or names_file):
+        return None
+    title = first.heading
+    if first.blocks:
+        first.heading, first.level = None, None  # its text is the untitled opening
+    else:
+        drafts.pop(0)
+    return title
+
+
+def _same_words(a: str, b: str) -> bool:
+    def words(text: str) -> list[str]:
+        return "".join(c.lower() if c.isalnum() else " " for c in text).split()
+
+    return bool(words(a)) and words(a) == words(b)
+
+
+MAX_PARAGRAPHS_AFTER_GAP = 4
+"""A wide gap counts as the start of the small print only this close to the end."""
+
+
+def _split_disclaimer(drafts: list[_Draft]) -> _Draft | None:
+    """Cut the closing small print off the last section (or take a section that is all small print).
+
+    Looks only at the paragraphs at the very end, after the last list or
+    contact. Reading back from the end, every paragraph that reads as small
+    print belongs to it, as long as one of them reads as a disclaimer
+    ("general information only", "is not responsible for"). A wide gap (two
+    or more blank lines) a little before that run, or before a short run
+    holding a disclaimer, moves the start up to the gap.
+    """
+    last = drafts[-1]
+    tail_start = len(last.blocks)
+    while tail_start > 0 and isinstance(last.blocks[tail_start - 1], Paragraph):
+        tail_start -= 1
+    texts = [b.text for b in last.blocks[tail_start:] if isinstance(b, Paragraph)]
+    kinds = [metadata.small_print_kind(text) for text in texts]
+    gaps = last.gap_before[tail_start:]
+
+    start: int | None = None
+    seen_disclaimer = False
+    for offset in range(len(texts) - 1, -1, -1):
+        if kinds[offset] is None:
+            break
+        seen_disclaimer = seen_disclaimer or kinds[offset] is metadata.SmallPrint.DISCLAIMER
+        if seen_disclaimer:
+            start = offset
+    first_gap = next(
+        (
+            offset
+            for offset in range(max(0, len(texts) - MAX_PARAGRAPHS_AFTER_GAP), len(texts))
+            if gaps[offset]
+        ),
+        None,
+    )
+    if (
+        first_gap is not None
+        and (start is None or first_gap < start)
+        and metadata.SmallPrint.DISCLAIMER in kinds[first_gap:]
+    ):
+        start = first_gap
+    if start is None:
+        return None
+    cut = tail_start + start
+    if cut > 0:
+        disclaimer = _Draft(heading=None, level=None, blocks=last.blocks[cut:])
+        del last.blocks[cut:]
+        del last.gap_before[cut:]
+        return disclaimer
+    if last.heading is None:
+        return None  # a leaflet that is nothing but small print stays one section
+    return drafts.pop()  # a headed section of small print ("Disclaimer")
+
+
+def build_document(
+    pieces: Iterable[Piece], *, source_name: str, hints: Hints | None = None
+) -> Document:
+    """Turn a reader's flat pieces into a Document of sections.
+
+    Raises LeafletError when no text is left once web leftovers are dropped.
+    """
+    hints = hints or Hints()
+    drafts: list[_Draft] = [_Draft(heading=None, level=None)]
+    found_titles: list[str] = []
+    gap_pending = False
+    list_key: tuple[int, bool] | None = None
+    list_items: list[str] = []
+
+    def add(block: Block) -> None:
+        nonlocal gap_pending
+        drafts[-1].blocks.append(block)
+        drafts[-1].gap_before.append(gap_pending)
+        gap_pending = False
+
+    def close_list() -> None:
+        nonlocal list_key
+        if list_key is not None and list_items:
+            add(BulletList(items=tuple(list_items), ordered=list_key[1]))
+        list_items.clear()
+        list_key = None
+
+    for piece in pieces:
+        if isinstance(piece, Item):
+            text = rules.clean_text(piece.text)
+            if not text or rules.is_web_leftover(text):
+                continue
+            key = (piece.group, piece.ordered)
+            if key != list_key:
+                close_list()
+                list_key = key
+            list_items.append(text)
+            continue
+        if isinstance(piece, Gap):
+            close_list()
+            gap_pending = True
+            continue
+        if isinstance(piece, Heading):
+            text = rules.clean_text(piece.text)
+            if not text:
+                continue
+            if rules.is_web_leftover(text):
+                if title := rules.download_title(text):
+                    found_titles.append(title)
+                continue
+            close_list()
+            drafts.append(_Draft(heading=text, level=piece.level))
+            gap_pending = False
+            continue
+        blocks = _text_blocks(piece.lines, found_titles)
+        if blocks:
+            close_list()
+        for block in blocks:
+            add(block)
+    close_list()
+
+    if not drafts[0].blocks:
+        drafts.pop(0)
+    title = _leading_title(drafts, source_name)
+    # A heading with nothing under it (a parent of sub-headings, a heading left
+    # over from a dropped widget) would be an empty chapter.
+    drafts = [d for d in drafts if d.blocks]
+    if not drafts:
+        raise LeafletError(
+            f"No leaflet text found in {source_name}: it holds no paragraphs or lists "
+            "once page furniture is removed. Check that it is the right file."
+        )
+    disclaimer = _split_disclaimer(drafts)
+
+    sections = [
+        Section(
+            heading=d.heading,
+            blocks=tuple(d.blocks),
+            role=SectionRole.OPENING if d.heading is None else SectionRole.BODY,
+        )
+        for d in drafts
+    ]
+    if disclaimer is not None:
+        sections.append(
+            Section(
+                heading=disclaimer.heading,
+                blocks=tuple(disclaimer.blocks),
+                role=SectionRole.DISCLAIMER,
+            )
+        )
+
+    texts = [
+        text for section in sections for block in section.blocks for text in _block_texts(block)
+    ]
+    return Document(
+        sections=tuple(sections),
+        title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
+        organisation=metadata.find_organisation(texts) or _clean(hints.organisation),
+        date=metadata.find_date(texts),
+        source_name=source_name,
+    )
+
+
+def _block_texts(block: Block) -> tuple[str, ...]:
+    if isinstance(block, Paragraph):
+        return (block.text,)
+    if isinstance(block, BulletList):
+        return block.items
+    if isinstance(block, Contact):
+        return ()
+    raise TypeError(block)  # pragma: no cover - Block is a closed union
+
+
+def _clean(text: str | None) -> str | None:
+    return rules.clean_text(text) or None if text else None

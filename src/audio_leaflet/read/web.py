@@ -1,0 +1,312 @@
+"""HTML leaflets and web pages: the main content only, as pieces.
+
+Site navigation, headers, footers, cookie banners, forms, buttons, hidden
+elements, scripts and styles are removed before any text is taken, so no
+script text can ever reach the narration (DESIGN section 9).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import lxml.etree
+import lxml.html
+
+from audio_leaflet.errors import LeafletError
+from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Text
+
+# Elements whose content is never leaflet text.
+_DROP_TAGS = frozenset(
+    [
+        "nav",
+        "aside",
+        "script",
+        "style",
+        "form",
+        "noscript",
+        "template",
+        "button",
+        "iframe",
+        "frame",
+        "frameset",
+        "svg",
+        "math",
+        "canvas",
+        "object",
+        "embed",
+        "applet",
+        "select",
+        "option",
+        "datalist",
+        "textarea",
+        "input",
+        "dialog",
+        "video",
+        "audio",
+        "map",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "base",
+    ]
+)
+_DROP_ROLES = frozenset(
+    [
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "toolbar",
+        "button",
+        "tablist",
+    ]
+)
+# Class or id words used for page furniture (cookie banners, breadcrumbs,
+# share bars) and for text meant only for screen readers ("opens in a new tab").
+_DROP_NAMES = re.compile(
+    r"(?:^|[\s_-])(?:cookies?|consent|gdpr|breadcrumbs?|skip-?links?|skip-?to|share|sharing|"
+    r"social|back-?to-?top|print-?link|visually-?hidden|sr-only|screen-?reader-?text|"
+    r"site-?header|site-?footer|masthead)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
+_LISTS = {"ul": False, "ol": True, "menu": False}
+_BLOCKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "header",
+        "hgroup",
+        "html",
+        "li",
+        "main",
+        "p",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "center",
+    ]
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s+::\s+")
+
+
+def _is_furniture(element: lxml.html.HtmlElement, *, keep_header: bool) -> bool:
+    tag = element.tag.lower()
+    if tag in _DROP_TAGS:
+        return True
+    if tag in {"header", "footer"} and not (tag == "header" and keep_header):
+        return True
+    attributes = element.attrib
+    if "hidden" in attributes or attributes.get("aria-hidden", "").lower() == "true":
+        return True
+    if attributes.get("type", "").lower() == "hidden":
+        return True
+    if _HIDDEN_STYLE.search(attributes.get("style", "")):
+        return True
+    if attributes.get("role", "").lower() in _DROP_ROLES:
+        return True
+    names = f"{attributes.get('class', '')} {attributes.get('id', '')}"
+    return bool(_DROP_NAMES.search(names))
+
+
+def _strip_furniture(root: lxml.html.HtmlElement, *, keep_header: bool) -> None:
+    doomed = [
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and element is not root
+        and _is_furniture(element, keep_header=keep_header)
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the element's tail text, which belongs to its parent
+
+
+def _main_content(document: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, bool]:
+    """The element holding the page's own content, and whether it is a main/article element."""
+    for query in ("//main", "//*[@role='main']"):
+        found = document.xpath(query)
+        if found:
+            return found[0], True
+    articles = document.xpath("//article")
+    if len(articles) == 1:
+        return articles[0], True
+    bodies = document.xpath("//body")
+    return (bodies[0] if bodies else document), False
+
+
+def _inline_text(element: lxml.html.HtmlElement, skip: frozenset[str] = frozenset()) -> str:
+    parts: list[str] = []
+
+    def visit(node: lxml.html.HtmlElement) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and child.tag.lower() not in skip:
+                if child.tag.lower() == "br" or child.tag.lower() in _BLOCKS:
+                    parts.append(" ")
+                visit(child)
+                if child.tag.lower() in _BLOCKS:
+                    parts.append(" ")
+            if child.tail:
+                parts.append(child.tail)
+
+    visit(element)
+    return " ".join("".join(parts).split())
+
+
+class _Walker:
+    """Turns an element tree into pieces in reading order."""
+
+    def __init__(self, groups: Iterator[int]) -> None:
+        self.pieces: list[Piece] = []
+        self._buffer: list[str] = []
+        self._groups = groups
+
+    def flush(self) -> None:
+        text = "".join(self._buffer)
+        self._buffer.clear()
+        lines = tuple(line for line in (" ".join(raw.split()) for raw in text.split("\n")) if line)
+        if lines:
+            self.pieces.append(Text(lines))
+
+    def walk(self, element: lxml.html.HtmlElement) -> None:
+        if not isinstance(element.tag, str):
+            return  # a comment or processing instruction; its tail is read by the parent
+        tag = element.tag.lower()
+        if tag in _HEADINGS:
+            self.flush()
+            if text := _inline_text(element):
+                self.pieces.append(Heading(text, _HEADINGS[tag]))
+        elif tag in _LISTS:
+            self.flush()
+            self._walk_list(element, _LISTS[tag], next(self._groups))
+        elif tag == "br":
+            self._buffer.append("\n")
+        elif tag == "hr":
+            self.flush()
+            self.pieces.append(Gap())
+        elif tag == "tr":
+            self.flush()
+            cells = [_inline_text(cell) for cell in element if _tag(cell) in {"td", "th"}]
+            if line := ", ".join(cell for cell in cells if cell):
+                self.pieces.append(Text((line,)))
+        elif tag == "pre":
+            self.flush()
+            lines = tuple(" ".join(line.split()) for line in element.text_content().splitlines())
+            if any(lines):
+                self.pieces.append(Text(tuple(line for line in lines if line)))
+        elif tag in _BLOCKS:
+            self.flush()
+            self.walk_children(element)
+            self.flush()
+        else:
+            self.walk_children(element)
+
+    def walk_children(self, element: lxml.html.HtmlElement) -> None:
+        if element.text:
+            self._buffer.append(element.text)
+        for child in element:
+            self.walk(child)
+            if child.tail:
+                self._buffer.append(child.tail)
+
+    def _walk_list(self, element: lxml.html.HtmlElement, ordered: bool, group: int) -> None:
+        # Nested lists are read as further points of the same list, in order.
+        for child in element:
+            tag = _tag(child)
+            if tag == "li":
+                if text := _inline_text(child, skip=frozenset(_LISTS)):
+                    self.pieces.append(Item(text, ordered=ordered, group=group))
+                for nested in child.iter(*_LISTS):
+                    if _closest_list(nested) is element:  # deeper lists follow recursively
+                        self._walk_list(nested, ordered, group)
+            elif tag in _LISTS:
+                self._walk_list(child, ordered, group)
+
+
+def _tag(element: lxml.html.HtmlElement) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _closest_list(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    parent = element.getparent()
+    while parent is not None and _tag(parent) not in _LISTS:
+        parent = parent.getparent()
+    return parent
+
+
+def _hints(document: lxml.html.HtmlElement) -> Hints:
+    def meta(prop: str) -> str | None:
+        found = document.xpath(f"//meta[@property='{prop}' or @name='{prop}']/@content")
+        return str(found[0]).strip() or None if found else None
+
+    title = meta("og:title")
+    if title is None:
+        titles = document.xpath("//title")
+        if titles:
+            # "Cervical dystonia - Northfield Hospitals | NHS": the page's own part comes first.
+            title = _TITLE_SEPARATORS.split(titles[0].text_content().strip())[0].strip() or None
+    return Hints(title=title, organisation=meta("og:site_name"))
+
+
+def _parse(text: str, name: str) -> lxml.html.HtmlElement:
+    # lxml refuses a str that still carries an XML encoding declaration (XHTML).
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        return lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise LeafletError(f"Cannot read {name} as HTML: {error}.") from error
+
+
+def read_html(text: str, name: str) -> tuple[list[Piece], Hints]:
+    """Pieces of a web page's main content, and the title and site name its head declares."""
+    document = _parse(text, name)
+    hints = _hints(document)
+    root, is_main = _main_content(document)
+    # Inside <main> or <article>, a <header> holds the page's own h1; around
+    # them, it is the site's banner.
+    _strip_furniture(root, keep_header=is_main)
+    walker = _Walker(itertools.count(1))
+    walker.walk(root)
+    walker.flush()
+    return walker.pieces, hints
+
+
+def html_fragment_pieces(fragment: str, groups: Iterator[int]) -> list[Piece]:
+    """Pieces of an HTML fragment found inside another format (raw HTML in markdown)."""
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return []
+    _strip_furniture(root, keep_header=False)
+    walker = _Walker(groups)
+    walker.walk(root)
+    walker.flush()
+    return walker.pieces
