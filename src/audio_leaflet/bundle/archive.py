@@ -1,0 +1,107 @@
+"""`<slug>.zip`: everything a listener needs, for a phone, a computer or an audio player.
+
+Deterministic (same files give the same bytes): names sorted, a fixed
+timestamp, fixed permissions. Names are ASCII (the bundle's names are slugs),
+so every unzip tool shows them the same. MP3 and JPEG are stored, not
+deflated: they do not compress and storing them is faster to open.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from audio_leaflet.bundle.leaflet import LeafletInfo
+from audio_leaflet.bundle.render import clock, length_words, write_atomic
+from audio_leaflet.errors import BuildError
+
+README_FILE = "README.txt"
+# The earliest time a zip entry can hold (MS-DOS date): the same for every build.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_STORED_SUFFIXES = (".mp3", ".jpg", ".jpeg", ".png", ".zip")
+
+
+def readme_text(info: LeafletInfo) -> str:
+    """A plain-text guide for the listener (CRLF line ends so every Notepad shows lines)."""
+    by = f" from {info.organisation}" if info.organisation else ""
+    total = length_words(info.full_duration_ms)
+    lines = [
+        info.title,
+        "=" * min(len(info.title), 70),
+        "",
+        f'This is the audio version of the leaflet "{info.title}"{by}.',
+        f"It lasts {total} in {len(info.chapters)} sections.",
+        "",
+        "How to listen",
+        "-------------",
+        f"* The whole leaflet in one file: {info.full_file}",
+        "  Podcast apps and most players show its sections as chapters.",
+        f"* One file per section, in order: play the playlist {info.playlist_file}",
+        "  or the files numbered 01, 02 and so on.",
+        "* On a computer, open index.html in a web browser for a player with",
+        "  large buttons, speed control and the text being read.",
+        "",
+        "Sections",
+        "--------",
+    ]
+    for chapter in info.chapters:
+        lines.append(f"{chapter.number:2d}. {chapter.title} ({length_words(chapter.duration_ms)})")
+        lines.append(
+            f"    file {chapter.file}, starts at {clock(chapter.start_ms)} in the whole file"
+        )
+    lines += [
+        "",
+        "Text",
+        "----",
+        f"The words spoken are in {info.captions_file} (captions with times),",
+        "and one captions file per section. Any text editor opens them.",
+        "",
+    ]
+    return "\r\n".join(lines)
+
+
+def archive_members(info: LeafletInfo, bundle_dir: Path) -> list[str]:
+    """Names of the bundle's files that go into the zip (the README is added to them)."""
+    names = [
+        *(chapter.file for chapter in info.chapters),
+        info.full_file,
+        info.playlist_file,
+        info.captions_file,
+        *(chapter.captions_file for chapter in info.chapters),
+        "index.html",
+    ]
+    if info.cover_file:
+        names.append(info.cover_file)
+    missing = [name for name in names if not (bundle_dir / name).is_file()]
+    if missing:
+        raise BuildError(
+            f"cannot make {info.zip_file}: {', '.join(missing)} missing from {bundle_dir}; "
+            "rebuild the leaflet"
+        )
+    return names
+
+
+def zip_bytes(files: Iterable[tuple[str, bytes]]) -> bytes:
+    """A deterministic zip of (name, data) pairs, sorted by name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in sorted(files):
+            if not name.isascii():
+                raise BuildError(f"the zip entry {name!r} is not ASCII; file names must be slugs")
+            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            entry.create_system = 3  # Unix, so the permissions below are honoured
+            entry.external_attr = 0o644 << 16
+            stored = name.lower().endswith(_STORED_SUFFIXES)
+            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data, compresslevel=None if stored else 9)
+    return buffer.getvalue()
+
+
+def write_zip(info: LeafletInfo, bundle_dir: Path) -> str:
+    """Write `<slug>.zip` into the bundle; returns its name."""
+    files = [(name, (bundle_dir / name).read_bytes()) for name in archive_members(info, bundle_dir)]
+    files.append((README_FILE, readme_text(info).encode("utf-8")))
+    write_atomic(bundle_dir / info.zip_file, zip_bytes(files))
+    return info.zip_file

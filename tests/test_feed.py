@@ -1,0 +1,348 @@
+"""The podcast feed (DESIGN section 8), read back by lxml, feedparser and gPodder's `gpo`."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import http.server
+import os
+import shutil
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from audio_leaflet.bundle import ChannelInfo, podcast_guid, write_feed, write_site_index
+from audio_leaflet.bundle.feed import ATOM, CONTENT, ITUNES, PODCAST, episode_guid
+from audio_leaflet.errors import BuildError, UsageError
+from bundle_helpers import NASTY, make_bundle, sha256
+
+BASE = "https://leaflets.example.org/audio/"
+NS = {"itunes": ITUNES, "content": CONTENT, "atom": ATOM, "podcast": PODCAST}
+MENTAL_HEALTH = [
+    ("Introduction", ["Section 1 of 2. Introduction.", "This leaflet is about mental health."]),
+    ("Getting support", ["Section 2 of 2. Getting support.", "End of leaflet."]),
+]
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    out = tmp_path_factory.mktemp("out")
+    manifests = [
+        make_bundle(out, title="Dystonia and mental health", chapters=MENTAL_HEALTH),
+        make_bundle(
+            out,
+            title=NASTY,
+            chapters=[("Introduction", ["Hello."]), (NASTY, ["A sentence."])],
+            built_at="2026-12-01T09:30:00Z",
+        ),
+    ]
+    return out, manifests
+
+
+def _item(root: Any, slug: str) -> Any:
+    items = [i for i in root.iter("item") if i.findtext("guid") == f"{BASE}{slug}/"]
+    assert len(items) == 1
+    return items[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "guid"),
+    [
+        # Vectors from the podcast namespace's guid.md and feedgen's test suite.
+        ("https://mp3s.nashownotes.com/pc20rss.xml", "917393e3-1b1e-5cef-ace4-edaa54e1f810"),
+        ("podnews.net/rss/", "9b024349-ccf0-5f69-a609-6b82873eab3c"),
+        ("https://podnews.net/rss", "9b024349-ccf0-5f69-a609-6b82873eab3c"),
+    ],
+)
+def test_podcast_guid(url: str, guid: str) -> None:
+    assert podcast_guid(url) == guid
+
+
+def test_feed_has_every_required_tag(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, manifests = out_dir
+    path = write_feed(out, manifests, base_url=BASE.rstrip("/"))
+    assert path == out / "feed.xml"
+    raw = path.read_bytes()
+    assert raw.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    root = etree.fromstring(raw)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    assert {k: v for k, v in root.nsmap.items()} == NS
+    channel = root.find("channel")
+    assert channel.findtext("title") == "The Dystonia Society audio leaflets"
+    assert channel.findtext("description")
+    assert channel.findtext("language") == "en-GB"
+    assert channel.findtext("link") == BASE
+    self_link = channel.find("atom:link", NS)
+    assert self_link.get("rel") == "self" and self_link.get("href") == BASE + "feed.xml"
+    assert self_link.get("type") == "application/rss+xml"
+    assert channel.find("itunes:image", NS).get("href").startswith(BASE)
+    category = channel.find("itunes:category", NS)
+    assert category.get("text") == "Health & Fitness"
+    assert category.find("itunes:category", NS).get("text") == "Medicine"
+    assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
+    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "feed.xml")
+
+    items = channel.findall("item")
+    assert len(items) == 2
+    # Newest first.
+    assert [i.findtext("title") for i in items] == [NASTY, "Dystonia and mental health"]
+    for manifest in manifests:
+        slug = manifest["slug"]
+        audio = out / slug / manifest["full"]["file"]
+        item = _item(root, slug)
+        assert item.findtext("title") == manifest["title"]
+        assert manifest["title"] in item.findtext("description")
+        encoded = lxml_html.fragment_fromstring(
+            item.findtext("content:encoded", namespaces=NS), create_parent="div"
+        )
+        assert [li.text_content().rsplit(" (", 1)[0] for li in encoded.iter("li")] == [
+            c["title"] for c in manifest["chapters"]
+        ]
+        enclosure = item.find("enclosure")
+        assert int(enclosure.get("length")) == os.path.getsize(audio)
+        assert enclosure.get("type") == "audio/mpeg"
+        assert enclosure.get("url") == (
+            f"{BASE}{slug}/{manifest['full']['file']}?v={sha256(audio)[:16]}"
+        )
+        guid = item.find("guid")
+        assert guid.text == f"{BASE}{slug}/" and guid.get("isPermaLink") == "false"
+        published = parsedate_to_datetime(item.findtext("pubDate"))
+        assert published == dt.datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
+        assert item.findtext("itunes:duration", namespaces=NS) == str(
+            round(manifest["full"]["duration_ms"] / 1000)
+        )
+        chapters = item.find("podcast:chapters", NS)
+        assert chapters.get("url") == f"{BASE}{slug}/chapters.json"
+        assert chapters.get("type") == "application/json+chapters"
+        transcript = item.find("podcast:transcript", NS)
+        assert transcript.get("url") == f"{BASE}{slug}/{slug}.vtt"
+        assert transcript.get("type") == "text/vtt"
+        # Every URL in the item points at a file that exists in the bundle.
+        for url in (chapters.get("url"), transcript.get("url"), enclosure.get("url")):
+            assert (out / url[len(BASE) :].split("?")[0]).is_file()
+
+
+def test_feedparser_reads_the_episodes(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, manifests = out_dir
+    parsed = feedparser.parse(write_feed(out, manifests, base_url=BASE).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.title == "The Dystonia Society audio leaflets"
+    by_id = {entry.id: entry for entry in parsed.entries}
+    assert set(by_id) == {f"{BASE}{m['slug']}/" for m in manifests}
+    for manifest in manifests:
+        entry = by_id[f"{BASE}{manifest['slug']}/"]
+        assert entry.title == manifest["title"]
+        (enclosure,) = entry.enclosures
+        assert enclosure.type == "audio/mpeg"
+        assert int(enclosure.length) == os.path.getsize(
+            out / manifest["slug"] / manifest["full"]["file"]
+        )
+        assert entry.itunes_duration == str(round(manifest["full"]["duration_ms"] / 1000))
+
+
+def test_feed_is_the_same_bytes_for_the_same_bundles(
+    out_dir: tuple[Path, list[dict[str, Any]]],
+) -> None:
+    out, manifests = out_dir
+    first = write_feed(out, manifests, base_url=BASE).read_bytes()
+    later = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    assert (
+        write_feed(out, list(reversed(manifests)), base_url=BASE, now=later).read_bytes() == first
+    )
+
+
+def test_a_leaflet_without_build_dates_is_dated_now(tmp_path: Path) -> None:
+    manifest = make_bundle(tmp_path, title="Undated", chapters=MENTAL_HEALTH)
+    del manifest["built_at"], manifest["history"]
+    now = dt.datetime(2027, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
+    root = etree.parse(str(write_feed(tmp_path, [manifest], base_url=BASE, now=now))).getroot()
+    assert root.findtext("channel/item/pubDate") == "Thu, 04 Mar 2027 05:06:07 +0000"
+
+
+def test_channel_details_can_be_given(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, manifests = out_dir
+    channel = ChannelInfo(
+        title="Clinic <audio> & more", description="Ours.", image_url="https://x.example/c.jpg"
+    )
+    root = etree.parse(str(write_feed(out, manifests, base_url=BASE, channel=channel))).getroot()
+    assert root.findtext("channel/title") == "Clinic <audio> & more"
+    assert root.find("channel/itunes:image", NS).get("href") == "https://x.example/c.jpg"
+
+
+def test_new_audio_changes_the_enclosure_but_not_the_guid(tmp_path: Path) -> None:
+    first = make_bundle(tmp_path, title="Botulinum toxin", chapters=MENTAL_HEALTH)
+    before = etree.parse(str(write_feed(tmp_path, [first], base_url=BASE))).getroot()
+    edited = [
+        MENTAL_HEALTH[0],
+        ("Getting support", ["Section 2 of 2. Support.", "End of leaflet."]),
+    ]
+    second = make_bundle(
+        tmp_path, title="Botulinum toxin", chapters=edited, built_at="2026-12-24T10:00:00Z"
+    )
+    after = etree.parse(str(write_feed(tmp_path, [second], base_url=BASE))).getroot()
+    old, new = before.find("channel/item"), after.find("channel/item")
+    assert old.findtext("guid") == new.findtext("guid") == episode_guid(BASE, "botulinum-toxin")
+    assert old.find("enclosure").get("url") != new.find("enclosure").get("url")
+    assert int(new.find("enclosure").get("length")) == os.path.getsize(
+        tmp_path / "botulinum-toxin" / "botulinum-toxin.mp3"
+    )
+    assert new.findtext("pubDate") == "Thu, 24 Dec 2026 10:00:00 +0000"
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "example.org/audio", "ftp://example.org/", "https://x.org/?a=1"]
+)
+def test_base_url_must_be_http(bad: str, out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, manifests = out_dir
+    with pytest.raises(UsageError, match="base-url"):
+        write_feed(out, manifests, base_url=bad)
+
+
+def test_missing_audio_names_the_file(tmp_path: Path) -> None:
+    manifest = make_bundle(tmp_path, title="Gone", chapters=MENTAL_HEALTH)
+    (tmp_path / "gone" / "gone.mp3").unlink()
+    with pytest.raises(BuildError, match=r"gone\.mp3.*rebuild 'gone'"):
+        write_feed(tmp_path, [manifest], base_url=BASE)
+
+
+def test_site_index_lists_every_leaflet(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
+    out, manifests = out_dir
+    path = write_site_index(out, manifests, base_url=BASE)
+    doc = lxml_html.parse(str(path)).getroot()
+    links = doc.xpath("//ul[@class='leaflets']//a")
+    assert sorted((a.text_content(), a.get("href")) for a in links) == sorted(
+        (m["title"], f"{m['slug']}/index.html") for m in manifests
+    )
+    assert all((out / a.get("href")).is_file() for a in links)
+    assert BASE + "feed.xml" in doc.text_content()
+    assert not doc.xpath("//script")
+
+
+# ---------------------------------------------------------------- gPodder
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` over HTTP on 127.0.0.1 (DESIGN section 9: loopback only)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return None
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def gpo(home: Path, *args: str) -> str:
+    """Run gPodder's command-line client non-interactively with its home in `home`."""
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "GPODDER_HOME": str(home / "gpodder"),
+        "GPODDER_DOWNLOAD_DIR": str(home / "downloads"),
+    }
+    # stdin and stdout are not terminals, so gpo never prompts and never pages.
+    result = subprocess.run(
+        ["gpo", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, f"gpo {' '.join(args)} failed: {result.stderr}"
+    return result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("gpo") is None, reason="gPodder's gpo is not installed (apt-get install gpodder)"
+)
+def test_gpodder_downloads_the_episode_and_never_duplicates_it(tmp_path: Path) -> None:
+    out = tmp_path / "audio_out"
+    home = tmp_path / "client"
+    home.mkdir()
+    chapters = [
+        ("Introduction", ["Section 1 of 2. Introduction.", "This leaflet is about sleep."]),
+        (
+            "Sleep",
+            ["Section 2 of 2. Sleep.", "Most people need seven hours of sleep.", "End of leaflet."],
+        ),
+    ]
+    other = make_bundle(out, title="Dystonia and mental health", chapters=MENTAL_HEALTH)
+    with serve(out) as base:
+        first = make_bundle(out, title="Dystonia and sleep", chapters=chapters, voice="piper")
+        feed = write_feed(out, [first, other], base_url=base)
+        feed_url = base + "feed.xml"
+        guid = episode_guid(base, "dystonia-and-sleep")
+
+        gpo(home, "subscribe", feed_url)
+        gpo(home, "download", feed_url, guid)
+        downloaded = list((home / "downloads").rglob("*.mp3"))
+        assert [p.name for p in downloaded] == ["dystonia-and-sleep.mp3"]
+        assert (
+            downloaded[0].read_bytes()
+            == (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes()
+        )
+
+        # One sentence edited, the bundle rebuilt: new audio, new enclosure URL, same guid.
+        old_mp3 = (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes()
+        edited = [
+            chapters[0],
+            (
+                "Sleep",
+                [
+                    "Section 2 of 2. Sleep.",
+                    "Most adults need eight hours of sleep.",
+                    "End of leaflet.",
+                ],
+            ),
+        ]
+        second = make_bundle(
+            out,
+            title="Dystonia and sleep",
+            chapters=edited,
+            voice="piper",
+            built_at="2026-12-02T08:00:00Z",
+        )
+        assert (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes() != old_mp3
+        write_feed(out, [second, other], base_url=base)
+        # http.server answers If-Modified-Since to the second: make the new feed visibly newer.
+        later = feed.stat().st_mtime + 60
+        os.utime(feed, (later, later))
+
+        update = gpo(home, "update", feed_url)
+        assert "Checking for new episodes" in update
+        listing = gpo(home, "episodes", "--guid", feed_url)
+    lines = [line for line in listing.splitlines() if "Dystonia and sleep" in line]
+    assert len(lines) == 1, listing
+    assert guid in lines[0]
+    assert sum("Dystonia and mental health" in line for line in listing.splitlines()) == 1
+
+    # gPodder now holds the new enclosure URL for that one episode.
+    with contextlib.closing(sqlite3.connect(home / "gpodder" / "Database")) as db:
+        rows = db.execute("SELECT url, published FROM episode WHERE guid = ?", (guid,)).fetchall()
+    new_mp3 = out / "dystonia-and-sleep/dystonia-and-sleep.mp3"
+    assert len(rows) == 1
+    assert rows[0][0].endswith(f"dystonia-and-sleep.mp3?v={sha256(new_mp3)[:16]}")
+    assert rows[0][1] == int(dt.datetime(2026, 12, 2, 8, tzinfo=dt.UTC).timestamp())
