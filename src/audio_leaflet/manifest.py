@@ -62,6 +62,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; published files are public
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -35,7 +35,7 @@ from audio_leaflet.config import Settings
 from audio_leaflet.cover import load_cover, make_cover
 from audio_leaflet.engines import make_engine
 from audio_leaflet.engines.base import Engine
-from audio_leaflet.errors import BuildError, CheckFailed
+from audio_leaflet.errors import CheckFailed
 from audio_leaflet.ffmpeg import encode_mp3
 from audio_leaflet.lexicon import load_lexicon
 from audio_leaflet.manifest import (
@@ -47,13 +47,13 @@ from audio_leaflet.manifest import (
     source_updated,
     verify_files,
     write_manifest,
-    write_text_atomic,
 )
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
     TOTAL_LENGTH_PLACEHOLDER,
     Chapter,
     ChapterKind,
+    Line,
     Narration,
     Pause,
     Speech,
@@ -262,21 +262,23 @@ def _build_into(
 
     chapter_scripts = {c.number: c for c in narration.chapters}
     tags_base = _tags_base(narration, settings, prepared, cover, started)
-    chapter_entries = []
+    chapter_entries: list[dict[str, Any]] = []
     changed: list[int] = []
     previous_chapters = {c["file"]: c for c in (previous or {}).get("chapters", [])}
     total = len(ordered)
     for index, item in enumerate(ordered):
         chapter = item.chapter
         file_name = f"{chapter.slug}.mp3"
+        lyrics = _lyrics(item.audio)
         tags = ChapterTags(
             **tags_base,
             title=chapter.title,
             track=chapter.number,
             track_total=total,
-            lyrics=_lyrics(item.audio),
+            lyrics=lyrics,
+            source_sha256=sha256_bytes(lyrics.encode("utf-8")),
         )
-        file_key = _digest(item.key, repr(tags))
+        file_key = _digest(item.key, repr(tags), sha256_bytes(cover))
         old = previous_chapters.get(file_name)
         target = staging / file_name
         if (
@@ -315,14 +317,14 @@ def _build_into(
         ChapterMark(e["title"], e["start_ms"], e["start_ms"] + e["duration_ms"])
         for e in chapter_entries
     ]
+    full_lyrics = "\n".join(_lyrics(b.audio) for b in ordered)
     full_tags = ChapterTags(
         **tags_base,
         title=narration.title,
-        track=1,
-        track_total=1,
-        lyrics="\n".join(_lyrics(b.audio) for b in ordered),
+        lyrics=full_lyrics,
+        source_sha256=sha256_bytes(full_lyrics.encode("utf-8")),
     )
-    full_key = _digest(*(b.key for b in ordered), repr(full_tags), repr(marks))
+    full_key = _digest(*(b.key for b in ordered), repr(full_tags), repr(marks), sha256_bytes(cover))
     old_full = (previous or {}).get("full", {})
     full_target = staging / full_name
     if not (
@@ -488,7 +490,7 @@ def _fill_introduction(
         replacements[section_length_placeholder(number)] = describe_length(
             item.audio.clip.duration_ms
         )
-    lines = []
+    lines: list[Line] = []
     for line in chapter.lines:
         if isinstance(line, Speech):
             text = line.text
@@ -514,7 +516,6 @@ def _tags_base(
         "date": str(started.year),
         "comment": f"Audio version of the leaflet '{narration.title}'.",
         "cover_jpeg": cover,
-        "source_sha256": prepared.source_sha256,
         "tool_version": __version__,
     }
 

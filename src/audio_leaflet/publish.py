@@ -73,7 +73,9 @@ def recover(bundle: Path) -> None:
 def make_staging(bundle: Path) -> Path:
     """A fresh, empty staging folder beside `bundle` (same file system)."""
     bundle.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=bundle.parent, prefix=f".{bundle.name}.staging-"))
+    staging = Path(tempfile.mkdtemp(dir=bundle.parent, prefix=f".{bundle.name}.staging-"))
+    staging.chmod(0o755)  # mkdtemp makes it private; a web server must read the bundle
+    return staging
 
 
 def clear_stale_staging(bundle: Path) -> None:

@@ -48,8 +48,8 @@ TOC_ELEMENT_ID = "toc"
 """Element id of the whole file's top-level table of contents."""
 GENRE = "Speech"
 """TCON of every file."""
-SOURCE_SHA256_DESCRIPTION = "audio-leaflet source sha256"
-"""TXXX description of the frame that holds the sha256 of the leaflet file."""
+SOURCE_SHA256_DESCRIPTION = "audio-leaflet narration sha256"
+"""TXXX description of the frame that holds the sha256 of the narration spoken in the file."""
 VERSION_DESCRIPTION = "audio-leaflet version"
 """TXXX description of the frame that holds the version of the tool that built the file."""
 
@@ -90,7 +90,10 @@ class ChapterTags:
     cover_jpeg: bytes = field(repr=False)
     """APIC (front cover): the cover image, JPEG bytes."""
     source_sha256: str
-    """TXXX "audio-leaflet source sha256": sha256 of the leaflet file the audio was made from."""
+    """TXXX "audio-leaflet narration sha256": sha256 of the text spoken in this file.
+
+    Per file rather than of the whole leaflet, so an edit elsewhere in the
+    leaflet leaves this chapter's file byte for byte the same."""
     tool_version: str
     """TXXX "audio-leaflet version": version of the tool that built the file."""
     track: int | None = None
