@@ -275,7 +275,7 @@ def test_chapter_file_tags_read_back_by_mutagen(chapter_file: Path, cover_jpeg: 
     assert lyrics.lang == "eng" and lyrics.text.startswith("Section 3 of 8.")
     picture = loaded.getall("APIC")[0]
     assert (picture.type, picture.mime, picture.data) == (3, "image/jpeg", cover_jpeg)
-    assert str(loaded["TXXX:audio-leaflet source sha256"]) == "0123456789abcdef" * 4
+    assert str(loaded["TXXX:audio-leaflet narration sha256"]) == "0123456789abcdef" * 4
     assert str(loaded["TXXX:audio-leaflet version"]) == "0.1.0"
     assert not loaded.getall("CHAP") and not loaded.getall("CTOC")
 
