@@ -23,3 +23,33 @@ def seed_leaflet() -> Path:
 def fixtures() -> Path:
     """Folder of the project's own test leaflets."""
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One sentence cache for the whole run, so each sentence is spoken once per session."""
+    return tmp_path_factory.mktemp("audio-cache")
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> Path:
+    """The seed leaflet built once for the session with the real Piper voice.
+
+    Returns the working folder holding `audio_out/` and `narration/`; tests
+    that change anything copy it first.
+    """
+    if not SEED_LEAFLET.is_file():
+        pytest.skip(f"seed leaflet not found at {SEED_LEAFLET} (../shared is absent)")
+    from audio_leaflet.config import Settings
+    from audio_leaflet.pipeline import build_leaflet
+
+    work = tmp_path_factory.mktemp("seed-build")
+    settings = Settings(
+        out_dir=work / "audio_out",
+        narration_dir=work / "narration",
+        cache_dir=session_cache,
+        base_url="https://audio.example.org/leaflets/",
+        check=False,
+    )
+    build_leaflet(SEED_LEAFLET, settings)
+    return work

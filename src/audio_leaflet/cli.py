@@ -147,6 +147,7 @@ def script(
     force: bool,
 ) -> None:
     """Write the narration scripts of LEAFLET for proofreading; print their paths."""
+    from audio_leaflet.narrate.script import script_path
     from audio_leaflet.pipeline import prepare
 
     entry = _leaflets((leaflet,) if leaflet else ())[0]
@@ -156,14 +157,16 @@ def script(
         organisation=organisation or entry.organisation,
     )
     prepared = prepare(entry.path, settings, force_scripts=force)
-    for path in prepared.scripts.kept_edited:
+    written = prepared.scripts
+    assert written is not None  # prepare writes unless told not to
+    for path in written.kept_edited:
         click.echo(f"kept (edited by hand; --force to overwrite): {path}", err=True)
-    for path in prepared.scripts.backups:
+    for path in written.backups:
         click.echo(f"backup of your edit: {path}", err=True)
     for warning in prepared.warnings:
         click.echo(f"warning: {warning}", err=True)
     for chapter in prepared.narration.chapters:
-        click.echo(str(prepared.script_dir / f"{chapter.slug}.txt"))
+        click.echo(str(script_path(prepared.script_dir, chapter)))
 
 
 @dataclass(frozen=True)

@@ -59,9 +59,16 @@ from audio_leaflet.model import (
     Speech,
     section_length_placeholder,
 )
+from audio_leaflet.naming import slugify
 from audio_leaflet.narrate import narrate
 from audio_leaflet.narrate.lengths import describe_date, describe_length
-from audio_leaflet.narrate.script import ScriptWriteResult, load_scripts, write_scripts
+from audio_leaflet.narrate.script import (
+    ScriptWriteResult,
+    load_scripts,
+    read_script,
+    script_path,
+    write_scripts,
+)
 from audio_leaflet.publish import (
     clear_stale_staging,
     leaflet_lock,
@@ -102,29 +109,44 @@ class Prepared:
     """What will be said: the scripts as staff left them."""
     script_dir: Path
     """narration/<slug>/"""
-    scripts: ScriptWriteResult
-    """What writing the scripts did (written, kept because edited, backups)."""
+    scripts: ScriptWriteResult | None
+    """What writing the scripts did (written, kept because edited, backups); None if not written."""
+    edited: frozenset[int]
+    """Numbers of the chapters whose script was edited by hand."""
     warnings: tuple[str, ...]
     """Messages for staff, e.g. an edited script whose leaflet text changed."""
 
 
-def prepare(source: Path, settings: Settings, *, force_scripts: bool = False) -> Prepared:
-    """Read and narrate a leaflet, write its scripts and load them back as staff left them."""
+def prepare(
+    source: Path, settings: Settings, *, write: bool = True, force_scripts: bool = False
+) -> Prepared:
+    """Read and narrate a leaflet, write its scripts and load them back as staff left them.
+
+    With `write=False` (for `status`) nothing is written: scripts on disk that
+    were edited by hand still win over the leaflet, as they would in a build.
+    """
     document = read_leaflet(source)
     title, organisation = resolve_metadata(
         document, path=source, title=settings.title, organisation=settings.organisation
     )
-    from audio_leaflet.naming import slugify
-
     slug = slugify(title)
     generated = narrate(
         document, title=title, organisation=organisation, slug=slug, date=document.date
     )
     source_sha256 = sha256_file(source)
     script_dir = settings.narration_dir / slug
-    scripts = write_scripts(generated, script_dir, source_sha256=source_sha256, force=force_scripts)
+    scripts = None
+    if write:
+        scripts = write_scripts(
+            generated, script_dir, source_sha256=source_sha256, force=force_scripts
+        )
     narration, warnings = load_scripts(generated, script_dir)
-    return Prepared(source, source_sha256, narration, script_dir, scripts, tuple(warnings))
+    edited = frozenset(
+        chapter.number
+        for chapter in generated.chapters
+        if (path := script_path(script_dir, chapter)).is_file() and read_script(path).edited
+    )
+    return Prepared(source, source_sha256, narration, script_dir, scripts, edited, tuple(warnings))
 
 
 # --------------------------------------------------------------------------
@@ -297,7 +319,7 @@ def _build_into(
                 "number": chapter.number,
                 "title": chapter.title,
                 "file": file_name,
-                "narration": str(prepared.script_dir / f"{chapter.slug}.txt"),
+                "narration": str(script_path(prepared.script_dir, chapter)),
                 "start_ms": starts[index],
                 "duration_ms": item.audio.clip.duration_ms,
                 "bytes": target.stat().st_size,
@@ -657,18 +679,12 @@ class LeafletStatus:
 
 def leaflet_status(source: Path, settings: Settings) -> LeafletStatus:
     """Compare the leaflet and its scripts with the last build's manifest."""
-    prepared = prepare(source, settings)
+    prepared = prepare(source, settings, write=False)
     narration = prepared.narration
     previous = read_manifest(settings.out_dir / narration.slug)
-    edited = set(prepared.scripts.kept_edited)
     if previous is None:
         chapters = tuple(
-            ChapterStatus(
-                c.number,
-                c.title,
-                "new",
-                edited_by_hand=prepared.script_dir / f"{c.slug}.txt" in edited,
-            )
+            ChapterStatus(c.number, c.title, "new", edited_by_hand=c.number in prepared.edited)
             for c in narration.chapters
         )
         return LeafletStatus(narration.slug, False, True, chapters, prepared.warnings)
@@ -677,7 +693,7 @@ def leaflet_status(source: Path, settings: Settings) -> LeafletStatus:
     seen = set()
     for chapter in narration.chapters:
         old = old_by_title.get(chapter.title)
-        is_edited = prepared.script_dir / f"{chapter.slug}.txt" in edited
+        is_edited = chapter.number in prepared.edited
         if old is None:
             statuses.append(
                 ChapterStatus(
