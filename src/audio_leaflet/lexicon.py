@@ -1,0 +1,390 @@
+"""The pronunciation lexicon: how to say words the voices get wrong (DESIGN section 5).
+
+A lexicon is a TOML file with one table per word:
+
+    [words.torticollis]
+    say = "tor-tih-KOLL-iss"     # respelling, for engines without phoneme input (gtts)
+    ipa = "ˌtɔːtɪˈkɒlɪs"          # IPA, for piper and espeak
+
+    [words]
+    tardive = "TAR-div"           # shorthand: a respelling only
+
+The built-in lexicon (`data/lexicon.toml`) is loaded first and a project's own
+file is laid over it, word by word. Entries are applied at synthesis time, in
+the form each engine takes, so narration scripts and captions keep the real
+spelling. Matching is whole-word and case-insensitive, and a plural or
+possessive ("torticollis's", "anxiolytics") takes the entry of its singular.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import tomllib
+import unicodedata
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+
+from audio_leaflet.errors import UsageError
+
+BUILTIN_NAME = "built-in lexicon"
+
+# IPA symbols an English entry may use. Anything else is almost surely a typo
+# (an "l" for "ɫ" is fine; a "3" for "ɜ" is not), caught when the file is read.
+_IPA_VOWELS = frozenset("aeiouæɐɑɒɔəɘɚɛɜɝɞɨɪʉʊʌʏøœɤɯᵻ")
+_IPA_CONSONANTS = frozenset("bcdfhjklmnpqrstvwxzçðŋɟɡɣɥɦɫɬɭɮɰɱɲɳɴɸɹɺɻɽɾʀʁʂʃʈʋʍʎʐʑʒʔʝβθχ")
+_IPA_MARKS = frozenset("ˈˌːˑʰʲˠˤ̩̯̃ ")
+_IPA_SYMBOLS = _IPA_VOWELS | _IPA_CONSONANTS | _IPA_MARKS
+_STRESS = "ˈˌ"
+# Written forms people use around IPA that no engine wants: /slashes/,
+# [brackets], syllable dots, and the tie bar of t͡ʃ.
+_IPA_DECORATION = str.maketrans("", "", "/[]().‿͜͡")
+
+
+class LexiconForm(enum.Enum):
+    """The form in which an engine takes a lexicon entry."""
+
+    RESPELL = "respell"
+    """The plain-letter respelling (`say`), for engines without phoneme input."""
+    IPA = "ipa"
+    """Piper's inline phonemes, `[[ dɪstˈoʊniə ]]`; the respelling where an entry has no IPA."""
+    ESPEAK = "espeak"
+    """espeak-ng's own phoneme mnemonics, `[[dIst'oUni@]]`; the respelling where an entry
+    has no IPA or its IPA has no espeak equivalent."""
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    """How to say one word (or a fixed phrase)."""
+
+    word: str
+    """The word as written in the lexicon, lower case ("torticollis", "spasmodic dysphonia")."""
+    say: str | None
+    """A respelling in plain letters ("tor-tih-KOLL-iss"), or None."""
+    ipa: str | None
+    """IPA phonemes with stress marks placed before the stressed vowel, or None."""
+    source: str
+    """The file the entry came from, for messages."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Words and how to say them; apply with `apply`."""
+
+    entries: Mapping[str, LexiconEntry] = field(default_factory=dict)
+    """Entries by lower-case word."""
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get(self, word: str) -> LexiconEntry | None:
+        """The entry for `word` (any case, plural or possessive), or None."""
+        match = self._pattern.fullmatch(word.strip()) if self.entries else None
+        return self.entries[_key(match.group("word"))] if match else None
+
+    def entries_in(self, text: str) -> tuple[LexiconEntry, ...]:
+        """The entries that apply to `text`, in order of first use, each once.
+
+        A chapter's cache key and its "why did this change" report use these, so
+        editing an entry changes exactly the sentences that say the word.
+        """
+        if not self.entries:
+            return ()
+        found: dict[str, LexiconEntry] = {}
+        for match in self._pattern.finditer(text):
+            key = _key(match.group("word"))
+            found.setdefault(key, self.entries[key])
+        return tuple(found.values())
+
+    def apply(
+        self,
+        text: str,
+        form: LexiconForm | str,
+        *,
+        dialect: str = "en-gb",
+        ipa_symbols: Collection[str] | None = None,
+    ) -> str:
+        """`text` with every lexicon word replaced by its pronunciation in `form`.
+
+        `dialect` is the espeak-ng language of a Piper voice ("en-us", "en-gb"): IPA
+        is adapted to the vowels that voice was trained on (see `adapt_ipa`).
+        `ipa_symbols`, when given, are the symbols the voice knows: an entry whose
+        IPA needs another one is said from its respelling instead.
+        """
+        form = LexiconForm(form)
+        if not self.entries:
+            return text
+
+        def replace(match: re.Match[str]) -> str:
+            entry = self.entries[_key(match.group("word"))]
+            suffix = match.group("suffix") or ""
+            return _pronounce(entry, suffix, form, dialect, ipa_symbols) or match.group(0)
+
+        return self._pattern.sub(replace, text)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        # Longest words first, so "spasmodic dysphonia" wins over "dysphonia".
+        words = sorted(self.entries, key=len, reverse=True)
+        alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+        return re.compile(
+            rf"(?<!\w)(?P<word>{alternatives or '(?!)'})(?P<suffix>['’]s|s['’]?)?(?!\w)",
+            re.IGNORECASE,
+        )
+
+
+def _key(word: str) -> str:
+    """The lookup key of a matched word: lower case, single spaces."""
+    return " ".join(word.lower().split())
+
+
+def _pronounce(
+    entry: LexiconEntry,
+    suffix: str,
+    form: LexiconForm,
+    dialect: str,
+    ipa_symbols: Collection[str] | None,
+) -> str | None:
+    """The replacement for `entry` followed by a plural/possessive `suffix`, or None to keep it."""
+    if form is LexiconForm.IPA and entry.ipa:
+        ipa = adapt_ipa(entry.ipa, dialect)
+        ipa += _ipa_plural(ipa) if suffix else ""
+        if ipa_symbols is None or all(c in ipa_symbols for c in ipa):
+            return f"[[ {ipa} ]]"
+    if form is LexiconForm.ESPEAK and entry.ipa:
+        phonemes = ipa_to_espeak(entry.ipa + (_ipa_plural(entry.ipa) if suffix else ""))
+        if phonemes is not None:
+            return f"[[{phonemes}]]"
+    if entry.say:
+        return entry.say + suffix
+    return None
+
+
+def _ipa_plural(ipa: str) -> str:
+    """The English plural ending after `ipa`: /ɪz/ after a sibilant, /s/ after a voiceless stop."""
+    last = ipa.rstrip(_STRESS + "ː ")[-1:]
+    if last in ("s", "z", "ʃ", "ʒ"):
+        return "ɪz"
+    if last in ("p", "t", "k", "f", "θ"):
+        return "s"
+    return "z"
+
+
+# --------------------------------------------------------------------------
+# IPA clean-up and conversion
+# --------------------------------------------------------------------------
+
+
+def normalise_ipa(ipa: str) -> str:
+    """IPA as the voices take it: decorations dropped, stress marks right before the vowel.
+
+    Dictionaries put the stress mark before the syllable ("dɪˈstoʊniə"); espeak-ng,
+    whose phonemes Piper voices were trained on, puts it before the syllable's vowel
+    ("dɪstˈoʊniə"). Moving it keeps the stress where the voice expects it.
+    """
+    text = unicodedata.normalize("NFD", ipa).translate(_IPA_DECORATION)
+    text = " ".join(text.split())
+    out: list[str] = []
+    pending = ""
+    for char in text:
+        if char in _STRESS:
+            pending = char
+        elif pending and (char in _IPA_VOWELS or char == " "):
+            # Before the vowel; or, with no vowel after it in its word, where it was.
+            out.append(pending + char)
+            pending = ""
+        else:
+            out.append(char)
+    return "".join(out) + pending
+
+
+# espeak-ng writes these English phonemes differently by dialect; Piper voices
+# know only the symbols their dialect's espeak-ng produced in training.
+_TO_AMERICAN = (("əʊ", "oʊ"), ("ɒ", "ɑː"), ("ɑːː", "ɑː"))
+_TO_BRITISH = (("oʊ", "əʊ"),)
+_TO_ESPEAK_SYMBOLS = (("r", "ɹ"), ("g", "ɡ"))
+
+
+def adapt_ipa(ipa: str, dialect: str) -> str:
+    """`ipa` (British, as in the lexicon) with the symbols espeak-ng uses for `dialect`.
+
+    The lexicon is written in British IPA; an American voice ("en-us") says the
+    GOAT vowel as oʊ and the LOT vowel as ɑː, and was never trained on ɒ or əʊ.
+    """
+    pairs: tuple[tuple[str, str], ...] = _TO_ESPEAK_SYMBOLS
+    if dialect.lower().startswith("en-us"):
+        pairs += _TO_AMERICAN
+    elif dialect.lower().startswith("en"):
+        pairs += _TO_BRITISH
+    for old, new in pairs:
+        ipa = ipa.replace(old, new)
+    return ipa
+
+
+# espeak-ng's English phoneme mnemonics (phsource/ph_english), the "[[ ]]" input
+# of espeak_Synth with espeakPHONEMES. Longest IPA sequences are tried first.
+_IPA_TO_ESPEAK: dict[str, str] = {
+    "eɪ": "eI",
+    "aɪ": "aI",
+    "ɔɪ": "OI",
+    "aʊ": "aU",
+    "oʊ": "oU",
+    "əʊ": "oU",
+    "ɪə": "i@",
+    "eə": "e@",
+    "ɛə": "e@",
+    "ʊə": "U@",
+    "iː": "i:",
+    "uː": "u:",
+    "ɑː": "A:",
+    "ɔː": "O:",
+    "ɜː": "3:",
+    "tʃ": "tS",
+    "dʒ": "dZ",
+    "i": "i",
+    "ɪ": "I",
+    "ᵻ": "I2",
+    "e": "E",
+    "ɛ": "E",
+    "æ": "a",
+    "a": "a",
+    "ɐ": "a#",
+    "ʌ": "V",
+    "ɒ": "0",
+    "ɑ": "A:",
+    "ɔ": "O:",
+    "o": "oU",
+    "ʊ": "U",
+    "u": "u:",
+    "ə": "@",
+    "ɚ": "3",
+    "ɝ": "3:",
+    "ɜ": "3:",
+    "θ": "T",
+    "ð": "D",
+    "ʃ": "S",
+    "ʒ": "Z",
+    "ŋ": "N",
+    "ɹ": "r",
+    "r": "r",
+    "ɾ": "t",
+    "ɡ": "g",
+    "g": "g",
+    "ʔ": "?",
+    "ɫ": "l",
+    "x": "x",
+    "ˈ": "'",
+    "ˌ": ",",
+    " ": " ",
+    **{c: c for c in "pbtdkfvszhmnlwj"},
+}
+_ESPEAK_KEYS = sorted(_IPA_TO_ESPEAK, key=len, reverse=True)
+
+
+def ipa_to_espeak(ipa: str) -> str | None:
+    """`ipa` in espeak-ng's English phoneme mnemonics, or None if a symbol has no equivalent."""
+    text = ipa
+    out: list[str] = []
+    while text:
+        for key in _ESPEAK_KEYS:
+            if text.startswith(key):
+                out.append(_IPA_TO_ESPEAK[key])
+                text = text[len(key) :]
+                break
+        else:
+            if text[0] == "ː":  # length on a vowel that is long in espeak anyway
+                text = text[1:]
+                continue
+            return None
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def builtin_lexicon_text() -> str:
+    """The text of the built-in lexicon shipped with the package."""
+    return files("audio_leaflet").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+
+
+def load_lexicon(extra: Path | None = None) -> Lexicon:
+    """The built-in lexicon, with the entries of `extra` (a project's TOML file) laid over it."""
+    entries = dict(parse_lexicon(builtin_lexicon_text(), BUILTIN_NAME).entries)
+    if extra is not None:
+        try:
+            text = extra.read_text(encoding="utf-8")
+        except FileNotFoundError as error:
+            raise UsageError(
+                f"Lexicon file {extra} not found: check the path given as `lexicon`"
+            ) from error
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"Cannot read lexicon file {extra}: {error}") from error
+        entries.update(parse_lexicon(text, str(extra)).entries)
+    return Lexicon(entries)
+
+
+def parse_lexicon(text: str, source: str) -> Lexicon:
+    """Parse lexicon TOML `text`; `source` names the file in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{source} is not valid TOML: {error}") from error
+    unknown = sorted(set(data) - {"words"})
+    if unknown:
+        raise UsageError(
+            f"{source}: unknown table '{unknown[0]}'. Put entries under [words], "
+            'e.g. [words.dystonia] say = "dis-TONE-ee-uh"'
+        )
+    words = data.get("words", {})
+    if not isinstance(words, dict):
+        raise UsageError(f"{source}: 'words' must be a table of entries")
+    entries: dict[str, LexiconEntry] = {}
+    for word, value in words.items():
+        entry = _parse_entry(str(word), value, source)
+        entries[entry.word] = entry
+    return Lexicon(entries)
+
+
+def _parse_entry(word: str, value: object, source: str) -> LexiconEntry:
+    where = f'{source}: [words."{word}"]'
+    key = " ".join(word.lower().split())
+    if not key or not re.fullmatch(r"[\w'’-]+( [\w'’-]+)*", key):
+        raise UsageError(f"{where}: a lexicon word must be letters (and spaces between words)")
+    if isinstance(value, str):
+        value = {"say": value}
+    if not isinstance(value, dict):
+        raise UsageError(f'{where}: give say = "..." and/or ipa = "..."')
+    unknown = sorted(set(value) - {"say", "ipa", "note"})
+    if unknown:
+        raise UsageError(f"{where}: unknown key '{unknown[0]}'. Known keys: say, ipa, note")
+    say = _optional_str(value.get("say"), where, "say")
+    ipa = _optional_str(value.get("ipa"), where, "ipa")
+    if say is None and ipa is None:
+        raise UsageError(f'{where}: give say = "..." and/or ipa = "..."')
+    if say is not None and ("[" in say or "]" in say):
+        raise UsageError(f"{where}: say is a respelling in letters; put phonemes in ipa")
+    if ipa is not None:
+        ipa = normalise_ipa(ipa)
+        strange = sorted({c for c in ipa if c not in _IPA_SYMBOLS})
+        if strange:
+            raise UsageError(
+                f"{where}: ipa has {', '.join(repr(c) for c in strange)}, which are not IPA "
+                "symbols English voices know (use ɡ ɹ ə ɪ ʊ ʌ ɒ ɔ ɜ æ θ ð ʃ ʒ ŋ and ˈ ˌ ː)"
+            )
+        if not any(c in _IPA_VOWELS for c in ipa):
+            raise UsageError(f"{where}: ipa has no vowel")
+    return LexiconEntry(word=key, say=say, ipa=ipa, source=source)
+
+
+def _optional_str(value: object, where: str, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: {name} must be a string in quotes")
+    value = " ".join(value.split())
+    return value or None
