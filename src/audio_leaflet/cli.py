@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,23 +28,55 @@ EXIT_INTERRUPTED = 130
 
 def main() -> None:
     """Entry point of the `audio-leaflet` console script."""
-    try:
-        cli.main(standalone_mode=False, prog_name="audio-leaflet")
-    except click.exceptions.Abort:
-        click.echo("Interrupted.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
-        click.echo("Interrupted: the last published audio is unchanged.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(error.exit_code)
-    except AudioLeafletError as error:
-        click.echo(f"Error: {error}", err=True)
-        sys.exit(error.exit_code)
+    cli.main(prog_name="audio-leaflet")
 
 
-@click.group()
+def _one_line(text: str) -> str:
+    """A message on one line, however it was written."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+class _Cli(click.Group):
+    """The command group, with the one error boundary of the command line.
+
+    It lives in `main` (not in the console-script function) so that tests
+    driving the group with click's CliRunner see exactly what users see.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run a command; turn expected failures into one line on stderr and an exit code."""
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("Interrupted: the last published audio is unchanged.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except click.UsageError as error:
+            # click prints usage, a hint and the error on three lines; one is
+            # easier to read (and to hear through a screen reader).
+            command = error.ctx.command_path if error.ctx else "audio-leaflet"
+            click.echo(
+                f"Error: {_one_line(error.format_message())} (see '{command} --help')", err=True
+            )
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            click.echo(f"Error: {_one_line(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        except AudioLeafletError as error:
+            click.echo(f"Error: {_one_line(str(error))}", err=True)
+            sys.exit(error.exit_code)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Cli)
 @click.version_option(__version__, prog_name="audio-leaflet")
 @click.option("-v", "--verbose", is_flag=True, help="Log details to stderr.")
 def cli(verbose: bool) -> None:
@@ -78,9 +111,11 @@ def _leaflets(arguments: tuple[Path, ...]) -> list[LeafletEntry]:
     return [LeafletEntry(SAMPLE_LEAFLET)]
 
 
-leaflet_argument = click.argument(
-    "leaflets", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)
-)
+# A missing leaflet named on the command line is a usage error (exit 2), caught
+# before anything is written; one listed in audio-leaflet.toml fails the build.
+_leaflet_path = click.Path(path_type=Path, dir_okay=False, exists=True)
+leaflet_argument = click.argument("leaflets", nargs=-1, type=_leaflet_path)
+one_leaflet_argument = click.argument("leaflet", type=_leaflet_path, required=False)
 title_option = click.option("--title", help="Title to use instead of the one found in the leaflet.")
 organisation_option = click.option(
     "--organisation", help="Organisation to name instead of the one found in the leaflet."
@@ -132,7 +167,7 @@ class _StderrProgress:
 
 
 @cli.command()
-@click.argument("leaflet", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@one_leaflet_argument
 @narration_dir_option
 @title_option
 @organisation_option
@@ -167,6 +202,14 @@ def script(
         click.echo(f"warning: {warning}", err=True)
     for chapter in prepared.narration.chapters:
         click.echo(str(script_path(prepared.script_dir, chapter)))
+
+
+def _check_engine_name(name: str) -> None:
+    """Stop before anything is read or written when the engine does not exist."""
+    from audio_leaflet.engines import ENGINES
+
+    if name.strip().lower() not in ENGINES:
+        raise UsageError(f"Unknown engine '{name}'. Available: {', '.join(sorted(ENGINES))}")
 
 
 @dataclass(frozen=True)
@@ -244,6 +287,7 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
 
     entries = _leaflets(leaflets)
     settings = _settings(**options, jobs=jobs)
+    _check_engine_name(settings.engine)
     if len(entries) > 1 and (options.get("title") or options.get("organisation")):
         raise UsageError(
             "--title and --organisation apply to one leaflet; set them per "
@@ -272,7 +316,7 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
 
 
 @cli.command()
-@click.argument("leaflet", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@one_leaflet_argument
 @out_dir_option
 @narration_dir_option
 @title_option
