@@ -1,0 +1,44 @@
+"""The listening check (issue 6): hear a built bundle and refuse one that does not say
+what its narration says.
+
+    report = check_bundle(Path("audio_out/dystonia-and-mental-health"))
+    print(report.render_text(), file=sys.stderr)
+    sys.exit(0 if report.passed else 1)
+
+For each chapter file: decode, measure loudness, true peak, silences and
+clipping; recognise the speech (faster-whisper tiny.en, offline); align it with
+the narration's sentences (the manifest's cues) after normalising both sides;
+fail on a missing or changed digit, negation or lexicon word, on a word error
+rate above the threshold, and on a chapter that does not announce itself. For
+the bundle: checksums, the whole file's chapter markers and audio against the
+chapter files, the introduction's list of sections, and the feed's enclosures.
+"""
+
+from audio_leaflet.check.recognise import Recogniser, WhisperRecogniser, Word, default_recogniser
+from audio_leaflet.check.report import (
+    ChapterResult,
+    CheckReport,
+    Problem,
+    ProblemKind,
+    Severity,
+    Thresholds,
+    WordDifference,
+)
+from audio_leaflet.check.run import Progress, builtin_lexicon_words, check_bundle
+
+__all__ = [
+    "ChapterResult",
+    "CheckReport",
+    "Problem",
+    "ProblemKind",
+    "Progress",
+    "Recogniser",
+    "Severity",
+    "Thresholds",
+    "WhisperRecogniser",
+    "Word",
+    "WordDifference",
+    "builtin_lexicon_words",
+    "check_bundle",
+    "default_recogniser",
+]

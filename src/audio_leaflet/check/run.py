@@ -1,0 +1,437 @@
+"""check_bundle: listen to a built bundle and compare it with its narration."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import time
+import tomllib
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from audio_leaflet.check.audio_checks import (
+    AudioFacts,
+    FileContext,
+    decode_or_problem,
+    duration_problems,
+    envelope_similarity,
+    level_problems,
+    pace_problems,
+    pace_wpm,
+    silence_problems,
+    spoken_word_count,
+)
+from audio_leaflet.check.content import (
+    Relisten,
+    announcement_problems,
+    check_speech,
+    introduction_problems,
+    lexicon_tokens,
+)
+from audio_leaflet.check.recognise import (
+    WHISPER_SAMPLE_RATE,
+    Recogniser,
+    Word,
+    default_recogniser,
+    pcm_16k,
+)
+from audio_leaflet.check.report import (
+    ChapterResult,
+    CheckReport,
+    Problem,
+    ProblemKind,
+    Thresholds,
+)
+from audio_leaflet.check.structure import (
+    FEED_NAME,
+    BundleSpec,
+    ChapterSpec,
+    checksum_problems,
+    feed_problems,
+    marker_problems,
+    read_bundle,
+)
+from audio_leaflet.model import Cue
+
+Progress = Callable[[str, int, int], None]
+"""progress(label, done, total), the pipeline's progress callback."""
+
+_INTRODUCTION = "introduction"
+
+
+def builtin_lexicon_words() -> tuple[str, ...]:
+    """Words of the built-in pronunciation lexicon (`audio_leaflet/data/lexicon.toml`)."""
+    try:
+        text = files("audio_leaflet").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return ()
+    return lexicon_words_from_toml(text)
+
+
+def lexicon_words_from_toml(text: str) -> tuple[str, ...]:
+    """The words of a lexicon file: the keys of its `[words]` table."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return ()
+    table = data.get("words", {})
+    return tuple(str(word) for word in table) if isinstance(table, dict) else ()
+
+
+def check_bundle(
+    bundle_dir: Path,
+    *,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so sharing it is safe
+    recogniser: Recogniser | None = None,
+    progress: Progress | None = None,
+    lexicon: Iterable[str] | None = None,
+    cache_dir: Path | None = None,
+    feed: Path | None = None,
+) -> CheckReport:
+    """Listen to every chapter of the bundle in `bundle_dir` and check it against its narration.
+
+    - `lexicon`: words that must be heard where the narration says them
+      (default: the built-in lexicon's words).
+    - `cache_dir`: where transcripts are kept by audio checksum, so an
+      unchanged chapter is not listened to twice (None: no disk cache).
+    - `feed`: the podcast feed to check; by default `<out-dir>/feed.xml` when
+      `bundle_dir` is the published bundle (named after the slug), not a
+      staging folder, whose feed still describes the previous build.
+
+    Never raises for a faulty bundle: every fault is a problem in the report.
+    """
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    tell = progress or (lambda label, done, total: None)
+    spec, problems = read_bundle(bundle_dir)
+    chosen = recogniser or default_recogniser()
+    if spec is None:
+        title = bundle_dir.name
+        return CheckReport(bundle_dir, title, chosen.name, thresholds, (), tuple(problems))
+
+    with _timed(timings, "checksums"):
+        problems += checksum_problems(spec)
+    words_of_lexicon = lexicon_tokens(
+        builtin_lexicon_words() if lexicon is None else tuple(lexicon)
+    )
+    count = len(spec.chapters)
+    total_steps = count + 2
+
+    # 1. Measure every chapter file and decode it for the recogniser.
+    measured: dict[int, tuple[AudioFacts, bytes]] = {}
+    for index, chapter in enumerate(spec.chapters):
+        tell(f"measuring {chapter.title}", index, total_steps)
+        facts, pcm, found = _measure_chapter(spec, chapter, thresholds, timings)
+        problems += found
+        if facts is not None and pcm is not None:
+            measured[chapter.number] = (facts, pcm)
+
+    # 2. Listen to all of them at once (see `transcribe_chapters`).
+    tell("listening", count, total_steps)
+    with _timed(timings, "recognition"):
+        heard = transcribe_chapters(
+            {number: pcm for number, (_, pcm) in measured.items() if pcm}, chosen, cache_dir
+        )
+
+    # 3. Compare what was heard with what each chapter should say.
+    results: list[ChapterResult] = []
+    with _timed(timings, "comparison and second listenings"):
+        for chapter in spec.chapters:
+            if chapter.number not in measured:
+                results.append(ChapterResult(chapter.number, chapter.title, chapter.file))
+                continue
+            facts, pcm = measured[chapter.number]
+            relisten = _relistener(pcm, chosen, cache_dir, timings)
+            result, found = _compare_chapter(
+                spec,
+                chapter,
+                facts,
+                heard.get(chapter.number, []),
+                words_of_lexicon,
+                thresholds,
+                relisten,
+            )
+            results.append(result)
+            problems += found
+
+    # 4. The whole-leaflet file, its chapter markers, the feed.
+    tell("checking the whole-leaflet file", count + 1, total_steps)
+    facts_by_chapter = {number: facts for number, (facts, _) in measured.items()}
+    with _timed(timings, "whole file"):
+        problems += _check_whole(spec, facts_by_chapter, thresholds)
+    with _timed(timings, "chapter markers"):
+        durations = {number: facts.duration_s for number, facts in facts_by_chapter.items()}
+        problems += marker_problems(spec, durations, thresholds)
+    feed_path = feed
+    if feed_path is None and bundle_dir.name == spec.slug:
+        feed_path = bundle_dir.parent / FEED_NAME
+    if feed_path is not None and feed_path.is_file():
+        problems += feed_problems(spec, feed_path)
+    tell("listening check", total_steps, total_steps)
+
+    return CheckReport(
+        bundle=bundle_dir,
+        title=spec.title,
+        recogniser=chosen.name,
+        thresholds=thresholds,
+        chapters=tuple(results),
+        problems=tuple(_in_order(problems, spec)),
+        audio_seconds=sum(facts.duration_s for facts in facts_by_chapter.values()),
+        check_seconds=time.perf_counter() - started,
+        timings=timings,
+    )
+
+
+def _in_order(problems: list[Problem], spec: BundleSpec) -> list[Problem]:
+    """Bundle-wide problems first, then chapter by chapter; within a chapter the
+    chapter file's problems before the whole file's, each in time order."""
+    order = {c.number: i for i, c in enumerate(spec.chapters)}
+    files_of = {c.number: c.file for c in spec.chapters}
+    return sorted(
+        problems,
+        key=lambda p: (
+            p.chapter is not None,
+            order.get(p.chapter, -1) if p.chapter is not None else -1,
+            p.file != files_of.get(p.chapter) if p.chapter is not None else False,
+            p.time_s or 0.0,
+        ),
+    )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Any:
+    begun = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - begun
+
+
+def _measure_chapter(
+    spec: BundleSpec, chapter: ChapterSpec, thresholds: Thresholds, timings: dict[str, float]
+) -> tuple[AudioFacts | None, bytes | None, list[Problem]]:
+    """Audio facts and level, silence, pace and length problems of one chapter file,
+    and its audio at 16 kHz for the recogniser (None when there is nothing to hear)."""
+    where = chapter.where()
+    path = spec.folder / chapter.file
+    if not path.is_file():
+        return None, None, []  # reported by the checksum check
+    with _timed(timings, "decode and loudness"):
+        facts, problems = decode_or_problem(path, where, thresholds)
+        if facts is None:
+            return None, None, problems
+        pcm = pcm_16k(path, WHISPER_SAMPLE_RATE) if facts.duration_s > 0 else b""
+    problems += level_problems(facts, where, thresholds)
+    if facts.duration_s <= 0:
+        return facts, pcm, problems
+    problems += silence_problems(facts, chapter.cues, where, thresholds)
+    spoken = spoken_word_count(chapter.sentences)
+    problems += pace_problems(facts, spoken, where, thresholds)
+    problems += duration_problems(facts, chapter.duration_ms, where, thresholds)
+    return facts, pcm, problems
+
+
+def _compare_chapter(
+    spec: BundleSpec,
+    chapter: ChapterSpec,
+    facts: AudioFacts,
+    words: list[Word],
+    lexicon: frozenset[str],
+    thresholds: Thresholds,
+    relisten: Relisten,
+) -> tuple[ChapterResult, list[Problem]]:
+    """Speech, announcement and (for the introduction) section-list problems of a chapter."""
+    where = chapter.where()
+    speech = check_speech(
+        where, chapter.cues, words, lexicon=lexicon, thresholds=thresholds, relisten=relisten
+    )
+    problems = list(speech.problems)
+    if facts.duration_s > 0:
+        # A chapter that fails as a whole is not worth a second listening.
+        whole_fails = speech.word_error_rate > thresholds.max_word_error_rate
+        problems += announcement_problems(
+            where,
+            speech.heard,
+            number=chapter.number,
+            total=len(spec.chapters),
+            duration_s=facts.duration_s,
+            thresholds=thresholds,
+            cues=chapter.cues,
+            relisten=None if whole_fails else relisten,
+        )
+    if chapter.number == 1 or chapter.title.strip().lower() == _INTRODUCTION:
+        titles = [spec.title] + [c.title for c in spec.chapters if c is not chapter]
+        problems += introduction_problems(where, speech.heard, titles=titles, thresholds=thresholds)
+    result = ChapterResult(
+        number=chapter.number,
+        title=chapter.title,
+        file=chapter.file,
+        duration_s=facts.duration_s,
+        words_expected=speech.words_expected,
+        words_heard=speech.words_heard,
+        word_error_rate=speech.word_error_rate if chapter.cues else None,
+        critical_words=speech.critical_words,
+        loudness_lufs=facts.loudness_lufs,
+        true_peak_dbtp=facts.true_peak_dbtp,
+        wpm=pace_wpm(facts, spoken_word_count(chapter.sentences)),
+        differences=speech.differences,
+        heard_text=" ".join(w.text for w in words),
+    )
+    return result, problems
+
+
+# Audio kept either side of a sentence heard a second time: less than the
+# 400 ms between sentences, more than the recogniser's timing error.
+_RELISTEN_MARGIN_S = 0.25
+
+
+def _relistener(
+    pcm: bytes, recogniser: Recogniser, cache_dir: Path | None, timings: dict[str, float]
+) -> Relisten:
+    """Hear one sentence of a chapter again, carefully and on its own (cached like the
+    first listening)."""
+
+    def relisten(cue: Cue) -> list[Word]:
+        start = max(0, round((cue.start_ms / 1000 - _RELISTEN_MARGIN_S) * WHISPER_SAMPLE_RATE))
+        end = round((cue.end_ms / 1000 + _RELISTEN_MARGIN_S) * WHISPER_SAMPLE_RATE)
+        piece = pcm[2 * start : 2 * end]
+        if len(piece) < WHISPER_SAMPLE_RATE // 5:
+            return []
+        key = _key(recogniser, piece, careful=True)
+        words = _read_cached(cache_dir, key)
+        if words is None:
+            with _timed(timings, "second listenings"):
+                words = recogniser.transcribe(piece, WHISPER_SAMPLE_RATE, careful=True)
+            _write_cached(cache_dir, key, words)
+        offset = start / WHISPER_SAMPLE_RATE
+        return [Word(w.text, w.start_s + offset, w.end_s + offset, w.probability) for w in words]
+
+    return relisten
+
+
+# Silence put between chapters when they are listened to in one pass, so no
+# word can straddle two of them.
+_JOIN_SILENCE_S = 1.0
+
+
+def transcribe_chapters(
+    audio: dict[int, bytes], recogniser: Recogniser, cache_dir: Path | None
+) -> dict[int, list[Word]]:
+    """Words heard in each chapter's 16 kHz audio, times relative to the chapter.
+
+    Whisper works in 30 s windows and pads a shorter input to 30 s, so a 20 s
+    chapter costs as much as a 30 s one. Chapters not in the cache are
+    therefore joined (with a second of silence between them), heard in one
+    pass, and the words dealt back to their chapters by time. Transcripts are
+    cached per chapter by the checksum of its decoded audio and the
+    recogniser's name: re-tagging a file does not make it be heard again.
+    """
+    keys = {number: _key(recogniser, pcm, careful=False) for number, pcm in audio.items()}
+    heard: dict[int, list[Word]] = {}
+    for number, key in keys.items():
+        cached = _read_cached(cache_dir, key)
+        if cached is not None:
+            heard[number] = cached
+    missing = [number for number in audio if number not in heard]
+    if not missing:
+        return heard
+    pad = b"\0\0" * round(WHISPER_SAMPLE_RATE * _JOIN_SILENCE_S)
+    spans: list[tuple[int, float, float]] = []
+    joined = bytearray()
+    for number in missing:
+        if joined:
+            joined += pad
+        start = len(joined) / 2 / WHISPER_SAMPLE_RATE
+        joined += audio[number]
+        spans.append((number, start, len(joined) / 2 / WHISPER_SAMPLE_RATE))
+    words = recogniser.transcribe(bytes(joined), WHISPER_SAMPLE_RATE) if joined else []
+    dealt: dict[int, list[Word]] = {number: [] for number in missing}
+    for word in words:
+        middle = (word.start_s + word.end_s) / 2
+        number, start, end = min(spans, key=lambda s: max(s[1] - middle, middle - s[2], 0.0))
+        dealt[number].append(
+            Word(
+                word.text,
+                min(max(word.start_s - start, 0.0), end - start),
+                min(max(word.end_s - start, 0.0), end - start),
+                word.probability,
+            )
+        )
+    for number in missing:
+        heard[number] = dealt[number]
+        _write_cached(cache_dir, keys[number], dealt[number])
+    return heard
+
+
+def _key(recogniser: Recogniser, pcm: bytes, *, careful: bool) -> str:
+    """Cache key of a transcript: the recogniser, how it listened, and the audio."""
+    how = f"{recogniser.name}|{'careful' if careful else 'first'}".encode()
+    return hashlib.sha256(how + b"\0" + pcm).hexdigest()
+
+
+def _read_cached(cache_dir: Path | None, key: str) -> list[Word] | None:
+    if cache_dir is None:
+        return None
+    path = cache_dir / "transcripts" / f"{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Word(w["text"], w["start_s"], w["end_s"], w["probability"]) for w in data]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged entry: listen again
+
+
+def _write_cached(cache_dir: Path | None, key: str, words: list[Word]) -> None:
+    if cache_dir is None:
+        return
+    path = cache_dir / "transcripts" / f"{key}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(
+            json.dumps([dataclasses.asdict(w) for w in words], ensure_ascii=False),
+            encoding="utf-8",
+        )
+        temporary.replace(path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def _check_whole(
+    spec: BundleSpec, chapters: dict[int, AudioFacts], thresholds: Thresholds
+) -> list[Problem]:
+    """The whole-leaflet file: levels, length, and each chapter's audio in its place."""
+    if spec.full_file is None or not (spec.folder / spec.full_file).is_file():
+        return []
+    where = FileContext(spec.full_file)
+    facts, problems = decode_or_problem(spec.folder / spec.full_file, where, thresholds)
+    if facts is None:
+        return problems
+    problems += level_problems(facts, where, thresholds)
+    problems += duration_problems(facts, spec.full_duration_ms, where, thresholds)
+    frame_ms = 10
+    for chapter in spec.chapters:
+        own = chapters.get(chapter.number)
+        if own is None or chapter.start_ms is None:
+            continue
+        similarity = envelope_similarity(
+            facts.envelope, chapter.start_ms // frame_ms, own.envelope, max_lag=10
+        )
+        if similarity < thresholds.min_whole_file_correlation:
+            problems.append(
+                FileContext(spec.full_file, chapter.number, chapter.title).problem(
+                    ProblemKind.WHOLE_FILE,
+                    f"the whole-leaflet file from {chapter.start_ms / 1000:.1f} s does not "
+                    f"sound like {chapter.file} (level correlation {similarity:.2f}); "
+                    "rebuild the bundle",
+                    time_s=chapter.start_ms / 1000,
+                    expected=chapter.file,
+                    heard=f"correlation {similarity:.2f}",
+                )
+            )
+    return problems

@@ -1,0 +1,409 @@
+"""The bundle as the manifest describes it, and the checks that need no listening:
+checksums, sizes, chapter markers, the feed's enclosures (CONTRACTS.md, DESIGN sections 4, 7, 8).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from audio_leaflet.check.audio_checks import FileContext
+from audio_leaflet.check.report import Problem, ProblemKind, Severity, Thresholds
+from audio_leaflet.errors import AudioError
+from audio_leaflet.ffmpeg import read_metadata
+from audio_leaflet.model import Cue
+
+MANIFEST_NAME = "manifest.json"
+FEED_NAME = "feed.xml"
+
+
+@dataclass(frozen=True)
+class ChapterSpec:
+    """One chapter as the manifest describes it."""
+
+    number: int
+    """Chapter number (1 is the introduction)."""
+    title: str
+    """Chapter title."""
+    file: str
+    """The chapter file's name in the bundle."""
+    start_ms: int | None
+    """Start in the whole-leaflet file."""
+    duration_ms: int | None
+    """Length from PCM sample counts."""
+    size: int | None
+    """File size in bytes."""
+    sha256: str | None
+    """The file's checksum."""
+    cues: tuple[Cue, ...]
+    """Sentences as narrated and when they are heard in the chapter file."""
+
+    @property
+    def sentences(self) -> tuple[str, ...]:
+        """The narrated sentences in order."""
+        return tuple(c.text for c in self.cues)
+
+    def where(self) -> FileContext:
+        """This chapter's file, for naming problems."""
+        return FileContext(self.file, self.number, self.title)
+
+
+@dataclass(frozen=True)
+class BundleSpec:
+    """A bundle as its manifest describes it."""
+
+    folder: Path
+    """The bundle folder."""
+    slug: str
+    """The leaflet's slug."""
+    title: str
+    """The leaflet's title."""
+    chapters: tuple[ChapterSpec, ...]
+    """Chapters in order."""
+    full_file: str | None
+    """The whole-leaflet MP3's name."""
+    full_duration_ms: int | None
+    """Its length."""
+    files: dict[str, str]
+    """Every file (except the manifest) and its checksum."""
+    checksums: dict[str, tuple[str | None, int | None]]
+    """Checksum and size the manifest records per file name (chapters, full, cover, files)."""
+
+
+def _manifest_problem(message: str) -> Problem:
+    return Problem(ProblemKind.MANIFEST, message, file=MANIFEST_NAME)
+
+
+def read_bundle(folder: Path) -> tuple[BundleSpec | None, list[Problem]]:
+    """The bundle's manifest as a `BundleSpec`, or None and the reason it cannot be read."""
+    path = folder / MANIFEST_NAME
+    if not folder.is_dir():
+        return None, [_manifest_problem(f"{folder} is not a folder; give a bundle folder")]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, [
+            _manifest_problem(
+                f"{folder} has no {MANIFEST_NAME}: is it a bundle built by audio-leaflet?"
+            )
+        ]
+    except (OSError, ValueError) as error:
+        return None, [_manifest_problem(f"{path} cannot be read ({error}); rebuild the bundle")]
+    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
+        return None, [_manifest_problem(f"{path} lists no chapters; rebuild the bundle")]
+    problems: list[Problem] = []
+    chapters = []
+    checksums: dict[str, tuple[str | None, int | None]] = {}
+    for index, entry in enumerate(data["chapters"], start=1):
+        chapter = _chapter(entry, index, folder, problems)
+        if chapter is not None:
+            chapters.append(chapter)
+            checksums[chapter.file] = (chapter.sha256, chapter.size)
+    full = _table(data, "full")
+    full_file = _str(full.get("file"))
+    if full_file:
+        checksums[full_file] = (_str(full.get("sha256")), _int(full.get("bytes")))
+    else:
+        problems.append(_manifest_problem("the manifest names no whole-leaflet file ('full')"))
+    cover = _table(data, "cover")
+    cover_file = _str(cover.get("file"))
+    if cover_file:
+        checksums[cover_file] = (_str(cover.get("sha256")), None)
+    files = _table(data, "files")
+    spec = BundleSpec(
+        folder=folder,
+        slug=_str(data.get("slug")) or folder.name,
+        title=_str(data.get("title")) or folder.name,
+        chapters=tuple(chapters),
+        full_file=full_file,
+        full_duration_ms=_int(full.get("duration_ms")),
+        files={str(k): str(v) for k, v in files.items()},
+        checksums=checksums,
+    )
+    if not chapters:
+        problems.append(_manifest_problem("the manifest lists no usable chapter"))
+    return spec, problems
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _chapter(entry: Any, index: int, folder: Path, problems: list[Problem]) -> ChapterSpec | None:
+    if not isinstance(entry, dict) or not _str(entry.get("file")):
+        problems.append(_manifest_problem(f"chapter entry {index} names no file"))
+        return None
+    number = _int(entry.get("number")) or index
+    title = _str(entry.get("title")) or f"Chapter {number}"
+    cues = tuple(
+        Cue(int(c.get("start_ms", 0)), int(c.get("end_ms", 0)), str(c["text"]))
+        for c in entry.get("cues") or []
+        if isinstance(c, dict) and isinstance(c.get("text"), str)
+    )
+    if not cues:
+        cues = _cues_from_script(entry, folder)
+    if not cues:
+        problems.append(
+            Problem(
+                ProblemKind.MANIFEST,
+                "the manifest has no narration text (cues) for this chapter, so its speech "
+                "cannot be checked; rebuild the bundle",
+                chapter=number,
+                chapter_title=title,
+                file=MANIFEST_NAME,
+            )
+        )
+    return ChapterSpec(
+        number=number,
+        title=title,
+        file=entry["file"],
+        start_ms=_int(entry.get("start_ms")),
+        duration_ms=_int(entry.get("duration_ms")),
+        size=_int(entry.get("bytes")),
+        sha256=_str(entry.get("sha256")),
+        cues=cues,
+    )
+
+
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+_PAUSE = re.compile(r"^\[pause [^\]]*\]$", re.IGNORECASE)
+
+
+def _cues_from_script(entry: dict[str, Any], folder: Path) -> tuple[Cue, ...]:
+    """Sentences without times, from the manifest's script list or the narration file.
+
+    Used only for bundles whose manifest has no cues. Placeholders such as
+    "{total length}" are dropped: their words are not known here.
+    """
+    sentences: list[str] = []
+    script = entry.get("script")
+    if isinstance(script, list):
+        sentences = [s for s in script if isinstance(s, str)]
+    elif _str(entry.get("narration")):
+        narration = Path(entry["narration"])
+        for candidate in (narration, folder.parent.parent / narration, folder / narration):
+            if candidate.is_file():
+                lines = candidate.read_text(encoding="utf-8").splitlines()
+                sentences = [
+                    line.strip()
+                    for line in lines
+                    if line.strip() and not line.startswith("#") and not _PAUSE.match(line.strip())
+                ]
+                break
+    return tuple(Cue(0, 0, _PLACEHOLDER.sub("", s)) for s in sentences)
+
+
+# --------------------------------------------------------------------------
+# Checksums and sizes
+# --------------------------------------------------------------------------
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksum_problems(spec: BundleSpec) -> list[Problem]:
+    """Files missing, or whose checksum or size differs from the manifest."""
+    chapters = {c.file: c for c in spec.chapters}
+    expected: dict[str, list[tuple[str | None, int | None]]] = {}
+    for name, pair in spec.checksums.items():
+        expected.setdefault(name, []).append(pair)
+    for name, listed in spec.files.items():
+        expected.setdefault(name, []).append((listed, None))
+    problems = []
+    for name in sorted(expected):
+        chapter = chapters.get(name)
+        where = chapter.where() if chapter else FileContext(name)
+        path = spec.folder / name
+        if Path(name).name != name or not path.is_file():
+            problems.append(
+                where.problem(
+                    ProblemKind.MISSING_FILE,
+                    f"{name} is named in the manifest but missing from the bundle; rebuild it",
+                )
+            )
+            continue
+        actual = sha256_of(path)
+        size = path.stat().st_size
+        for digest, recorded_size in expected[name]:
+            if digest is not None and digest != actual:
+                problems.append(
+                    where.problem(
+                        ProblemKind.CHECKSUM,
+                        f"{name} is not the file the build wrote (its SHA-256 differs from "
+                        "the manifest): it was changed or damaged afterwards; rebuild",
+                        expected=digest[:12],
+                        heard=actual[:12],
+                    )
+                )
+                break
+            if recorded_size is not None and recorded_size != size:
+                problems.append(
+                    where.problem(
+                        ProblemKind.CHECKSUM,
+                        f"{name} has {size} bytes but the manifest says {recorded_size}",
+                        expected=str(recorded_size),
+                        heard=str(size),
+                    )
+                )
+                break
+    return problems
+
+
+# --------------------------------------------------------------------------
+# Chapter markers of the whole-leaflet file
+# --------------------------------------------------------------------------
+
+
+def marker_problems(
+    spec: BundleSpec, chapter_durations_s: dict[int, float], thresholds: Thresholds
+) -> list[Problem]:
+    """The whole file's chapter markers, as ffmpeg reads them, against the manifest and files.
+
+    ffmpeg lists ID3 chapters in file order, which is what players do too
+    (mutagen issue 506): markers out of time order show up here as wrong
+    titles or starts.
+    """
+    if spec.full_file is None or not (spec.folder / spec.full_file).is_file():
+        return []  # reported as a missing file
+    where = FileContext(spec.full_file)
+    try:
+        markers = read_metadata(spec.folder / spec.full_file).chapters
+    except AudioError as error:
+        return [where.problem(ProblemKind.CHAPTER_MARKERS, f"cannot read chapters: {error}")]
+    problems = []
+    if len(markers) != len(spec.chapters):
+        problems.append(
+            where.problem(
+                ProblemKind.CHAPTER_MARKERS,
+                f"the whole-leaflet file has {len(markers)} chapter markers but the bundle "
+                f"has {len(spec.chapters)} chapters",
+                expected=str(len(spec.chapters)),
+                heard=str(len(markers)),
+            )
+        )
+    start_from_files = 0.0
+    for chapter, marker in zip(spec.chapters, markers, strict=False):
+        located = FileContext(spec.full_file, chapter.number, chapter.title)
+        if marker.title != chapter.title:
+            problems.append(
+                located.problem(
+                    ProblemKind.CHAPTER_MARKERS,
+                    f"chapter marker {chapter.number} has the wrong title",
+                    time_s=marker.start_ms / 1000,
+                    expected=chapter.title,
+                    heard=marker.title,
+                )
+            )
+        if chapter.start_ms is not None:
+            _drift(problems, located, marker.start_ms, chapter.start_ms, "the manifest", thresholds)
+        if chapter.number in chapter_durations_s:
+            _drift(
+                problems,
+                located,
+                marker.start_ms,
+                round(start_from_files * 1000),
+                "the chapter files' lengths",
+                thresholds,
+            )
+            start_from_files += chapter_durations_s[chapter.number]
+        else:
+            start_from_files = float("nan")  # cannot add up past a missing file
+    return problems
+
+
+def _drift(
+    problems: list[Problem],
+    where: FileContext,
+    marker_ms: int,
+    expected_ms: int | float,
+    source: str,
+    thresholds: Thresholds,
+) -> None:
+    if expected_ms != expected_ms:  # NaN: unknown
+        return
+    if abs(marker_ms - expected_ms) > thresholds.max_marker_drift_ms:
+        problems.append(
+            where.problem(
+                ProblemKind.CHAPTER_MARKERS,
+                f"chapter marker {where.chapter} starts at {marker_ms / 1000:.3f} s but "
+                f"{source} put the chapter at {expected_ms / 1000:.3f} s",
+                time_s=marker_ms / 1000,
+                expected=f"{expected_ms / 1000:.3f} s",
+                heard=f"{marker_ms / 1000:.3f} s",
+            )
+        )
+
+
+# --------------------------------------------------------------------------
+# The podcast feed of the out-dir
+# --------------------------------------------------------------------------
+
+
+def feed_problems(spec: BundleSpec, feed: Path) -> list[Problem]:
+    """Enclosures in `feed` that point at this bundle's files must state their exact length.
+
+    RSS 2.0: an enclosure's `length` is the file's size in bytes; podcast
+    apps use it to check downloads.
+    """
+    from lxml import etree
+
+    where = FileContext(feed.name)
+    try:
+        root = etree.parse(str(feed), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (OSError, etree.XMLSyntaxError) as error:
+        return [where.problem(ProblemKind.FEED, f"{feed} cannot be read as XML: {error}")]
+    names = {c.file for c in spec.chapters} | ({spec.full_file} if spec.full_file else set())
+    problems = []
+    found = False
+    for enclosure in root.iter("enclosure"):
+        url = enclosure.get("url") or ""
+        parts = [unquote(p) for p in urlparse(url).path.split("/") if p]
+        if not parts or parts[-1] not in names:
+            continue
+        if len(parts) >= 2 and parts[-2] != spec.slug:
+            continue  # another leaflet's file of the same name
+        found = True
+        path = spec.folder / parts[-1]
+        if not path.is_file():
+            continue  # reported as a missing file
+        size = path.stat().st_size
+        length = str(enclosure.get("length") or "")
+        if length != str(size):
+            problems.append(
+                where.problem(
+                    ProblemKind.FEED,
+                    f"the feed's enclosure for {parts[-1]} gives length {length or 'none'} but "
+                    f"the file has {size} bytes; rebuild so the feed is rewritten",
+                    expected=str(size),
+                    heard=length,
+                )
+            )
+    if not found:
+        problems.append(
+            where.problem(
+                ProblemKind.FEED,
+                f"{feed} has no episode for this leaflet ({spec.slug})",
+                severity=Severity.WARNING,
+            )
+        )
+    return problems

@@ -1,0 +1,303 @@
+"""Judging what was heard against the narration: word lists as a recogniser writes them.
+
+These pin down the rules (which differences fail, how they are grouped and
+timed); test_check_bundle.py shows the same rules on real speech.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audio_leaflet.check.audio_checks import FileContext
+from audio_leaflet.check.content import (
+    announcement_problems,
+    check_speech,
+    heard_tokens,
+    introduction_problems,
+    lexicon_tokens,
+    similarity,
+    title_heard_fraction,
+)
+from audio_leaflet.check.recognise import Word
+from audio_leaflet.check.report import (
+    ChapterResult,
+    CheckReport,
+    Problem,
+    ProblemKind,
+    Severity,
+    Thresholds,
+    mmss,
+)
+from audio_leaflet.model import Cue
+
+WHERE = FileContext("07-sources-of-help.mp3", 7, "Sources of help")
+HELPLINE = "Helpline: zero two zero, seven seven nine three, three six five zero."
+CUES = (
+    Cue(1000, 3000, "Section 7 of 8. Sources of help."),
+    Cue(3400, 9000, HELPLINE),
+    Cue(9400, 12000, "This is not an emergency line."),
+    Cue(13000, 14500, "End of section 7."),
+)
+
+
+def heard(*pieces: tuple[float, str]) -> list[Word]:
+    """Words spread evenly from each start time, 0.3 s apiece."""
+    words = []
+    for start, text in pieces:
+        for index, word in enumerate(text.split()):
+            begin = start + 0.3 * index
+            words.append(Word(word, begin, begin + 0.25, 0.9))
+    return words
+
+
+GOOD = (
+    (1.0, "Section 7 of 8. Sources of help."),
+    (3.4, "Helpline 0207793 -3650."),
+    (9.4, "This is not an emergency line."),
+    (13.0, "End of section 7."),
+)
+
+
+def _check(*pieces: tuple[float, str], **options: object) -> tuple[list[Problem], float]:
+    result = check_speech(
+        WHERE, CUES, heard(*pieces), lexicon=frozenset(), thresholds=Thresholds(), **options
+    )  # type: ignore[arg-type]
+    return list(result.problems), result.word_error_rate
+
+
+def test_good_speech_has_no_problem() -> None:
+    problems, wer = _check(*GOOD)
+    assert problems == [] and wer == 0.0
+
+
+def test_one_wrong_digit_is_one_problem_naming_it() -> None:
+    problems, wer = _check(GOOD[0], (3.4, "Helpline 0207793 -3850."), *GOOD[2:])
+    assert wer < 0.1
+    [problem] = problems
+    assert problem.kind is ProblemKind.NUMBER and problem.severity is Severity.ERROR
+    assert (problem.expected, problem.heard) == ("six", "3850")
+    assert HELPLINE in problem.message
+    assert problem.time_s == pytest.approx(4.0)  # when "-3850" was heard
+    assert problem.render().startswith("ERROR number: chapter 7 'Sources of help' at 00:04:")
+
+
+def test_two_wrong_digits_in_one_number_are_one_problem() -> None:
+    problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -3851."), *GOOD[2:])
+    assert [(p.kind, p.expected) for p in problems] == [(ProblemKind.NUMBER, "six zero")]
+
+
+def test_a_missing_not_is_timed_where_it_should_be() -> None:
+    problems, _ = _check(*GOOD[:2], (9.4, "This is an emergency line."), GOOD[3])
+    [problem] = problems
+    assert problem.kind is ProblemKind.NEGATION
+    assert (problem.expected, problem.heard) == ("not", "(nothing)")
+    # between "is" (ends 9.95) and "an" (starts 10.0)
+    assert 9.9 <= (problem.time_s or 0) <= 10.0
+
+
+def test_an_added_digit_is_a_warning_by_default() -> None:
+    problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -3650 0."), *GOOD[2:])
+    assert [(p.kind, p.severity) for p in problems] == [(ProblemKind.NUMBER, Severity.WARNING)]
+    strict = Thresholds(critical_added_fails=True)
+    result = check_speech(
+        WHERE,
+        CUES,
+        heard(GOOD[0], (3.4, "Helpline 0207793 -3650 0."), *GOOD[2:]),
+        lexicon=frozenset(),
+        thresholds=strict,
+    )
+    assert [p.severity for p in result.problems] == [Severity.ERROR]
+
+
+def test_a_second_listening_that_hears_the_digit_turns_the_error_into_a_warning() -> None:
+    asked = []
+
+    def relisten(cue: Cue) -> list[Word]:
+        asked.append(cue.text)
+        said = "Helpline zero two zero seven seven nine three three six five zero"
+        return heard((cue.start_ms / 1000, said))
+
+    problems, _ = _check(GOOD[0], (3.4, "Helpline 020 773 -3650."), *GOOD[2:], relisten=relisten)
+    assert asked == [HELPLINE]
+    [problem] = problems
+    assert problem.severity is Severity.WARNING
+    assert "second listening: Helpline zero two zero seven" in problem.heard
+
+
+def test_a_second_listening_that_hears_it_wrong_again_keeps_the_error() -> None:
+    def relisten(cue: Cue) -> list[Word]:
+        return heard((3.4, "Helpline zero two zero seven seven nine three three eight five zero"))
+
+    problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -3850."), *GOOD[2:], relisten=relisten)
+    assert [p.severity for p in problems] == [Severity.ERROR]
+
+
+def test_a_lexicon_word_spelt_oddly_is_heard_but_a_missing_one_fails() -> None:
+    said = "Injections of botulinum toxin help many people with dystonia in their neck."
+    cues = (Cue(0, 4000, said),)
+    lexicon = lexicon_tokens(["botulinum", "dystonia"])
+    odd = heard((0.0, said.replace("botulinum", "bachelonum").replace("dystonia", "Estonia")))
+    result = check_speech(WHERE, cues, odd, lexicon=lexicon, thresholds=Thresholds())
+    assert result.problems == () and result.critical_words == 2
+    missing = heard((0.0, said.replace("botulinum ", "")))
+    result = check_speech(WHERE, cues, missing, lexicon=lexicon, thresholds=Thresholds())
+    assert [(p.kind, p.expected) for p in result.problems] == [
+        (ProblemKind.LEXICON_WORD, "botulinum")
+    ]
+
+
+def test_plurals_of_lexicon_words_count() -> None:
+    cues = (Cue(0, 4000, "Anxiolytics help some people."),)
+    words = heard((0.0, "help some people."))
+    result = check_speech(
+        WHERE, cues, words, lexicon=lexicon_tokens(["anxiolytic"]), thresholds=Thresholds()
+    )
+    assert [p.kind for p in result.problems] == [ProblemKind.LEXICON_WORD]
+
+
+@pytest.mark.parametrize(
+    ("word", "spelt", "alike"),
+    [
+        ("dystonia", "estonia", True),
+        ("dystonia", "thestonya", True),
+        ("botulinum", "bachelonum", True),
+        ("dyskinesia", "disconesia", True),
+        ("dystonia", "depression", False),
+        ("anxiolytics", "antibiotics", False),
+        ("dystonia", "the", False),
+    ],
+)
+def test_lexicon_similarity(word: str, spelt: str, alike: bool) -> None:
+    assert (similarity(word, spelt) >= Thresholds().min_lexicon_similarity) is alike
+
+
+def test_too_many_differences_fail_as_a_whole_without_listing_every_digit() -> None:
+    problems, wer = _check((1.0, "Section 8 of 8. About this information. The Dystonia Society."))
+    assert wer > 0.8
+    assert [p.kind for p in problems] == [ProblemKind.WORD_ERRORS]
+    assert "largest difference" in problems[0].message
+
+
+# --------------------------------------------------------------------------
+# Announcements and the introduction
+# --------------------------------------------------------------------------
+
+
+def _announcements(*pieces: tuple[float, str], number: int = 7, total: int = 8) -> list[str]:
+    problems = announcement_problems(
+        WHERE,
+        heard_tokens(heard(*pieces)),
+        number=number,
+        total=total,
+        duration_s=15.5,
+        thresholds=Thresholds(),
+    )
+    return [p.expected for p in problems]
+
+
+def test_announcements_heard() -> None:
+    assert _announcements(*GOOD) == []
+    # tiny.en writes Piper's "End" as "and", and "two" as "to"
+    assert _announcements((1.0, "Section to of 8"), (13.0, "and of section to"), number=2) == []
+    assert _announcements((1.0, "Section 8 of 8"), (13.0, "and of leaflet"), number=8) == []
+
+
+def test_announcements_missing() -> None:
+    assert _announcements((1.0, "Section 6 of 8"), (13.0, "End of section 6.")) == [
+        "Section 7 of 8",
+        "End of section 7",
+    ]
+    # the opening words alone do not count as the ending
+    assert _announcements((1.0, "Section 7 of 8")) == ["End of section 7"]
+    assert _announcements((1.0, "Section 8 of 8"), (13.0, "End of section 8"), number=8) == [
+        "End of leaflet"
+    ]
+
+
+def test_introduction_must_name_each_title() -> None:
+    intro = heard_tokens(
+        heard(
+            (1.0, "Dystonia and mental health, from the Dystonia Society."),
+            (5.0, "Section 2, the relationship between dystonia and mental health."),
+            (9.0, "Section 3, talking therapies."),
+        )
+    )
+    titles = [
+        "Dystonia and mental health",
+        "The relationship between dystonia and mental health",
+        "Talking therapies",
+        "Sources of help",
+    ]
+    problems = introduction_problems(
+        FileContext("01-introduction.mp3", 1, "Introduction"),
+        intro,
+        titles=titles,
+        thresholds=Thresholds(),
+    )
+    assert [p.expected for p in problems] == ["Sources of help"]
+    words = [t.text for t in intro.tokens]
+    assert title_heard_fraction("Talking therapies", words) == 1.0
+    assert title_heard_fraction("Sources of help", words) < 0.6
+
+
+# --------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------
+
+
+def _report(*problems: Problem) -> CheckReport:
+    from pathlib import Path
+
+    return CheckReport(
+        bundle=Path("audio_out/leaflet"),
+        title="Leaflet",
+        recogniser="test",
+        thresholds=Thresholds(),
+        chapters=(ChapterResult(7, "Sources of help", "07-sources-of-help.mp3", 75.5),),
+        problems=problems,
+        audio_seconds=75.5,
+        check_seconds=5.0,
+    )
+
+
+def test_report_passes_with_warnings_only() -> None:
+    warning = Problem(ProblemKind.NUMBER, "added", Severity.WARNING, 7, "Sources of help")
+    report = _report(warning)
+    assert report.passed and report.first_problem() == ""
+    assert report.summary().startswith("listening check passed: 1 chapters, 0 errors, 1 warnings")
+
+
+def test_report_fails_and_names_the_chapter() -> None:
+    error = Problem(
+        ProblemKind.NUMBER, "a number is wrong", Severity.ERROR, 7, "Sources of help",
+        "07-sources-of-help.mp3", 61.2, "six", "8",
+    )  # fmt: skip
+    report = _report(error)
+    assert not report.passed and report.failed_chapters() == (7,)
+    assert report.first_problem() == (
+        "ERROR number: chapter 7 'Sources of help' at 01:01: a number is wrong "
+        '(expected "six", heard "8")'
+    )
+    data = json.loads(report.to_json())
+    assert data["passed"] is False
+    assert data["problems"][0]["time"] == "01:01"
+    assert data["problems"][0]["chapter"] == 7
+    assert data["thresholds"]["max_word_error_rate"] == Thresholds().max_word_error_rate
+    text = report.render_text()
+    assert "listening check FAILED" in text and "01:01" in text
+
+
+def test_text_report_sums_up_long_lists() -> None:
+    many = [
+        Problem(ProblemKind.NUMBER, f"n{i}", Severity.ERROR, 7, "Sources of help") for i in range(9)
+    ]
+    text = _report(*many).render_text()
+    assert "n4" in text and "n5" not in text
+    assert "... and 4 more number problems in chapter 7" in text
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(0, "00:00"), (61.9, "01:01"), (3725, "1:02:05")])
+def test_mmss(seconds: float, shown: str) -> None:
+    assert mmss(seconds) == shown
