@@ -34,7 +34,7 @@ from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence
 from audio_leaflet.config import Settings
 from audio_leaflet.cover import load_cover, make_cover
 from audio_leaflet.engines import make_engine
-from audio_leaflet.engines.base import Engine
+from audio_leaflet.engines.base import Engine, count_words, pace_correction
 from audio_leaflet.errors import CheckFailed
 from audio_leaflet.ffmpeg import encode_mp3
 from audio_leaflet.lexicon import load_lexicon
@@ -432,7 +432,7 @@ def _chapter_audio(
     counts: _Counts,
     tick: Callable[[str], None],
 ) -> _ChapterBuild:
-    """Assemble one chapter from cached or newly synthesized sentences."""
+    """Assemble one chapter from cached or newly synthesized sentences, at the right pace."""
     settings = engine.settings_key()
     keys: list[str] = []
     layout: list[str] = [settings, repr(plan)]
@@ -451,26 +451,70 @@ def _chapter_audio(
             tick(chapter.title)
         return _ChapterBuild(chapter, ChapterAudio(cached.clip, cached.cues), key, keys)
 
+    audio, speech_ms = _speak(chapter, engine, cache, plan, counts, tick)
+    factor = _pace_factor(chapter, audio, speech_ms, engine.wpm)
+    if factor != 1.0:
+        # A chapter made of short lines (the introduction's list of sections)
+        # is heard slower than the engine's calibrated pace: say it again a
+        # little faster, so every chapter keeps the pace listeners expect.
+        try:
+            quicker = engine.retimed(factor)
+        except NotImplementedError:
+            quicker = None
+        if quicker is not None:
+            audio, _ = _speak(chapter, quicker, cache, plan, counts, lambda _label: None)
+    cache.put_chapter(key, CachedChapter(audio.clip, audio.cues))
+    return _ChapterBuild(chapter, audio, key, keys)
+
+
+def _speak(
+    chapter: Chapter,
+    engine: Engine,
+    cache: AudioCache,
+    plan: PausePlan,
+    counts: _Counts,
+    tick: Callable[[str], None],
+) -> tuple[ChapterAudio, int]:
+    """Synthesize (or take from the cache) every sentence and assemble the chapter.
+
+    Returns the chapter and how many milliseconds of it are speech.
+    """
+    settings = engine.settings_key()
     parts: list[SpokenSentence | Pause] = []
-    speech_index = 0
+    speech_ms = 0
     for line in chapter.lines:
         if isinstance(line, Pause):
             parts.append(line)
             continue
-        sentence_key_ = keys[speech_index]
-        speech_index += 1
-        clip = cache.get_sentence(sentence_key_)
+        text = engine.engine_text(line.text)
+        key = sentence_key(settings, text)
+        clip = cache.get_sentence(key)
         if clip is None:
-            clip = engine.synthesize(engine.engine_text(line.text))
-            cache.put_sentence(sentence_key_, clip)
+            clip = engine.synthesize(text)
+            cache.put_sentence(key, clip)
             counts.synthesized += 1
         else:
             counts.reused += 1
         tick(chapter.title)
+        speech_ms += clip.duration_ms
         parts.append(SpokenSentence(line.text, clip))
-    audio = assemble_chapter(parts, plan=plan)
-    cache.put_chapter(key, CachedChapter(audio.clip, audio.cues))
-    return _ChapterBuild(chapter, audio, key, keys)
+    return assemble_chapter(parts, plan=plan), speech_ms
+
+
+# The band of pace, pauses included, within which a chapter is left as spoken.
+PACE_BAND = (0.9, 1.06)
+
+
+def _pace_factor(chapter: Chapter, audio: ChapterAudio, speech_ms: int, wpm: int) -> float:
+    """1.0 when the chapter's pace is within PACE_BAND of `wpm`, else the speed-up it needs."""
+    words = sum(count_words(sentence) for sentence in chapter.sentences)
+    duration_ms = audio.clip.duration_ms
+    if words == 0 or duration_ms == 0:
+        return 1.0
+    pace = words * 60_000 / duration_ms
+    if PACE_BAND[0] * wpm <= pace <= PACE_BAND[1] * wpm:
+        return 1.0
+    return pace_correction(words, speech_ms, duration_ms - speech_ms, wpm)
 
 
 def _introduction_audio(
