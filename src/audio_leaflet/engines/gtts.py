@@ -103,6 +103,9 @@ class GttsEngine(Engine):
         self._first_delay_s = first_delay_s
         self._sleep = sleep
         self._timeout_s = timeout_s
+        # Google's MP3 per text, kept for this process. A `retimed` copy shares the
+        # dict, so a chapter re-spoken at another pace asks a rate-limited voice nothing.
+        self._answers: dict[str, bytes] = {}
         self.sample_rate = SAMPLE_RATE
         self.voice_id = f"en-{accent}"
         self.wpm = wpm
@@ -130,7 +133,9 @@ class GttsEngine(Engine):
         parts: list[np.ndarray[Any, np.dtype[np.float32]]] = []
         gaps: list[int] = []
         for text, gap_after in pieces:
-            clip = decode_audio(self._fetch(text), self.sample_rate)
+            if text not in self._answers:
+                self._answers[text] = self._fetch(text)
+            clip = decode_audio(self._answers[text], self.sample_rate)
             samples = trim_silence(from_clip(clip), self.sample_rate)
             if len(samples):
                 parts.append(samples)
