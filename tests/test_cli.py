@@ -190,6 +190,13 @@ def test_engine_failures_leave_the_published_bundle_as_it_was(work: Path, tiny: 
     assert built.exit_code == 0, built.stderr
     bundle = work / built.stdout.strip()
     assert built.stdout == "audio_out/resting-well\n"
+    # Progress goes to stderr: one line per stage when stderr is not a terminal.
+    assert built.stderr.splitlines()[:3] == [
+        "Speaking",
+        "Encoding chapters",
+        "Encoding the whole leaflet",
+    ]
+    assert built.stderr.splitlines()[-1].startswith("resting-well: ")
     assert manifest_of(bundle)["engine"]["name"] == "espeak"
     before = tree_state(work / "audio_out")
 

@@ -133,17 +133,29 @@ out_dir_option = click.option(
 
 
 class _StderrProgress:
-    """A progress bar per stage on stderr; silent when stderr is not a terminal."""
+    """One progress bar per stage on stderr; only each stage's name when it is not a terminal.
+
+    The pipeline reports every sentence (labelled with its chapter) and every
+    file it encodes; chapters are grouped into one bar per stage so the
+    screen shows "Speaking", "Encoding chapters", and not a bar per chapter.
+    """
 
     def __init__(self) -> None:
         self.label = ""
         self.bar: Any = None
         self.done = 0
 
+    @staticmethod
+    def stage(label: str, total: int) -> str:
+        """The bar a progress report belongs to."""
+        if label.startswith("encoding "):
+            return "Encoding chapters" if total > 1 else label.capitalize()
+        if label.startswith("listening"):
+            return label.capitalize()
+        return "Speaking"
+
     def __call__(self, label: str, done: int, total: int) -> None:
-        stage = (
-            "Speaking" if total > 1 and not label.startswith(("encoding", "listening")) else label
-        )
+        stage = self.stage(label, total)
         if self.bar is None or stage != self.label:
             self.close()
             self.label = stage
@@ -153,7 +165,7 @@ class _StderrProgress:
             self.bar.__enter__()
             self.done = 0
         self.bar.update(max(done - self.done, 0))
-        self.done = done
+        self.done = max(done, self.done)
 
     def close(self) -> None:
         if self.bar is not None:
