@@ -319,6 +319,9 @@ def _build_into(
     full_clip, starts = join_chapters([b.audio for b in ordered])
 
     chapter_scripts = {c.number: c for c in narration.chapters}
+    # What turns a chapter's PCM and tags into file bytes: a published file is
+    # reused only when all of it is the same.
+    encoding = _encoding_key(settings.bitrate_kbps)
     tags_base = _tags_base(narration, settings, prepared, cover, started)
     chapter_entries: list[dict[str, Any]] = []
     changed: list[int] = []
@@ -336,7 +339,7 @@ def _build_into(
             lyrics=lyrics,
             source_sha256=sha256_bytes(lyrics.encode("utf-8")),
         )
-        file_key = _digest(item.key, repr(tags), sha256_bytes(cover))
+        file_key = _digest(item.key, repr(tags), sha256_bytes(cover), encoding)
         old = previous_chapters.get(file_name)
         target = staging / file_name
         if not (
@@ -380,7 +383,9 @@ def _build_into(
         lyrics=full_lyrics,
         source_sha256=sha256_bytes(full_lyrics.encode("utf-8")),
     )
-    full_key = _digest(*(b.key for b in ordered), repr(full_tags), repr(marks), sha256_bytes(cover))
+    full_key = _digest(
+        *(b.key for b in ordered), repr(full_tags), repr(marks), sha256_bytes(cover), encoding
+    )
     old_full = (previous or {}).get("full", {})
     full_target = staging / full_name
     if not (
@@ -473,7 +478,9 @@ def _chapter_audio(
 
     settings = engine.settings_key()
     keys: list[str] = []
-    layout: list[str] = [settings, repr(plan)]
+    # The assembly code is part of the key: a change in it (pauses, loudness)
+    # must not reuse chapters assembled by the old code.
+    layout: list[str] = [settings, repr(plan), _source_digest("audio.py")]
     for line in chapter.lines:
         if isinstance(line, Speech):
             key = sentence_key(settings, engine.engine_text(line.text))
@@ -752,11 +759,7 @@ def _code_fingerprint() -> str:
             digest.update(str(relative).encode("utf-8") + b"\0")
             digest.update(path.read_bytes())
     for name in _DISTRIBUTIONS:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{name}={version}\n".encode())
+        digest.update(f"{name}={_version(name)}\n".encode())
     return digest.hexdigest()
 
 
@@ -786,6 +789,29 @@ def _file_stamp(voice: str | None) -> str:
         except OSError:
             stamps.append("-")
     return " ".join(stamps)
+
+
+def _encoding_key(bitrate_kbps: int) -> str:
+    """The MP3 settings and the code and tools that encode and tag a file."""
+    return _digest(
+        f"mp3 {bitrate_kbps} kbps",
+        _source_digest("ffmpeg.py", "tags.py"),
+        *(f"{name} {_version(name)}" for name in ("imageio-ffmpeg", "mutagen")),
+    )
+
+
+@functools.cache
+def _source_digest(*names: str) -> str:
+    """A digest of some of this package's modules, so a change in them redoes their work."""
+    package = Path(audio_leaflet.__file__).parent
+    return _digest(*(sha256_file(package / name) for name in names))
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 def _is_up_to_date(previous: dict[str, Any] | None, fingerprint: str, bundle: Path) -> bool:
