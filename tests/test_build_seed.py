@@ -15,11 +15,13 @@ import eyed3
 import pytest
 from eyed3.id3 import ID3_V2_3
 
+from audio_leaflet.audio import measure_loudness
 from audio_leaflet.ffmpeg import read_metadata
 from audio_leaflet.narrate.lengths import describe_length
 from cli_helpers import (
     ASCII_SLUG,
     CHAPTER_FILE,
+    FileFigures,
     chapter_figures,
     chapter_files,
     manifest_of,
@@ -53,6 +55,12 @@ def bundle(seed_build: Path) -> Path:
 @pytest.fixture(scope="module")
 def manifest(bundle: Path) -> dict[str, Any]:
     return manifest_of(bundle)
+
+
+@pytest.fixture(scope="module")
+def figures(bundle: Path) -> list[FileFigures]:
+    """Loudness, length and pace of each chapter file, measured once for the module."""
+    return chapter_figures(bundle)
 
 
 def test_one_chapter_file_per_chapter_with_ascii_names(
@@ -126,10 +134,9 @@ def test_chapter_files_are_tagged_for_any_player(bundle: Path, manifest: dict[st
         assert [ly.text for ly in tag.lyrics] == ["\n".join(c["text"] for c in chapter["cues"])]
 
 
-def test_loudness_of_every_file_from_decoded_audio(bundle: Path, manifest: dict[str, Any]) -> None:
-    from audio_leaflet.audio import measure_loudness
-
-    figures = chapter_figures(bundle)
+def test_loudness_of_every_file_from_decoded_audio(
+    bundle: Path, manifest: dict[str, Any], figures: list[FileFigures]
+) -> None:
     full = measure_loudness(bundle / manifest["full"]["file"])
     report = "\n".join(map(str, figures)) + f"\nwhole: {full}"
     for lufs, peak in [(f.lufs, f.true_peak_dbtp) for f in figures] + [
@@ -142,8 +149,7 @@ def test_loudness_of_every_file_from_decoded_audio(bundle: Path, manifest: dict[
         assert abs(figure.duration_ms - chapter["duration_ms"]) <= TOLERANCE_MS, report
 
 
-def test_pace_of_every_chapter_pauses_included(bundle: Path) -> None:
-    figures = chapter_figures(bundle)
+def test_pace_of_every_chapter_pauses_included(figures: list[FileFigures]) -> None:
     report = "\n".join(map(str, figures))
     slow_or_fast = [f for f in figures if not PACE_BAND[0] <= f.wpm <= PACE_BAND[1]]
     assert not slow_or_fast, f"outside {PACE_BAND} wpm:\n{report}"
