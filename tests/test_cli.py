@@ -363,3 +363,20 @@ def test_the_sample_leaflet_is_the_default(work: Path) -> None:
     paths = script_paths(result.stdout)
     assert len(paths) >= 4
     assert header(paths[0], "leaflet") in SAMPLE_LEAFLET.read_text("utf-8")
+
+
+def test_several_leaflets_at_once(work: Path, tiny: Path) -> None:
+    other = work / "other.md"
+    other.write_text("# Moving gently\n\nWalk a little every day.\n", "utf-8")
+    both = run("build", tiny, other, "--engine", "espeak", "--no-check", "--jobs", "2")
+    assert both.exit_code == 0, both.stderr
+    assert both.stdout == "audio_out/resting-well\naudio_out/moving-gently\n"
+    assert manifest_of(work / "audio_out" / "moving-gently")["title"] == "Moving gently"
+
+    (work / "empty.txt").write_bytes(b"")
+    before = tree_state(work / "audio_out")
+    failed = run("build", tiny, "empty.txt", "--engine", "espeak", "--no-check", "--jobs", "2")
+    assert failed.exit_code == 1
+    assert failed.stderr.splitlines()[-1].startswith("Error: empty.txt is empty")
+    assert "Traceback" not in failed.stderr
+    assert_nothing_partial(work / "audio_out", before)
