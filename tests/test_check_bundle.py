@@ -44,6 +44,10 @@ HELPLINE_WRONG = (
 )
 NEGATION = "Stress is not a sign of weakness, and it is not your fault."
 NEGATION_DROPPED = "Stress is not a sign of weakness, and it is your fault."
+TROUBLES = (
+    "Talking therapies give you time to talk about your troubles with a trained professional."
+)
+TROUBLES_CUT = "Talking therapies give you time."
 TARDIVE = "Some drugs used to treat psychoses can cause tardive dystonia."
 TARDIVE_DROPPED = "Some drugs used to treat psychoses can cause dystonia."
 # Words the test voice says well without a pronunciation lexicon (the real
@@ -70,9 +74,10 @@ CHAPTERS: list[tuple[str, list[str]]] = [
         "Talking therapies",
         [
             "Section 2 of 4. Talking therapies.",
-            "Talking therapies give you time to talk about your troubles with a trained "
-            "professional.",
+            TROUBLES,
             NEGATION,
+            "It can help to deal with a crisis, to improve relationships, or to find better "
+            "ways of living.",
             "",
             "There are many kinds, including cognitive behavioural therapy and counselling.",
             "End of section 2.",
@@ -339,7 +344,7 @@ def test_good_bundle_passes(good_report: CheckReport) -> None:
 
 
 def test_report_json_and_text(good_report: CheckReport) -> None:
-    data = json.loads(good_report.to_json())
+    data = json.loads(json.dumps(good_report.to_json()))
     assert data["passed"] is True
     assert data["recogniser"].startswith("faster-whisper tiny.en")
     assert data["chapters"][0]["file"] == "01-introduction.mp3"
@@ -421,6 +426,20 @@ def test_dropped_not_fails(kit: Kit) -> None:
     assert NEGATION in negations[0].message
     # A single dropped word keeps the word error rate low: only the negation rule catches it.
     assert ProblemKind.WORD_ERRORS not in _kinds(report, 2)
+
+
+def test_sentence_cut_short_fails(kit: Kit) -> None:
+    """A voice that stops mid-sentence: no digit or negation is lost, and the
+    chapter's word error rate stays under its limit, yet the sentence is named."""
+    title, lines = CHAPTERS[1]
+    cut = assemble(kit.speaker, title, lines, spoken={TROUBLES: TROUBLES_CUT})
+    report = kit.check(kit.with_chapter(2, cut))
+    assert report.failed_chapters() == (2,)
+    assert _kinds(report, 2) == {ProblemKind.SENTENCE}
+    [problem] = report.errors
+    assert problem.expected == TROUBLES
+    cue = next(c for c in kit.chapters[1].cues if c.text == TROUBLES)
+    assert problem.time_s == cue.start_ms / 1000
 
 
 def test_dropped_lexicon_word_fails(kit: Kit) -> None:

@@ -18,7 +18,7 @@ from audio_leaflet.check.content import (
     introduction_problems,
     lexicon_tokens,
     similarity,
-    title_heard_fraction,
+    title_similarity,
 )
 from audio_leaflet.check.recognise import Word
 from audio_leaflet.check.report import (
@@ -130,8 +130,12 @@ def test_a_second_listening_that_hears_it_wrong_again_keeps_the_error() -> None:
     def relisten(cue: Cue) -> list[Word]:
         return heard((3.4, "Helpline zero two zero seven seven nine three three eight five zero"))
 
-    problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -3850."), *GOOD[2:], relisten=relisten)
-    assert [p.severity for p in problems] == [Severity.ERROR]
+    # The first listening also lost the 5; the second heard it: only the 6 is wrong.
+    problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -380."), *GOOD[2:], relisten=relisten)
+    [problem] = problems
+    assert problem.severity is Severity.ERROR
+    assert problem.expected == "six"
+    assert problem.heard.startswith("eight (first listening: 380;")
 
 
 def test_a_lexicon_word_spelt_oddly_is_heard_but_a_missing_one_fails() -> None:
@@ -238,8 +242,9 @@ def test_introduction_must_name_each_title() -> None:
     )
     assert [p.expected for p in problems] == ["Sources of help"]
     words = [t.text for t in intro.tokens]
-    assert title_heard_fraction("Talking therapies", words) == 1.0
-    assert title_heard_fraction("Sources of help", words) < 0.6
+    assert title_similarity("Talking therapies", words) == 1.0
+    assert title_similarity("Sources of help", words) < 0.7
+    assert title_similarity("Overview", ["section", "2", "over", "new"]) >= 0.8
 
 
 # --------------------------------------------------------------------------
@@ -280,7 +285,7 @@ def test_report_fails_and_names_the_chapter() -> None:
         "ERROR number: chapter 7 'Sources of help' at 01:01: a number is wrong "
         '(expected "six", heard "8")'
     )
-    data = json.loads(report.to_json())
+    data = json.loads(json.dumps(report.to_json()))
     assert data["passed"] is False
     assert data["problems"][0]["time"] == "01:01"
     assert data["problems"][0]["chapter"] == 7

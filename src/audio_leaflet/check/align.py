@@ -85,6 +85,8 @@ class Alignment:
 
 # Back-pointer codes.
 _DIAGONAL, _UP, _LEFT, _JOIN_REF, _JOIN_HYP = range(5)
+# One edit outweighs any number of matches a text can have.
+_WEIGHT = 1 << 20
 
 
 def align(expected: Sequence[str], heard: Sequence[str]) -> Alignment:
@@ -94,34 +96,38 @@ def align(expected: Sequence[str], heard: Sequence[str]) -> Alignment:
     words against 1,000 heard takes about a second in CPython.
     """
     rows, cols = len(expected), len(heard)
-    # cost[i][j]: edits to turn expected[:i] into heard[:j]
-    cost = [[0] * (cols + 1) for _ in range(rows + 1)]
+    # score[i][j]: edits to turn expected[:i] into heard[:j], times `_WEIGHT`,
+    # minus the matches on the way. Among scripts with as few edits, the one
+    # with the most matches wins: "types are the following" heard "type some
+    # are following" is a change, an addition, a match and a deletion, not
+    # three changes in a row (both are four edits; only one hears "are").
+    score = [[0] * (cols + 1) for _ in range(rows + 1)]
     back = [bytearray(cols + 1) for _ in range(rows + 1)]
     for j in range(1, cols + 1):
-        cost[0][j] = j
+        score[0][j] = j * _WEIGHT
         back[0][j] = _LEFT
     for i in range(1, rows + 1):
-        cost[i][0] = i
+        score[i][0] = i * _WEIGHT
         back[i][0] = _UP
         ref = expected[i - 1]
         ref_join = expected[i - 2] + ref if i >= 2 else None
-        above, here = cost[i - 1], cost[i]
-        above2 = cost[i - 2] if i >= 2 else None
+        above, here = score[i - 1], score[i]
+        above2 = score[i - 2] if i >= 2 else None
         row_back = back[i]
         for j in range(1, cols + 1):
             hyp = heard[j - 1]
-            diagonal = above[j - 1] + (0 if same_sound(ref, hyp) else 1)
+            diagonal = above[j - 1] + (-1 if same_sound(ref, hyp) else _WEIGHT)
             best, move = diagonal, _DIAGONAL
-            up = above[j] + 1
+            up = above[j] + _WEIGHT
             if up < best:
                 best, move = up, _UP
-            left = here[j - 1] + 1
+            left = here[j - 1] + _WEIGHT
             if left < best:
                 best, move = left, _LEFT
-            if above2 is not None and ref_join == hyp and above2[j - 1] < best:
-                best, move = above2[j - 1], _JOIN_REF
-            if j >= 2 and ref == heard[j - 2] + hyp and above[j - 2] < best:
-                best, move = above[j - 2], _JOIN_HYP
+            if above2 is not None and ref_join == hyp and above2[j - 1] - 2 < best:
+                best, move = above2[j - 1] - 2, _JOIN_REF
+            if j >= 2 and ref == heard[j - 2] + hyp and above[j - 2] - 1 < best:
+                best, move = above[j - 2] - 1, _JOIN_HYP
             here[j] = best
             row_back[j] = move
     return Alignment(tuple(_trace(back, expected, heard)), rows)

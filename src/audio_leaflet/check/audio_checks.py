@@ -88,19 +88,19 @@ def analyse_clip(clip: Clip, thresholds: Thresholds) -> AudioFacts:
         return AudioFacts(0.0, None, None, (), 0, None, np.zeros(0, dtype=np.float32))
     loudness = measure_ebur128(clip)
     silences = find_silences(samples, rate, thresholds.silence_below_dbfs, min_length_s=1.0)
-    runs, first = clipped_runs(samples, thresholds.clipped_run_samples)
+    count, first = clipped_runs(samples, thresholds.clipped_run_samples)
     return AudioFacts(
         duration_s=samples.size / rate,
         loudness_lufs=loudness.integrated_lufs,
         true_peak_dbtp=loudness.true_peak_dbtp,
         silences=tuple(silences),
-        clipped_runs=runs,
+        clipped_runs=count,
         first_clip_s=None if first is None else first / rate,
         envelope=envelope(samples, rate),
     )
 
 
-def _frame_levels(samples: np.ndarray, rate: int, frame_s: float) -> np.ndarray:
+def frame_levels(samples: np.ndarray, rate: int, frame_s: float) -> np.ndarray:
     """RMS level in dBFS of consecutive frames (the last partial frame dropped)."""
     size = max(1, round(rate * frame_s))
     count = samples.size // size
@@ -115,17 +115,17 @@ def _frame_levels(samples: np.ndarray, rate: int, frame_s: float) -> np.ndarray:
 
 def envelope(samples: np.ndarray, rate: int) -> np.ndarray:
     """Level in dB per 10 ms frame."""
-    return _frame_levels(samples, rate, ENVELOPE_FRAME_S)
+    return frame_levels(samples, rate, ENVELOPE_FRAME_S)
 
 
 def find_silences(
     samples: np.ndarray, rate: int, below_dbfs: float, *, min_length_s: float
 ) -> list[Silence]:
     """Runs of 20 ms frames quieter than `below_dbfs`, at least `min_length_s` long."""
-    quiet = _frame_levels(samples, rate, SILENCE_FRAME_S) < below_dbfs
+    quiet = frame_levels(samples, rate, SILENCE_FRAME_S) < below_dbfs
     duration = samples.size / rate
     silences = []
-    for start, end in _runs(quiet):
+    for start, end in runs(quiet):
         start_s = start * SILENCE_FRAME_S
         end_s = duration if end == quiet.size else end * SILENCE_FRAME_S
         if end_s - start_s >= min_length_s:
@@ -133,7 +133,7 @@ def find_silences(
     return silences
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """(start, end) index pairs of the True runs of a boolean array."""
     if mask.size == 0:
         return []
@@ -144,8 +144,8 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 
 def clipped_runs(samples: np.ndarray, min_run: int) -> tuple[int, int | None]:
     """Number of runs of `min_run` or more full-scale samples, and where the first starts."""
-    runs = [(a, b) for a, b in _runs(np.abs(samples.astype(np.int32)) >= _FULL_SCALE)]
-    long_runs = [(a, b) for a, b in runs if b - a >= min_run]
+    full_scale = np.abs(samples.astype(np.int32)) >= _FULL_SCALE
+    long_runs = [(a, b) for a, b in runs(full_scale) if b - a >= min_run]
     return len(long_runs), (long_runs[0][0] if long_runs else None)
 
 

@@ -5,6 +5,7 @@ the chapter's announcement, and the introduction's list of sections.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -115,7 +116,7 @@ class SpeechResult:
     words_heard: int
     """Heard canonical words."""
     critical_words: int
-    """Digits, negations and lexicon words in the narration."""
+    """Digits, negations and lexicon words in the narration (announcements left out)."""
     differences: tuple[WordDifference, ...]
     """Stretches heard differently."""
     problems: tuple[Problem, ...]
@@ -270,10 +271,16 @@ def check_speech(
             )
         )
     else:
+        problems += _sentence_problems(where, alignment, expected, heard, thresholds, relisten)
         problems += _critical_problems(
             where, regions, expected, heard, timeline, lexicon, thresholds, relisten
         )
-    critical = sum(1 for t in expected.tokens if _critical_kind(t.text, lexicon) is not None)
+    announcements = {i for i, cue in enumerate(expected.cues) if is_announcement(cue.text)}
+    critical = sum(
+        1
+        for token, cue in zip(expected.tokens, expected.cue_of, strict=True)
+        if cue not in announcements and _critical_kind(token.text, lexicon) is not None
+    )
     return SpeechResult(
         word_error_rate=wer,
         words_expected=len(expected.tokens),
@@ -289,23 +296,40 @@ Relisten = Callable[[Cue], Sequence[Word]]
 """Hear one sentence again, carefully and on its own (times relative to the chapter)."""
 
 
+_ANNOUNCEMENT = re.compile(r"^(section (\d )+of \d|end of section|end of leaflet)\b")
+
+
+def is_announcement(sentence: str) -> bool:
+    """True for "Section 3 of 8. <title>." and "End of section 3." / "End of leaflet."
+
+    Their numbers are navigation, checked by `announcement_problems`, not
+    leaflet content: espeak-ng's "of eight" is heard as "made".
+    """
+    return bool(_ANNOUNCEMENT.match(" ".join(normalise(sentence))))
+
+
+_Failures = dict[tuple[int, ProblemKind], list[tuple[Step, Token | None]]]
+"""Critical words per (sentence, kind): their step and token (None when added)."""
+
+
 def _critical_failures(
     regions: Sequence[Sequence[Step]],
     expected: Expected,
     heard: Heard,
     lexicon: frozenset[str],
     thresholds: Thresholds,
-) -> dict[tuple[int, ProblemKind], list[tuple[Step, Token | None]]]:
+) -> _Failures:
     """Critical words missing or changed (with their token) and added (token None),
-    per sentence and kind."""
-    failures: dict[tuple[int, ProblemKind], list[tuple[Step, Token | None]]] = {}
+    per sentence and kind; announcements left out."""
+    failures: _Failures = {}
+    skipped = {i for i, cue in enumerate(expected.cues) if is_announcement(cue.text)}
     for region in regions:
         hyp_texts = [t.text for t in heard.tokens[region[0].hyp_start : region[-1].hyp_end]]
         for step in region:
             for index in range(step.ref_start, step.ref_end):
                 token = expected.tokens[index]
                 kind = _critical_kind(token.text, lexicon)
-                if kind is None:
+                if kind is None or expected.cue_of[index] in skipped:
                     continue
                 if kind is ProblemKind.LEXICON_WORD and (
                     _similarity(token.text, hyp_texts) >= thresholds.min_lexicon_similarity
@@ -317,19 +341,107 @@ def _critical_failures(
                 if is_number(added) or added in NEGATIONS:
                     kind = ProblemKind.NUMBER if is_number(added) else ProblemKind.NEGATION
                     cue = _cue_near(expected, step.ref_start)
-                    failures.setdefault((cue, kind), []).append((step, None))
+                    if cue not in skipped:
+                        failures.setdefault((cue, kind), []).append((step, None))
     return failures
 
 
-def _still_missing(
+def _heard_share(alignment: Alignment, cue_of: Sequence[int], count: int) -> list[float]:
+    """Per sentence, the share of its tokens heard as written."""
+    matched = [0] * count
+    total = [0] * count
+    for index in cue_of:
+        total[index] += 1
+    for step in alignment.steps:
+        if step.edit is Edit.MATCH:
+            for index in range(step.ref_start, step.ref_end):
+                matched[cue_of[index]] += 1
+    return [m / t if t else 1.0 for m, t in zip(matched, total, strict=True)]
+
+
+_SHORT_SENTENCE = 4
+"""Sentences with fewer canonical words are not judged on their own."""
+
+
+def _sentence_problems(
+    where: FileContext,
+    alignment: Alignment,
+    expected: Expected,
+    heard: Heard,
+    thresholds: Thresholds,
+    relisten: Relisten | None,
+) -> list[Problem]:
+    """Sentences mostly not heard: a voice dropped or truncated them.
+
+    One dropped sentence in a long chapter barely moves the word error rate,
+    so each sentence is judged on its own (after a second listening).
+    """
+    shares = _heard_share(alignment, expected.cue_of, len(expected.cues))
+    sizes = [expected.cue_of.count(i) for i in range(len(expected.cues))]
+    problems = []
+    for index, (cue, share) in enumerate(zip(expected.cues, shares, strict=True)):
+        if share >= thresholds.min_sentence_heard or sizes[index] < _SHORT_SENTENCE:
+            continue
+        if is_announcement(cue.text):
+            continue  # judged by announcement_problems
+        time_s = cue.start_ms / 1000  # where the sentence should be
+        heard_text = _heard_between(heard, cue.start_ms / 1000, cue.end_ms / 1000)
+        severity = Severity.ERROR
+        message = (
+            f'only {share:.0%} of the sentence "{cue.text}" was heard: the voice may have '
+            "dropped or cut it short"
+        )
+        if relisten is not None:
+            words = relisten(cue)
+            again = expected_tokens([cue])
+            second = heard_tokens(words)
+            aligned = align([t.text for t in again.tokens], [t.text for t in second.tokens])
+            share_again = _heard_share(aligned, again.cue_of, 1)[0]
+            heard_text += f" / second listening: {' '.join(w.text for w in words) or '(nothing)'}"
+            if share_again >= thresholds.min_sentence_heard:
+                severity = Severity.WARNING
+                message = (
+                    f'the sentence "{cue.text}" was heard only on a second, careful listening '
+                    "to it alone"
+                )
+        problems.append(
+            where.problem(
+                ProblemKind.SENTENCE,
+                message,
+                time_s=time_s,
+                expected=cue.text,
+                heard=heard_text,
+                severity=severity,
+            )
+        )
+    return problems
+
+
+def _described(items: list[tuple[Step, Token | None]], heard: Heard) -> tuple[str, str]:
+    """The expected words of failures, and what was heard in their place."""
+    wanted = [token for _, token in items if token is not None]
+    heard_parts = [
+        heard.text(step.hyp_start, step.hyp_end)
+        for step, _ in items
+        if step.edit in (Edit.CHANGED, Edit.ADDED)
+    ]
+    return _sources(wanted), " ".join(dict.fromkeys(heard_parts)) or "(nothing)"
+
+
+def _second_failures(
     cue: Cue, words: Sequence[Word], lexicon: frozenset[str], thresholds: Thresholds
-) -> set[ProblemKind]:
-    """Kinds of critical word of `cue` still missing or changed in a second listening."""
+) -> dict[ProblemKind, tuple[str, str]]:
+    """Critical words of `cue` still missing or changed in a second listening, per kind:
+    what was expected and what was heard instead."""
     expected = expected_tokens([cue])
     heard = heard_tokens(words)
     alignment = align([t.text for t in expected.tokens], [t.text for t in heard.tokens])
     failures = _critical_failures(_regions(alignment), expected, heard, lexicon, thresholds)
-    return {kind for (_, kind), items in failures.items() if any(t for _, t in items)}
+    return {
+        kind: _described(items, heard)
+        for (_, kind), items in failures.items()
+        if any(token is not None for _, token in items)
+    }
 
 
 def _critical_problems(
@@ -347,23 +459,18 @@ def _critical_problems(
     Gathered per sentence and kind, so a phone number said with a wrong digit
     is one problem naming every digit heard differently in it. A sentence
     whose critical word the first listening missed is heard again, carefully
-    and on its own (`relisten`); only a word missed both times fails. A word a
-    voice really dropped or changed is missed both times: the second listening
-    is told nothing of what to expect.
+    and on its own (`relisten`); only a word missed both times fails, and is
+    described as the second listening heard it. A word a voice really dropped
+    or changed is missed both times: the second listening is told nothing of
+    what to expect.
     """
     failures = _critical_failures(regions, expected, heard, lexicon, thresholds)
-    second: dict[int, tuple[str, set[ProblemKind]]] = {}
+    second: dict[int, tuple[str, dict[ProblemKind, tuple[str, str]]]] = {}
     problems = []
     for (cue_index, kind), items in sorted(failures.items(), key=lambda kv: kv[0][0]):
         cue = expected.cues[cue_index]
         noun = _NOUNS[kind]
-        wanted = [token for _, token in items if token is not None]
-        heard_parts = [
-            heard.text(step.hyp_start, step.hyp_end)
-            for step, _ in items
-            if step.edit in (Edit.CHANGED, Edit.ADDED)
-        ]
-        heard_text = " ".join(dict.fromkeys(heard_parts)) or "(nothing)"
+        wanted, heard_text = _described(items, heard)
         if not wanted:
             message = f'a {noun} was heard that the narration does not say, near "{cue.text}"'
             severity = Severity.ERROR if thresholds.critical_added_fails else Severity.WARNING
@@ -373,22 +480,26 @@ def _critical_problems(
             if relisten is not None:
                 if cue_index not in second:
                     words = relisten(cue)
-                    text = " ".join(w.text for w in words)
-                    second[cue_index] = (text, _still_missing(cue, words, lexicon, thresholds))
-                text, missing = second[cue_index]
-                heard_text += f" / second listening: {text or '(nothing)'}"
-                if kind not in missing:
+                    text = " ".join(w.text for w in words) or "(nothing)"
+                    second[cue_index] = (text, _second_failures(cue, words, lexicon, thresholds))
+                text, still = second[cue_index]
+                if kind in still:
+                    first = heard_text
+                    wanted, heard_text = still[kind]
+                    heard_text += f" (first listening: {first}; second: {text})"
+                else:
                     severity = Severity.WARNING
                     message = (
                         f'a {noun} in "{cue.text}" was heard only on a second, careful '
                         "listening to the sentence alone"
                     )
+                    heard_text += f" / second listening: {text}"
         problems.append(
             where.problem(
                 kind,
                 message,
                 time_s=timeline.time_of(items[0][0]),
-                expected=_sources(wanted),
+                expected=wanted,
                 heard=heard_text,
                 severity=severity,
             )
@@ -534,31 +645,24 @@ def _heard_between(heard: Heard, start_s: float, end_s: float) -> str:
     return heard.text(indices[0], indices[-1] + 1)
 
 
-def _lcs(a: Sequence[str], b: Sequence[str]) -> int:
-    """Length of the longest common subsequence (homophones allowed)."""
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0]
-        for j, y in enumerate(b):
-            current.append(
-                previous[j] + 1 if same_sound(x, y) else max(previous[j + 1], current[j])
-            )
-        previous = current
-    return previous[-1]
+def title_similarity(title: str, heard: Sequence[str]) -> float:
+    """How closely (0 to 1, by spelling) the best stretch of `heard` matches `title`.
 
-
-def title_heard_fraction(title: str, heard: Sequence[str]) -> float:
-    """Share of the title's words heard together, in order, anywhere in `heard`."""
+    Spelling rather than words, so a title heard split or joined differently
+    ("Overview" as "over new") still counts.
+    """
     wanted = normalise(title)
     if not wanted:
         return 1.0
-    width = len(wanted) + 3
-    best = 0
-    for start in range(max(1, len(heard) - width + 1)):
-        best = max(best, _lcs(wanted, heard[start : start + width]))
-        if best == len(wanted):
-            break
-    return best / len(wanted)
+    target = "".join(wanted)
+    best = 0.0
+    for width in range(max(1, len(wanted) - 1), len(wanted) + 3):
+        for start in range(max(1, len(heard) - width + 1)):
+            stretch = "".join(heard[start : start + width])
+            best = max(best, difflib.SequenceMatcher(None, target, stretch).ratio())
+            if best == 1.0:
+                return best
+    return best
 
 
 def introduction_problems(
@@ -568,13 +672,13 @@ def introduction_problems(
     texts = [t.text for t in heard.tokens]
     problems = []
     for title in titles:
-        fraction = title_heard_fraction(title, texts)
-        if fraction < thresholds.min_title_fraction:
+        alike = title_similarity(title, texts)
+        if alike < thresholds.min_title_similarity:
             problems.append(
                 where.problem(
                     ProblemKind.INTRODUCTION,
                     f'the introduction is not heard to name "{title}" '
-                    f"({fraction:.0%} of its words heard)",
+                    f"(the closest words heard are {alike:.0%} alike)",
                     expected=title,
                     heard="",
                 )

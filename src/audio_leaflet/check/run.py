@@ -13,15 +13,20 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from audio_leaflet.check.audio_checks import (
+    SILENCE_FRAME_S,
     AudioFacts,
     FileContext,
     decode_or_problem,
     duration_problems,
     envelope_similarity,
+    frame_levels,
     level_problems,
     pace_problems,
     pace_wpm,
+    runs,
     silence_problems,
     spoken_word_count,
 )
@@ -295,7 +300,14 @@ def _relistener(
     """Hear one sentence of a chapter again, carefully and on its own (cached like the
     first listening)."""
 
+    heard: dict[Cue, list[Word]] = {}
+
     def relisten(cue: Cue) -> list[Word]:
+        if cue not in heard:
+            heard[cue] = listen(cue)
+        return heard[cue]
+
+    def listen(cue: Cue) -> list[Word]:
         start = max(0, round((cue.start_ms / 1000 - _RELISTEN_MARGIN_S) * WHISPER_SAMPLE_RATE))
         end = round((cue.end_ms / 1000 + _RELISTEN_MARGIN_S) * WHISPER_SAMPLE_RATE)
         piece = pcm[2 * start : 2 * end]
@@ -329,6 +341,13 @@ def transcribe_chapters(
     pass, and the words dealt back to their chapters by time. Transcripts are
     cached per chapter by the checksum of its decoded audio and the
     recogniser's name: re-tagging a file does not make it be heard again.
+
+    Whisper sometimes jumps over a stretch of speech (its 30 s windows end
+    early and it seeks past what it did not write: on one seed build it
+    skipped 10 s holding three phone numbers). Any stretch of sound in which
+    no word was heard is therefore heard again on its own (`_fill_gaps`),
+    and so is any stretch where it repeats itself ("Wm sight Wm sight ...",
+    `_fix_loops`).
     """
     keys = {number: _key(recogniser, pcm, careful=False) for number, pcm in audio.items()}
     heard: dict[int, list[Word]] = {}
@@ -362,9 +381,89 @@ def transcribe_chapters(
             )
         )
     for number in missing:
-        heard[number] = dealt[number]
-        _write_cached(cache_dir, keys[number], dealt[number])
+        words = _fill_gaps(audio[number], dealt[number], recogniser)
+        heard[number] = _fix_loops(audio[number], words, recogniser)
+        _write_cached(cache_dir, keys[number], heard[number])
     return heard
+
+
+# A run of words repeating a pattern this many times is a recogniser loop.
+_LOOP_REPEATS = 4
+
+
+def _loops(words: list[Word]) -> list[tuple[int, int]]:
+    """(first, end) word indices of stretches where 1 to 3 words repeat over and over."""
+    texts = [w.text.strip(".,;:!?-").lower() for w in words]
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(texts):
+        best = index
+        for size in (1, 2, 3):
+            end = index + size
+            while (
+                end + size <= len(texts) and texts[end : end + size] == texts[index : index + size]
+            ):
+                end += size
+            if (end - index) // size >= _LOOP_REPEATS:
+                best = max(best, end)
+        if best > index:
+            found.append((index, best))
+            index = best
+        else:
+            index += 1
+    return found
+
+
+def _fix_loops(pcm: bytes, words: list[Word], recogniser: Recogniser) -> list[Word]:
+    """`words` with each recogniser loop replaced by a careful listening to its stretch."""
+    fixed = list(words)
+    for first, end in reversed(_loops(words)):
+        begin_s = max(0.0, words[first].start_s - _WORD_REACH_S)
+        end_s = words[end - 1].end_s + _WORD_REACH_S
+        piece = pcm[2 * int(begin_s * WHISPER_SAMPLE_RATE) : 2 * int(end_s * WHISPER_SAMPLE_RATE)]
+        for careful in (True, False):  # either may loop where the other does not
+            again = [
+                Word(w.text, w.start_s + begin_s, w.end_s + begin_s, w.probability)
+                for w in recogniser.transcribe(piece, WHISPER_SAMPLE_RATE, careful=careful)
+            ]
+            if len(again) < end - first and not _loops(again):
+                fixed[first:end] = again
+                break
+    return fixed
+
+
+# Sound this long with no word heard in it is listened to again.
+_GAP_SOUND_S = 1.5
+# Around each heard word, this much audio counts as heard.
+_WORD_REACH_S = 0.3
+# Frames louder than this are sound (speech sits 25 dB or more above it).
+_SOUND_DBFS = -45.0
+
+
+def _fill_gaps(pcm: bytes, words: list[Word], recogniser: Recogniser) -> list[Word]:
+    """`words` with the words of any stretch of sound the recogniser skipped."""
+    samples = np.frombuffer(pcm, dtype=np.int16)
+    levels = frame_levels(samples, WHISPER_SAMPLE_RATE, SILENCE_FRAME_S)
+    unheard = levels > _SOUND_DBFS
+    for word in words:
+        first = max(0, int((word.start_s - _WORD_REACH_S) / SILENCE_FRAME_S))
+        last = int((word.end_s + _WORD_REACH_S) / SILENCE_FRAME_S) + 1
+        unheard[first:last] = False
+    found = list(words)
+    for start, end in runs(np.convolve(unheard, np.ones(25), mode="same") > 0):
+        # runs of unheard sound, bridging pauses of up to half a second
+        if unheard[start:end].sum() * SILENCE_FRAME_S < _GAP_SOUND_S:
+            continue
+        begin_s, end_s = start * SILENCE_FRAME_S, end * SILENCE_FRAME_S
+        piece = pcm[2 * int(begin_s * WHISPER_SAMPLE_RATE) : 2 * int(end_s * WHISPER_SAMPLE_RATE)]
+        for word in recogniser.transcribe(piece, WHISPER_SAMPLE_RATE, careful=True):
+            shifted = Word(
+                word.text, word.start_s + begin_s, word.end_s + begin_s, word.probability
+            )
+            middle = (shifted.start_s + shifted.end_s) / 2
+            if begin_s <= middle <= end_s:
+                found.append(shifted)
+    return sorted(found, key=lambda w: w.start_s) if len(found) > len(words) else found
 
 
 def _key(recogniser: Recogniser, pcm: bytes, *, careful: bool) -> str:

@@ -70,9 +70,13 @@ def _fold(word: str) -> str:
 def _pieces(word: str) -> list[str]:
     """The spoken parts of one written word, punctuation dropped."""
     pieces: list[str] = []
-    for part in _SPLITTERS.split(_fold(word)):
+    for part in _SPLITTERS.split(_fold(word).replace("@", " at ")):
         part = _NOT_WORD.sub(" ", part)
         for piece in part.split():
+            # Whisper writes a web address as "www", ".harbourdystonia", ".org":
+            # a full stop before letters is a spoken "dot".
+            if len(piece) > 1 and piece[0] == "." and piece[1].isalpha():
+                pieces.append("dot")
             # Full stops and apostrophes at the edges are punctuation; inside
             # they belong to the word ("2.5", "don't", "e.g").
             piece = piece.strip(".'")
@@ -110,12 +114,23 @@ def _split_symbols(piece: str) -> list[str]:
             if decimals:
                 out.extend(["point", decimals])
         elif part:
-            out.extend(p for p in part.split(".") if p)
+            names = [p for p in part.split(".") if p]
+            if len(names) > 1 and max(len(n) for n in names) > 2:
+                # a web address, "dystonia.org.uk": the dots are said
+                for index, name in enumerate(names):
+                    out.extend(["dot", name] if index else [name])
+            else:  # "e.g", "u.k": letters
+                out.extend(names)
     if currency and out:
         out.append(currency)
     if percent:
         out.append("%")
     return out
+
+
+def _joined_source(tokens: Sequence[Token]) -> str:
+    """The source words of several tokens, each written word once."""
+    return " ".join(source for _, source in dict.fromkeys((t.origin, t.source) for t in tokens))
 
 
 def _tokens(words: Sequence[str]) -> list[Token]:
@@ -488,8 +503,7 @@ def numbers_to_digits(tokens: list[Token]) -> list[Token]:
             continue
         value, end = parsed
         span = tokens[index:end]
-        source = " ".join(dict.fromkeys(t.source for t in span))
-        out.append(Token(str(value), source, span[0].origin))
+        out.append(Token(str(value), _joined_source(span), span[0].origin))
         index = end
     return out
 
@@ -553,10 +567,83 @@ def split_digits(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def join_letters(tokens: list[Token]) -> list[Token]:
+    """Letters spelt out are one word: "O C D" -> "ocd", "w w w" -> "www" (Whisper writes
+    "OCD", "www")."""
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        end = index
+        while end < len(tokens) and _is_letter(tokens[end].text):
+            end += 1
+        if end - index >= 2:
+            span = tokens[index:end]
+            out.append(Token("".join(t.text for t in span), _joined_source(span), span[0].origin))
+            index = end
+        else:
+            out.append(tokens[index])
+            index += 1
+    return out
+
+
+def _is_letter(text: str) -> bool:
+    return len(text) == 1 and text.isalpha()
+
+
+_MONTHS = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
+
+
+def impossible_days(tokens: list[Token]) -> list[Token]:
+    """A day of the month heard as 40 to 90 was 14 to 19: "the 40th of March".
+
+    tiny.en writes Piper's "fourteenth of March" as "40th of March". No month
+    has a 40th day, so the "-teen" reading is the only one a listener could
+    take; a day that exists (13th / 30th) is left as it is.
+    """
+    out = list(tokens)
+    for index, token in enumerate(tokens):
+        if not (_is_digits(token.text) and token.text in ("40", "50", "60", "70", "80", "90")):
+            continue
+        before = tokens[index - 1].text if index else ""
+        after = [t.text for t in tokens[index + 1 : index + 3]]
+        if before in _MONTHS or (after[:1] == ["of"] and after[1:] and after[1] in _MONTHS):
+            out[index] = replace(token, text=str(10 + int(token.text) // 10))
+    return out
+
+
 STEPS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     expand_contractions,
     normalise_spellings,
+    join_letters,
     numbers_to_digits,
+    impossible_days,
     oh_as_zero,
     split_digits,
 )
