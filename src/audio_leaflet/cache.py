@@ -46,6 +46,10 @@ class CachedChapter:
     """The chapter's audio."""
     cues: tuple[Cue, ...]
     """When each sentence is heard, relative to the chapter start."""
+    pace_factor: float = 1.0
+    """How much faster than the engine's own pace its sentences were said."""
+    sentence_keys: tuple[str, ...] = ()
+    """Cache keys of the sentence clips it was made of, in order."""
 
 
 class AudioCache:
@@ -73,15 +77,25 @@ class AudioCache:
             return None
         try:
             raw = json.loads(cues_path.read_text(encoding="utf-8"))
-            cues = tuple(Cue(c["start_ms"], c["end_ms"], c["text"]) for c in raw)
-        except (ValueError, KeyError, TypeError):
+            if isinstance(raw, list):  # the first format: cues only
+                raw = {"cues": raw}
+            cues = tuple(Cue(c["start_ms"], c["end_ms"], c["text"]) for c in raw["cues"])
+            factor = float(raw.get("pace_factor", 1.0))
+            keys = tuple(str(k) for k in raw.get("sentence_keys", ()))
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
-        return CachedChapter(clip, cues)
+        return CachedChapter(clip, cues, factor, keys)
 
     def put_chapter(self, key: str, chapter: CachedChapter) -> None:
-        """Keep an assembled chapter under `key` (cues first, audio last)."""
-        cues = [{"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text} for c in chapter.cues]
-        _write_atomic(self._path("chapters", key, ".json"), json.dumps(cues).encode("utf-8"))
+        """Keep an assembled chapter under `key` (facts first, audio last)."""
+        facts = {
+            "cues": [
+                {"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text} for c in chapter.cues
+            ],
+            "pace_factor": chapter.pace_factor,
+            "sentence_keys": list(chapter.sentence_keys),
+        }
+        _write_atomic(self._path("chapters", key, ".json"), json.dumps(facts).encode("utf-8"))
         _write_atomic(self._path("chapters", key, ".wav"), _wav_bytes(chapter.clip))
 
 

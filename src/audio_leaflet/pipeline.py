@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -83,6 +84,8 @@ from audio_leaflet.read.metadata import resolve_metadata
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.audio import ChapterAudio, PausePlan
     from audio_leaflet.engines.base import Engine
+    from audio_leaflet.model import Clip
+    from audio_leaflet.tags import ChapterMark, ChapterTags
 
 Progress = Callable[[str, int, int], None]
 """progress(stage label, done, total): the CLI draws it on stderr."""
@@ -201,6 +204,7 @@ class _ChapterBuild:
     audio: ChapterAudio
     key: str
     sentence_keys: list[str] = field(default_factory=list)
+    factor: float = 1.0
 
 
 def build_leaflet(
@@ -275,8 +279,7 @@ def _build_into(
     started: dt.datetime,
 ) -> BuildResult:
     from audio_leaflet.audio import PausePlan, join_chapters
-    from audio_leaflet.ffmpeg import encode_mp3
-    from audio_leaflet.tags import ChapterMark, ChapterTags, tag_chapter_file, tag_full_file
+    from audio_leaflet.tags import ChapterMark, ChapterTags
 
     narration = prepared.narration
     cache = AudioCache(settings.cache_dir)
@@ -294,9 +297,18 @@ def _build_into(
         done += 1
         progress(label, done, total_sentences)
 
+    # The speed each chapter was said at last time (by title; the introduction is chapter 1).
+    hints = {
+        c.get("title"): c.get("pace_factor", 1.0) for c in (previous or {}).get("chapters", [])
+    }
+    first = (previous or {}).get("chapters", [{}])[:1]
+    intro_hint = float(first[0].get("pace_factor", 1.0)) if first else 1.0
+
     built: dict[int, _ChapterBuild] = {}
     for chapter in sections:
-        built[chapter.number] = _chapter_audio(chapter, engine, cache, plan, counts, tick)
+        built[chapter.number] = _chapter_audio(
+            chapter, engine, cache, plan, counts, tick, float(hints.get(chapter.title, 1.0))
+        )
 
     # The introduction says how long everything is, so it is spoken last. Its
     # own length changes the total; describe, speak, and describe again until
@@ -313,6 +325,7 @@ def _build_into(
                 tick,
                 updated,
                 _previous_duration(previous, chapter.number, 45_000),
+                intro_hint,
             )
 
     ordered = [built[c.number] for c in narration.chapters]
@@ -327,6 +340,9 @@ def _build_into(
     changed: list[int] = []
     previous_chapters = {c["file"]: c for c in (previous or {}).get("chapters", [])}
     total = len(ordered)
+    # Files to encode run two at a time: LAME in ffmpeg uses one core, and the
+    # whole-leaflet file (the longest) then takes no longer than the chapters.
+    encodes: list[Callable[[], None]] = []
     for index, item in enumerate(ordered):
         chapter = item.chapter
         file_name = f"{chapter.slug}.mp3"
@@ -347,9 +363,11 @@ def _build_into(
             and old.get("file_key") == file_key
             and _reuse_if_intact(bundle / file_name, target, old.get("sha256"))
         ):
-            progress(f"encoding {chapter.title}", index + 1, total)
-            encode_mp3(item.audio.clip, target, settings.bitrate_kbps)
-            tag_chapter_file(target, tags)
+            encodes.append(
+                functools.partial(
+                    _encode_chapter, item.audio.clip, target, settings.bitrate_kbps, tags
+                )
+            )
             changed.append(chapter.number)
         chapter_entries.append(
             {
@@ -359,9 +377,8 @@ def _build_into(
                 "narration": str(script_path(prepared.script_dir, chapter)),
                 "start_ms": starts[index],
                 "duration_ms": item.audio.clip.duration_ms,
-                "bytes": target.stat().st_size,
-                "sha256": sha256_file(target),
                 "file_key": file_key,
+                "pace_factor": item.factor,
                 # The script's sentences before lengths were filled in, for `status`.
                 "script": list(chapter_scripts[chapter.number].sentences),
                 "cues": [
@@ -392,9 +409,23 @@ def _build_into(
         old_full.get("file_key") == full_key
         and _reuse_if_intact(bundle / full_name, full_target, old_full.get("sha256"))
     ):
-        progress("encoding the whole leaflet", 1, 1)
-        encode_mp3(full_clip, full_target, settings.bitrate_kbps)
-        tag_full_file(full_target, full_tags, marks)
+        # Longest first, so the chapters fill the other core meanwhile.
+        encodes.insert(
+            0,
+            functools.partial(
+                _encode_full, full_clip, full_target, settings.bitrate_kbps, full_tags, marks
+            ),
+        )
+    progress("encoding", 0, len(encodes))
+    with ThreadPoolExecutor(max_workers=ENCODERS) as pool:
+        futures = [pool.submit(job) for job in encodes]
+        for number, future in enumerate(as_completed(futures), 1):
+            future.result()
+            progress("encoding", number, len(encodes))
+    for entry in chapter_entries:
+        target = staging / entry["file"]
+        entry["bytes"] = target.stat().st_size
+        entry["sha256"] = sha256_file(target)
 
     (staging / "cover.jpg").write_bytes(cover)
     manifest: dict[str, Any] = {
@@ -465,6 +496,28 @@ def _build_into(
     )
 
 
+ENCODERS = 2
+"""MP3 files encoded at once (each ffmpeg uses one core)."""
+
+
+def _encode_chapter(clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags) -> None:
+    from audio_leaflet.ffmpeg import encode_mp3
+    from audio_leaflet.tags import tag_chapter_file
+
+    encode_mp3(clip, target, bitrate_kbps)
+    tag_chapter_file(target, tags)
+
+
+def _encode_full(
+    clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags, marks: list[ChapterMark]
+) -> None:
+    from audio_leaflet.ffmpeg import encode_mp3
+    from audio_leaflet.tags import tag_full_file
+
+    encode_mp3(clip, target, bitrate_kbps)
+    tag_full_file(target, tags, marks)
+
+
 def _chapter_audio(
     chapter: Chapter,
     engine: Engine,
@@ -472,8 +525,17 @@ def _chapter_audio(
     plan: PausePlan,
     counts: _Counts,
     tick: Callable[[str], None],
+    pace_hint: float = 1.0,
 ) -> _ChapterBuild:
-    """Assemble one chapter from cached or newly synthesized sentences, at the right pace."""
+    """Assemble one chapter from cached or newly synthesized sentences, at the right pace.
+
+    A chapter made of short lines (the introduction's list of sections) is
+    heard slower than the engine's calibrated pace: it is said again a little
+    faster (`Engine.retimed`), so every chapter keeps the pace listeners
+    expect. `pace_hint` is the speed the last build settled on for this
+    chapter: tried first, it keeps a rebuild from saying every sentence of
+    such a chapter again when one of them changes.
+    """
     from audio_leaflet.audio import ChapterAudio
 
     settings = engine.settings_key()
@@ -494,22 +556,38 @@ def _chapter_audio(
         for _ in keys:
             counts.reused += 1
             tick(chapter.title)
-        return _ChapterBuild(chapter, ChapterAudio(cached.clip, cached.cues), key, keys)
+        used = list(cached.sentence_keys) if len(cached.sentence_keys) == len(keys) else keys
+        audio = ChapterAudio(cached.clip, cached.cues)
+        return _ChapterBuild(chapter, audio, key, used, cached.pace_factor)
 
-    audio, speech_ms = _speak(chapter, engine, cache, plan, counts, tick)
-    factor = _pace_factor(chapter, audio, speech_ms, engine.wpm)
-    if factor != 1.0:
-        # A chapter made of short lines (the introduction's list of sections)
-        # is heard slower than the engine's calibrated pace: say it again a
-        # little faster, so every chapter keeps the pace listeners expect.
-        try:
-            quicker = engine.retimed(factor)
-        except NotImplementedError:
-            quicker = None
-        if quicker is not None:
-            audio, _ = _speak(chapter, quicker, cache, plan, counts, lambda _label: None)
-    cache.put_chapter(key, CachedChapter(audio.clip, audio.cues))
-    return _ChapterBuild(chapter, audio, key, keys)
+    speaker, factor = _at_pace(engine, pace_hint)
+    audio, speech_ms, used = _speak(chapter, speaker, cache, plan, counts, tick)
+    wanted = _pace_factor(chapter, audio, speech_ms, engine.wpm)
+    if wanted != 1.0:
+        quicker, new_factor = _at_pace(engine, factor * wanted)
+        if new_factor != factor:
+            audio, _, used = _speak(chapter, quicker, cache, plan, counts, lambda _label: None)
+            factor = new_factor
+    cache.put_chapter(key, CachedChapter(audio.clip, audio.cues, factor, tuple(used)))
+    return _ChapterBuild(chapter, audio, key, used, factor)
+
+
+PACE_STEP = 0.02
+"""Speed factors are rounded to this step, so a small edit finds the speed already used."""
+
+
+def _at_pace(engine: Engine, factor: float) -> tuple[Engine, float]:
+    """The engine speaking `factor` times as fast (rounded), and the factor it got."""
+    from audio_leaflet.engines.base import MAX_PACE_CORRECTION
+
+    factor = min(MAX_PACE_CORRECTION, max(1 / MAX_PACE_CORRECTION, factor))
+    factor = round(round(factor / PACE_STEP) * PACE_STEP, 4)
+    if factor == 1.0:
+        return engine, 1.0
+    try:
+        return engine.retimed(factor), factor
+    except NotImplementedError:
+        return engine, 1.0
 
 
 def _speak(
@@ -519,15 +597,17 @@ def _speak(
     plan: PausePlan,
     counts: _Counts,
     tick: Callable[[str], None],
-) -> tuple[ChapterAudio, int]:
+) -> tuple[ChapterAudio, int, list[str]]:
     """Synthesize (or take from the cache) every sentence and assemble the chapter.
 
-    Returns the chapter and how many milliseconds of it are speech.
+    Returns the chapter, how many milliseconds of it are speech, and the
+    cache keys of its sentences.
     """
     from audio_leaflet.audio import SpokenSentence, assemble_chapter
 
     settings = engine.settings_key()
     parts: list[SpokenSentence | Pause] = []
+    keys: list[str] = []
     speech_ms = 0
     for line in chapter.lines:
         if isinstance(line, Pause):
@@ -535,6 +615,7 @@ def _speak(
             continue
         text = engine.engine_text(line.text)
         key = sentence_key(settings, text)
+        keys.append(key)
         clip = cache.get_sentence(key)
         if clip is None:
             clip = engine.synthesize(text)
@@ -546,7 +627,7 @@ def _speak(
         tick(chapter.title)
         speech_ms += clip.duration_ms
         parts.append(SpokenSentence(line.text, clip))
-    return assemble_chapter(parts, plan=plan), speech_ms
+    return assemble_chapter(parts, plan=plan), speech_ms, keys
 
 
 # The band of pace, pauses included, within which a chapter is left as spoken.
@@ -577,6 +658,7 @@ def _introduction_audio(
     tick: Callable[[str], None],
     updated: str,
     estimate_ms: int,
+    pace_hint: float,
 ) -> _ChapterBuild:
     """Speak the introduction with the real lengths filled in.
 
@@ -587,7 +669,8 @@ def _introduction_audio(
     result: _ChapterBuild | None = None
     for _ in range(4):
         filled = _fill_introduction(chapter, built, sections_ms + estimate_ms, updated)
-        result = _chapter_audio(filled, engine, cache, plan, counts, lambda _label: None)
+        result = _chapter_audio(filled, engine, cache, plan, counts, lambda _label: None, pace_hint)
+        pace_hint = result.factor
         if result.audio.clip.duration_ms == estimate_ms or describe_length(
             sections_ms + result.audio.clip.duration_ms
         ) == describe_length(sections_ms + estimate_ms):
