@@ -298,16 +298,14 @@ def _build_into(
         progress(label, done, total_sentences)
 
     # The speed each chapter was said at last time (by title; the introduction is chapter 1).
-    hints = {
-        c.get("title"): c.get("pace_factor", 1.0) for c in (previous or {}).get("chapters", [])
-    }
-    first = (previous or {}).get("chapters", [{}])[:1]
-    intro_hint = float(first[0].get("pace_factor", 1.0)) if first else 1.0
+    hints = {c.get("title"): c.get("pace_factor") for c in (previous or {}).get("chapters", [])}
+    first = (previous or {}).get("chapters", [])[:1]
+    intro_hint = _factor(first[0].get("pace_factor")) if first else None
 
     built: dict[int, _ChapterBuild] = {}
     for chapter in sections:
         built[chapter.number] = _chapter_audio(
-            chapter, engine, cache, plan, counts, tick, float(hints.get(chapter.title, 1.0))
+            chapter, engine, cache, plan, counts, tick, _factor(hints.get(chapter.title))
         )
 
     # The introduction says how long everything is, so it is spoken last. Its
@@ -525,7 +523,7 @@ def _chapter_audio(
     plan: PausePlan,
     counts: _Counts,
     tick: Callable[[str], None],
-    pace_hint: float = 1.0,
+    pace_hint: float | None = None,
 ) -> _ChapterBuild:
     """Assemble one chapter from cached or newly synthesized sentences, at the right pace.
 
@@ -534,7 +532,9 @@ def _chapter_audio(
     faster (`Engine.retimed`), so every chapter keeps the pace listeners
     expect. `pace_hint` is the speed the last build settled on for this
     chapter: tried first, it keeps a rebuild from saying every sentence of
-    such a chapter again when one of them changes.
+    such a chapter again when one of them changes. Without one, the speed is
+    predicted from the chapter's words, lines and pauses, so that a first
+    build says such a chapter once, not twice.
     """
     from audio_leaflet.audio import ChapterAudio
 
@@ -560,6 +560,8 @@ def _chapter_audio(
         audio = ChapterAudio(cached.clip, cached.cues)
         return _ChapterBuild(chapter, audio, key, used, cached.pace_factor)
 
+    if pace_hint is None:
+        pace_hint = _predicted_pace_factor(chapter, plan, engine.wpm)
     speaker, factor = _at_pace(engine, pace_hint)
     audio, speech_ms, used = _speak(chapter, speaker, cache, plan, counts, tick)
     wanted = _pace_factor(chapter, audio, speech_ms, engine.wpm)
@@ -570,6 +572,11 @@ def _chapter_audio(
             factor = new_factor
     cache.put_chapter(key, CachedChapter(audio.clip, audio.cues, factor, tuple(used)))
     return _ChapterBuild(chapter, audio, key, used, factor)
+
+
+def _factor(value: object) -> float | None:
+    """A pace factor read from a manifest, or None."""
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
 PACE_STEP = 0.02
@@ -633,6 +640,37 @@ def _speak(
 # The band of pace, pauses included, within which a chapter is left as spoken.
 PACE_BAND = (0.9, 1.06)
 
+# A line's speech, in units of the time the engine takes per word at its
+# calibrated pace: a share per word, and a share per line, because a voice
+# slows into and out of every line (a list of short lines is slow). Fitted on
+# the seed leaflet's 92 lines said by the bundled Piper voice at 150 wpm:
+# 324 ms a word and 592 ms a line, at 353 ms a word on average.
+_WORD_SHARE, _LINE_SHARE = 0.91, 1.67
+
+
+def _predicted_pace_factor(chapter: Chapter, plan: PausePlan, wpm: int) -> float:
+    """The speed-up `_pace_factor` will likely ask for, before anything is said."""
+    from audio_leaflet.engines.base import count_words, pace_correction, speech_wpm
+
+    words = sum(count_words(sentence) for sentence in chapter.sentences)
+    lines = len(chapter.sentences)
+    if words == 0:
+        return 1.0
+    speech_ms = round(60_000 / speech_wpm(wpm) * (_WORD_SHARE * words + _LINE_SHARE * lines))
+    pause_ms = plan.lead_ms + plan.tail_ms
+    after_sentence = False
+    for line in chapter.lines:
+        if isinstance(line, Pause):
+            pause_ms += line.ms
+            after_sentence = False
+        else:
+            pause_ms += plan.sentence_gap_ms if after_sentence else 0
+            after_sentence = True
+    pace = words * 60_000 / (speech_ms + pause_ms)
+    if PACE_BAND[0] * wpm <= pace <= PACE_BAND[1] * wpm:
+        return 1.0
+    return pace_correction(words, speech_ms, pause_ms, wpm)
+
 
 def _pace_factor(chapter: Chapter, audio: ChapterAudio, speech_ms: int, wpm: int) -> float:
     """1.0 when the chapter's pace is within PACE_BAND of `wpm`, else the speed-up it needs."""
@@ -658,7 +696,7 @@ def _introduction_audio(
     tick: Callable[[str], None],
     updated: str,
     estimate_ms: int,
-    pace_hint: float,
+    pace_hint: float | None,
 ) -> _ChapterBuild:
     """Speak the introduction with the real lengths filled in.
 
