@@ -155,3 +155,19 @@ def kill_when(
     process.kill()
     process.wait()
     raise AssertionError("the kill point was not reached in time")
+
+
+def repaced_sentences(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """Sentences of chapters said at another speed than in the last build.
+
+    A chapter is re-spoken faster or slower, whole, when an edit takes its pace
+    out of the promised range (130 to 160 words a minute); only a changed
+    chapter can be.
+    """
+    speeds = {c["title"]: c.get("pace_factor") for c in before["chapters"]}
+    return {
+        cue["text"]
+        for chapter in after["chapters"]
+        if chapter["title"] in speeds and speeds[chapter["title"]] != chapter.get("pace_factor")
+        for cue in chapter["cues"]
+    }

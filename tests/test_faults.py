@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from audio_leaflet import engines
+from audio_leaflet.cache import AudioCache, sentence_key
 from audio_leaflet.cli import cli
 from audio_leaflet.engines.piper import PiperEngine
 from audio_leaflet.errors import EngineError
@@ -153,13 +154,14 @@ class FailingPiper(PiperEngine):
     NAME = "failing-piper"
     budget: ClassVar[int] = 1_000
     spoken: ClassVar[list[str]] = []
+    """Cache keys of the sentences said (text and speed: a chapter may be re-said faster)."""
 
     def synthesize(self, engine_text: str) -> Clip:
         if FailingPiper.budget <= 0:
             raise EngineError("the failing-piper voice stopped half-way (fault injected by a test)")
         FailingPiper.budget -= 1
         clip = super().synthesize(engine_text)
-        FailingPiper.spoken.append(engine_text)
+        FailingPiper.spoken.append(sentence_key(self.settings_key(), engine_text))
         return clip
 
 
@@ -207,6 +209,7 @@ def test_an_engine_failing_half_way_keeps_the_bundle_and_the_speech_made(
     assert not staging_folders(settings.out_dir)
     before_fault = list(FailingPiper.spoken)
     assert len(before_fault) == 2
+    assert all(AudioCache(cache).get_sentence(key) for key in before_fault), "kept in the cache"
 
     FailingPiper.budget = 1_000
     FailingPiper.spoken.clear()
