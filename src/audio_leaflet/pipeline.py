@@ -340,7 +340,7 @@ def _build_into(
     total = len(ordered)
     # Files to encode run two at a time: LAME in ffmpeg uses one core, and the
     # whole-leaflet file (the longest) then takes no longer than the chapters.
-    encodes: list[Callable[[], None]] = []
+    encodes: list[tuple[str, Callable[[], None]]] = []
     for index, item in enumerate(ordered):
         chapter = item.chapter
         file_name = f"{chapter.slug}.mp3"
@@ -361,11 +361,10 @@ def _build_into(
             and old.get("file_key") == file_key
             and _reuse_if_intact(bundle / file_name, target, old.get("sha256"))
         ):
-            encodes.append(
-                functools.partial(
-                    _encode_chapter, item.audio.clip, target, settings.bitrate_kbps, tags
-                )
+            job = functools.partial(
+                _encode_chapter, item.audio.clip, target, settings.bitrate_kbps, tags
             )
+            encodes.append((f"encoding {chapter.title}", job))
             changed.append(chapter.number)
         chapter_entries.append(
             {
@@ -407,19 +406,21 @@ def _build_into(
         old_full.get("file_key") == full_key
         and _reuse_if_intact(bundle / full_name, full_target, old_full.get("sha256"))
     ):
-        # Longest first, so the chapters fill the other core meanwhile.
-        encodes.insert(
-            0,
-            functools.partial(
-                _encode_full, full_clip, full_target, settings.bitrate_kbps, full_tags, marks
-            ),
+        encode_full: Callable[[], None] | None = functools.partial(
+            _encode_full, full_clip, full_target, settings.bitrate_kbps, full_tags, marks
         )
-    progress("encoding", 0, len(encodes))
+    else:
+        encode_full = None
     with ThreadPoolExecutor(max_workers=ENCODERS) as pool:
-        futures = [pool.submit(job) for job in encodes]
-        for number, future in enumerate(as_completed(futures), 1):
+        # The longest first, so that the chapters fill the other core meanwhile.
+        full_done = pool.submit(encode_full) if encode_full else None
+        labels = {pool.submit(job): label for label, job in encodes}
+        for number, future in enumerate(as_completed(labels), 1):
             future.result()
-            progress("encoding", number, len(encodes))
+            progress(labels[future], number, total)
+        if full_done is not None:
+            full_done.result()
+            progress("encoding the whole leaflet", 1, 1)
     for entry in chapter_entries:
         target = staging / entry["file"]
         entry["bytes"] = target.stat().st_size
