@@ -11,7 +11,7 @@ from audio_leaflet.engines import make_engine
 from audio_leaflet.engines.base import count_words, from_clip
 from audio_leaflet.engines.espeak import EspeakEngine
 from audio_leaflet.errors import EngineError
-from audio_leaflet.lexicon import Lexicon
+from audio_leaflet.lexicon import Lexicon, load_lexicon, parse_lexicon
 from audio_leaflet.model import Clip
 
 SENTENCE = "The main treatments for mental health conditions are medication and talking therapies."
@@ -111,3 +111,42 @@ def test_espeak_and_piper_share_a_process() -> None:
     assert "ˈoʊ" in "".join(piper.phonemes("Hello.")[0])  # piper's phonemizer still American
     again = espeak.synthesize("Hello there, this is espeak.")
     assert again.frames == pytest.approx(first.frames, rel=0.03)
+
+
+def _as_espeak_writes(ipa: str) -> str:
+    """Lexicon IPA in espeak-ng en-gb's own IPA spelling: its TRAP vowel is written "a",
+    its r "ɹ", and a word of one syllable gets a stress mark."""
+    ipa = ipa.replace("æ", "a").replace("r", "ɹ").replace("g", "ɡ")
+    if "ˈ" not in ipa:
+        first_vowel = next(i for i, c in enumerate(ipa) if c in "aeiouɑɒɔəɛɜɪʊʌ")
+        ipa = ipa[:first_vowel] + "ˈ" + ipa[first_vowel:]
+    return ipa
+
+
+def test_espeak_speaks_every_builtin_lexicon_word_as_its_ipa(espeak: EspeakEngine) -> None:
+    # What espeak-ng really spoke (its phoneme trace), not what we meant to send.
+    # Without the lexicon it says BOT-yoo-lin-um, TOR-ti-kol-eez, BLEF-uh-ross-paz-um.
+    plain = make_engine("espeak", lexicon=Lexicon())
+    assert isinstance(plain, EspeakEngine)
+    lexicon = load_lexicon()
+    for word, entry in lexicon.entries.items():
+        assert entry.ipa is not None
+        spoken = espeak.spoken_ipa(espeak.engine_text(word))
+        assert spoken == _as_espeak_writes(entry.ipa), word
+    assert plain.spoken_ipa("botulinum") == "bˈɒtjʊlˌɪnəm"
+    assert espeak.spoken_ipa(espeak.engine_text("botulinum")) == "bˌɒtjʊlˈaɪnəm"
+    # in a sentence, and with a plural
+    sentence = espeak.engine_text("Botulinum toxin eases torticollis's pull.")
+    assert espeak.spoken_ipa(sentence).startswith("bˌɒtjʊlˈaɪnəm tˈɒksɪn")
+    assert "tˌɔːtɪkˈɒlɪsɪz" in espeak.spoken_ipa(sentence)
+
+
+def test_a_respelling_reaches_espeak_as_a_word_not_letters() -> None:
+    respelt = make_engine("espeak", lexicon=parse_lexicon(RESPELT, "respelt.toml"))
+    assert isinstance(respelt, EspeakEngine)
+    spoken = respelt.spoken_ipa(respelt.engine_text("botulinum"))
+    # "LYE" in capitals used to be said as the letters L, Y, E ("ɛl waɪ iː").
+    assert "lˈaɪ" in spoken and "ɛl" not in spoken and "iː" not in spoken, spoken
+
+
+RESPELT = '[words]\nbotulinum = "bot-yoo-LYE-num"\n'

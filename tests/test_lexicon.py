@@ -125,6 +125,13 @@ def test_espeak_form_gives_espeak_mnemonics(small: Lexicon) -> None:
     assert small.apply("torticollis.", LexiconForm.ESPEAK) == "[[t,O:tIk'0lIs]]."
 
 
+def test_espeak_form_falls_back_to_the_respelling_in_lower_case(small: Lexicon) -> None:
+    # espeak-ng spells "TAR" out as the letters T, A, R.
+    assert small.apply("Tardive dystonia", LexiconForm.ESPEAK) == "tar-div dystonia"
+    assert small.apply("two tardives", LexiconForm.ESPEAK) == "two tar-divs"
+    assert small.apply("tardive", LexiconForm.RESPELL) == "TAR-div"
+
+
 def test_entries_in_lists_each_entry_once_in_order_of_use(small: Lexicon) -> None:
     found = small.entries_in(
         "Tardive torticollis; torticollis's and TARDIVES. Spasmodic dysphonia."

@@ -52,8 +52,8 @@ class LexiconForm(enum.Enum):
     IPA = "ipa"
     """Piper's inline phonemes, `[[ dɪstˈoʊniə ]]`; the respelling where an entry has no IPA."""
     ESPEAK = "espeak"
-    """espeak-ng's own phoneme mnemonics, `[[dIst'oUni@]]`; the respelling where an entry
-    has no IPA or its IPA has no espeak equivalent."""
+    """espeak-ng's own phoneme mnemonics, `[[dIst'oUni@]]`; the respelling, in lower case,
+    where an entry has no IPA or its IPA has no espeak equivalent."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,10 @@ def _pronounce(
         if phonemes is not None:
             return f"[[{phonemes}]]"
     if entry.say:
+        if form is LexiconForm.ESPEAK:
+            # espeak-ng spells a capitalised syllable out as letters: "bot-yoo-LYE-num"
+            # is said "bot yoo L Y E num", "TOH" is "T O H". Lower case, it reads them.
+            return entry.say.lower() + suffix
         return entry.say + suffix
     return None
 

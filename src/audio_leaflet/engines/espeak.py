@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import ctypes.util
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,8 @@ espeakPHONEMES = 0x100
 """Text within [[ ]] is espeak phoneme mnemonics (how lexicon entries are given)."""
 espeakRATE = 1
 """espeak_PARAMETER: speaking speed, nominally words a minute, 80 to 450."""
+espeakPHONEMES_IPA = 0x02
+"""espeak_SetPhonemeTrace mode: write the phonemes spoken, as IPA."""
 EE_OK = 0
 RATE_MINIMUM, RATE_MAXIMUM = 80, 450
 
@@ -130,6 +134,8 @@ def _library() -> _Library:
     lib.espeak_Synth.restype = ctypes.c_int
     lib.espeak_Synchronize.argtypes = []
     lib.espeak_Synchronize.restype = ctypes.c_int
+    lib.espeak_SetPhonemeTrace.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    lib.espeak_SetPhonemeTrace.restype = None
     lib.espeak_ListVoices.argtypes = [ctypes.c_void_p]
     lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
     # The path is the folder that holds espeak-ng-data (speak_lib.h).
@@ -149,6 +155,16 @@ def _library() -> _Library:
     lib.espeak_SetSynthCallback(state.callback)
     _LIBRARY = state
     return state
+
+
+def _libc() -> ctypes.CDLL:
+    """The C library, for the FILE stream espeak-ng writes its phoneme trace to."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    libc.fopen.restype = ctypes.c_void_p
+    libc.fclose.argtypes = [ctypes.c_void_p]
+    libc.fclose.restype = ctypes.c_int
+    return libc
 
 
 def _select_voice(state: _Library, voice: str) -> bool:
@@ -211,6 +227,45 @@ class EspeakEngine(Engine):
         # "[[" starts phoneme input with espeakPHONEMES; narration never means that.
         text = sentence.replace("[", "(").replace("]", ")")
         return self._lexicon.apply(text, LexiconForm.ESPEAK)
+
+    def spoken_ipa(self, engine_text: str) -> str:
+        """The phonemes espeak-ng speaks for `engine_text`, as IPA ("bˌɒtjʊlˈaɪnəm tˈɒksɪn").
+
+        Taken from the library's phoneme trace while it really synthesizes the
+        text, so lexicon phonemes given as `[[...]]` are included as spoken
+        (`espeak_TextToPhonemes` would spell the brackets out instead). For
+        checking pronunciations; the audio is thrown away.
+        """
+        text = engine_text.encode("utf-8") + b"\0"
+        libc = _libc()
+        with tempfile.TemporaryDirectory() as folder, _LOCK:
+            path = Path(folder) / "phonemes.txt"
+            stream = libc.fopen(str(path).encode(), b"w")
+            if not stream:
+                raise EngineError(f"cannot write espeak-ng's phoneme trace to {path}")
+            state = _library()
+            try:
+                if not _select_voice(state, self._voice):
+                    raise EngineError(f"espeak-ng lost its voice '{self._voice}'")
+                state.lib.espeak_SetParameter(espeakRATE, self.rate, 0)
+                state.lib.espeak_SetPhonemeTrace(espeakPHONEMES_IPA, stream)
+                state.chunks.clear()
+                state.lib.espeak_Synth(
+                    text,
+                    len(text),
+                    0,
+                    POS_CHARACTER,
+                    0,
+                    espeakCHARS_UTF8 | espeakPHONEMES,
+                    None,
+                    None,
+                )
+                state.lib.espeak_Synchronize()
+            finally:
+                state.lib.espeak_SetPhonemeTrace(0, None)
+                state.chunks.clear()
+                libc.fclose(stream)
+            return " ".join(path.read_text(encoding="utf-8", errors="replace").split())
 
     def synthesize(self, engine_text: str) -> Clip:
         """Speak one script line."""
