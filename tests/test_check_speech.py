@@ -29,6 +29,7 @@ from audio_leaflet.check.report import (
     Severity,
     Thresholds,
     mmss,
+    thresholds_for,
 )
 from audio_leaflet.model import Cue
 
@@ -152,6 +153,69 @@ def test_a_lexicon_word_spelt_oddly_is_heard_but_a_missing_one_fails() -> None:
     ]
 
 
+ESPEAK = thresholds_for("espeak")
+
+
+def test_with_espeak_a_lexicon_word_heard_as_other_words_is_a_warning() -> None:
+    """tiny.en writes espeak-ng's "botulinum" as "your item" however it is said."""
+    said = "Injections of botulinum toxin help many people with dystonia in their neck."
+    cues = (Cue(0, 4000, said),)
+    lexicon = lexicon_tokens(["botulinum", "dystonia"])
+    misheard = heard((0.0, said.replace("botulinum", "your item")))
+    [problem] = check_speech(WHERE, cues, misheard, lexicon=lexicon, thresholds=ESPEAK).problems
+    assert (problem.kind, problem.severity) == (ProblemKind.LEXICON_WORD, Severity.WARNING)
+    assert problem.expected == "botulinum" and "your item" in problem.heard
+    assert "listen to it" in problem.message
+    # Piper's limits: an error
+    [problem] = check_speech(
+        WHERE, cues, misheard, lexicon=lexicon, thresholds=Thresholds()
+    ).problems
+    assert problem.severity is Severity.ERROR
+    # nothing heard in its place: an error with espeak too
+    dropped = heard((0.0, said.replace("botulinum ", "")))
+    [problem] = check_speech(WHERE, cues, dropped, lexicon=lexicon, thresholds=ESPEAK).problems
+    assert (problem.kind, problem.severity) == (ProblemKind.LEXICON_WORD, Severity.ERROR)
+
+
+def test_with_espeak_digits_and_negations_still_fail() -> None:
+    wrong = (
+        GOOD[0],
+        (3.4, "Helpline 0207793 -3850."),
+        (9.4, "This is an emergency line."),
+        GOOD[3],
+    )
+    result = check_speech(WHERE, CUES, heard(*wrong), lexicon=frozenset(), thresholds=ESPEAK)
+    assert [(p.kind, p.severity, p.expected) for p in result.problems] == [
+        (ProblemKind.NUMBER, Severity.ERROR, "six"),
+        (ProblemKind.NEGATION, Severity.ERROR, "not"),
+    ]
+
+
+def test_with_espeak_a_misheard_lexicon_word_counts_as_heard_in_its_sentence() -> None:
+    said = "Botulinum toxin injections for dystonia."
+    rest = [
+        "An audio leaflet from The Harbour Dystonia Trust.",
+        "This recording lasts about five minutes, and it has eight sections.",
+        "Every section starts by saying its number, so you can use the next button.",
+    ]
+    cues = (Cue(0, 3000, said), *(Cue(4000 * n, 4000 * n + 3000, t) for n, t in enumerate(rest, 1)))
+    lexicon = lexicon_tokens(["botulinum", "dystonia"])
+    good = [(4.0 * n, text) for n, text in enumerate(rest, 1)]
+    words = heard((0.0, "But your item talks in injection for dystonia."), *good)
+    strict = check_speech(WHERE, cues, words, lexicon=lexicon, thresholds=Thresholds())
+    assert {p.kind for p in strict.problems if p.severity is Severity.ERROR} == {
+        ProblemKind.SENTENCE,
+        ProblemKind.LEXICON_WORD,
+    }
+    lenient = check_speech(WHERE, cues, words, lexicon=lexicon, thresholds=ESPEAK)
+    assert all(p.severity is Severity.WARNING for p in lenient.problems)
+    assert [p.kind for p in lenient.problems] == [ProblemKind.LEXICON_WORD]
+    # a sentence cut short still fails
+    cut = heard((0.0, "But your item"), *good)
+    result = check_speech(WHERE, cues, cut, lexicon=lexicon, thresholds=ESPEAK)
+    assert (ProblemKind.SENTENCE, Severity.ERROR) in {(p.kind, p.severity) for p in result.problems}
+
+
 def test_plurals_of_lexicon_words_count() -> None:
     cues = (Cue(0, 4000, "Anxiolytics help some people."),)
     words = heard((0.0, "help some people."))
@@ -206,6 +270,9 @@ def test_announcements_heard() -> None:
     # tiny.en writes Piper's "End" as "and", and "two" as "to"
     assert _announcements((1.0, "Section to of 8"), (13.0, "and of section to"), number=2) == []
     assert _announcements((1.0, "Section 8 of 8"), (13.0, "and of leaflet"), number=8) == []
+    # and espeak-ng's "End of leaflet" as tiny.en writes it
+    for ending in ("And don't leave it.", "And I'll leave it.", "And not leave lit"):
+        assert _announcements((1.0, "Section 8 of 8"), (13.0, ending), number=8) == []
 
 
 def test_announcements_missing() -> None:
@@ -218,6 +285,11 @@ def test_announcements_missing() -> None:
     assert _announcements((1.0, "Section 8 of 8"), (13.0, "End of section 8"), number=8) == [
         "End of leaflet"
     ]
+    # words that sound a little like "leaflet" in the text are not the ending
+    for ending in ("and left the clinic.", "Leave it and rest.", "and then"):
+        assert _announcements((1.0, "Section 8 of 8"), (13.0, ending), number=8) == [
+            "End of leaflet"
+        ]
 
 
 def test_introduction_must_name_each_title() -> None:
@@ -241,6 +313,17 @@ def test_introduction_must_name_each_title() -> None:
         thresholds=Thresholds(),
     )
     assert [p.expected for p in problems] == ["Sources of help"]
+    # a title holding a lexicon word that espeak-ng's listener mishears
+    spoken = heard_tokens(heard((1.0, "Section 3, what is your item talks in, about a minute.")))
+    for thresholds, severity in ((ESPEAK, Severity.WARNING), (Thresholds(), Severity.ERROR)):
+        [problem] = introduction_problems(
+            FileContext("01-introduction.mp3", 1, "Introduction"),
+            spoken,
+            titles=["What is botulinum toxin?"],
+            thresholds=thresholds,
+            lexicon=lexicon_tokens(["botulinum"]),
+        )
+        assert problem.severity is severity
     words = [t.text for t in intro.tokens]
     assert title_similarity("Talking therapies", words) == 1.0
     assert title_similarity("Sources of help", words) < 0.7
@@ -271,7 +354,8 @@ def test_report_passes_with_warnings_only() -> None:
     warning = Problem(ProblemKind.NUMBER, "added", Severity.WARNING, 7, "Sources of help")
     report = _report(warning)
     assert report.passed and report.first_problem() == ""
-    assert report.summary().startswith("listening check passed: 1 chapters, 0 errors, 1 warnings")
+    assert report.summary().startswith("listening check passed: 1 chapter, 0 errors, 1 warning;")
+    assert "it took 5 s to hear 1 min 16 s of audio" in report.summary()
 
 
 def test_report_fails_and_names_the_chapter() -> None:
@@ -301,6 +385,8 @@ def test_text_report_sums_up_long_lists() -> None:
     text = _report(*many).render_text()
     assert "n4" in text and "n5" not in text
     assert "... and 4 more number problems in chapter 7" in text
+    one_more = _report(*many[:6]).render_text()
+    assert "... and 1 more number problem in chapter 7" in one_more
 
 
 @pytest.mark.parametrize(("seconds", "shown"), [(0, "00:00"), (61.9, "01:01"), (3725, "1:02:05")])

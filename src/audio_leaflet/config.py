@@ -13,6 +13,11 @@ level) and a list of leaflets:
     [[leaflet]]                # or, per leaflet, with its own title
     path = "leaflets/sleep.md"
     title = "Sleep and dystonia"
+
+    [check]                    # limits of the listening check (see audio_leaflet.check)
+    max_word_error_rate = 0.3
+    [check.espeak]             # for one engine only
+    max_word_error_rate = 0.5
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +80,10 @@ class Settings:
     """A project pronunciation lexicon (TOML) added to the built-in one."""
     check: bool = True
     """Run the listening check at the end of a build."""
+    check_thresholds: Mapping[str, Any] = field(default_factory=dict)
+    """The project file's `[check]` table, checked: listening-check limits for every engine
+    and per engine (`{"max_word_error_rate": 0.3, "espeak": {...}}`); pass it to
+    `check_bundle(overrides=...)`. Empty: the measured defaults."""
     jobs: int = 1
     """Leaflets built at once, in separate processes."""
 
@@ -107,7 +117,8 @@ class Project:
 
 
 _PATH_KEYS = {"out_dir", "narration_dir", "cache_dir", "cover", "lexicon"}
-_SETTING_KEYS = {f.name for f in dataclasses.fields(Settings)}
+# check_thresholds is written as a [check] table, not as a key.
+_SETTING_KEYS = {f.name for f in dataclasses.fields(Settings)} - {"check_thresholds"}
 
 
 def load_project(folder: Path = Path(".")) -> Project:
@@ -121,6 +132,9 @@ def load_project(folder: Path = Path(".")) -> Project:
         raise UsageError(f"{path} is not valid TOML: {error}") from error
     table = data.get("audio-leaflet", data)
     settings = _settings_from_table(table, path)
+    if table is not data and isinstance(data.get("check"), dict):
+        # [check] written beside [audio-leaflet] rather than as [audio-leaflet.check]
+        settings = settings.replace(check_thresholds=_check_thresholds(data["check"], path))
     leaflets = _leaflets_from_table(table, path)
     return Project(settings, leaflets, path)
 
@@ -131,6 +145,9 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         key = raw_key.replace("-", "_")
         if key in ("leaflets", "leaflet"):
             continue
+        if key == "check" and isinstance(value, dict):
+            changes["check_thresholds"] = _check_thresholds(value, path)
+            continue
         if key not in _SETTING_KEYS:
             known = ", ".join(sorted(k.replace("_", "-") for k in _SETTING_KEYS))
             raise UsageError(f"{path}: unknown setting '{raw_key}'. Known settings: {known}")
@@ -138,6 +155,15 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     if "wpm" in changes and not (80 <= int(changes["wpm"]) <= 250):
         raise UsageError(f"{path}: wpm must be between 80 and 250, not {changes['wpm']}")
     return Settings().replace(**changes)
+
+
+def _check_thresholds(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The `[check]` table, with unknown keys and wrong types refused (UsageError)."""
+    # Imported here: the check package loads numpy, which a build that finds
+    # nothing changed never needs.
+    from audio_leaflet.check.report import check_overrides
+
+    return check_overrides(table, str(path))
 
 
 def _leaflets_from_table(table: dict[str, Any], path: Path) -> tuple[LeafletEntry, ...]:

@@ -36,6 +36,9 @@ from audio_leaflet.check.report import (
     Severity,
     Thresholds,
     WordDifference,
+    check_overrides,
+    threshold_keys,
+    thresholds_for,
 )
 from audio_leaflet.check.run import Progress, builtin_lexicon_words, check_bundle
 
@@ -53,5 +56,8 @@ __all__ = [
     "WordDifference",
     "builtin_lexicon_words",
     "check_bundle",
+    "check_overrides",
     "default_recogniser",
+    "threshold_keys",
+    "thresholds_for",
 ]

@@ -7,7 +7,7 @@ import hashlib
 import json
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -50,6 +50,7 @@ from audio_leaflet.check.report import (
     Problem,
     ProblemKind,
     Thresholds,
+    thresholds_for,
 )
 from audio_leaflet.check.structure import (
     FEED_NAME,
@@ -90,7 +91,8 @@ def lexicon_words_from_toml(text: str) -> tuple[str, ...]:
 def check_bundle(
     bundle_dir: Path,
     *,
-    thresholds: Thresholds = Thresholds(),  # noqa: B008 - frozen, so sharing it is safe
+    thresholds: Thresholds | None = None,
+    overrides: Mapping[str, Any] | None = None,
     recogniser: Recogniser | None = None,
     progress: Progress | None = None,
     lexicon: Iterable[str] | None = None,
@@ -99,8 +101,13 @@ def check_bundle(
 ) -> CheckReport:
     """Listen to every chapter of the bundle in `bundle_dir` and check it against its narration.
 
+    - `thresholds`: the limits to apply; by default those of the engine the
+      manifest names (`thresholds_for`), with `overrides` laid over them.
+    - `overrides`: the project's `[check]` table as `check_overrides` returns
+      it (`Settings.check_thresholds`); ignored when `thresholds` is given.
     - `lexicon`: words that must be heard where the narration says them
-      (default: the built-in lexicon's words).
+      (default: the built-in lexicon's words; give the words of the project's
+      lexicon too, `load_lexicon(settings.lexicon).entries`).
     - `cache_dir`: where transcripts are kept by audio checksum, so an
       unchanged chapter is not listened to twice (None: no disk cache).
     - `feed`: the podcast feed to check; by default `<out-dir>/feed.xml` when
@@ -114,9 +121,11 @@ def check_bundle(
     tell = progress or (lambda label, done, total: None)
     spec, problems = read_bundle(bundle_dir)
     chosen = recogniser or default_recogniser()
+    if thresholds is None:
+        thresholds = thresholds_for(spec.engine if spec else None, overrides)
     if spec is None:
         title = bundle_dir.name
-        return CheckReport(bundle_dir, title, chosen.name, thresholds, (), tuple(problems))
+        return CheckReport(bundle_dir, title, chosen.name, thresholds, problems=tuple(problems))
 
     with _timed(timings, "checksums"):
         problems += checksum_problems(spec)
@@ -183,6 +192,7 @@ def check_bundle(
         title=spec.title,
         recogniser=chosen.name,
         thresholds=thresholds,
+        engine=spec.engine,
         chapters=tuple(results),
         problems=tuple(_in_order(problems, spec)),
         audio_seconds=sum(facts.duration_s for facts in facts_by_chapter.values()),
@@ -270,7 +280,9 @@ def _compare_chapter(
         )
     if chapter.number == 1 or chapter.title.strip().lower() == _INTRODUCTION:
         titles = [spec.title] + [c.title for c in spec.chapters if c is not chapter]
-        problems += introduction_problems(where, speech.heard, titles=titles, thresholds=thresholds)
+        problems += introduction_problems(
+            where, speech.heard, titles=titles, thresholds=thresholds, lexicon=lexicon
+        )
     result = ChapterResult(
         number=chapter.number,
         title=chapter.title,

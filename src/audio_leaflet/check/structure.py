@@ -73,6 +73,8 @@ class BundleSpec:
     """Every file (except the manifest) and its checksum."""
     checksums: dict[str, tuple[str | None, int | None]]
     """Checksum and size the manifest records per file name (chapters, full, cover, files)."""
+    engine: str | None = None
+    """The speech engine that spoke the bundle (the manifest's `engine.name`), or None."""
 
 
 def _manifest_problem(message: str) -> Problem:
@@ -124,6 +126,7 @@ def read_bundle(folder: Path) -> tuple[BundleSpec | None, list[Problem]]:
         full_duration_ms=_int(full.get("duration_ms")),
         files={str(k): str(v) for k, v in files.items()},
         checksums=checksums,
+        engine=_str(_table(data, "engine").get("name")),
     )
     if not chapters:
         problems.append(_manifest_problem("the manifest lists no usable chapter"))
