@@ -376,8 +376,15 @@ def check(bundle_dir: Path, as_json: bool, report_path: Path | None) -> None:
     a truncated or silent chapter, wrong loudness or broken chapter markers.
     """
     from audio_leaflet.check import check_bundle
+    from audio_leaflet.lexicon import load_lexicon
 
-    report = check_bundle(bundle_dir, cache_dir=_settings().cache_dir)
+    settings = _settings()
+    report = check_bundle(
+        bundle_dir,
+        cache_dir=settings.cache_dir,
+        overrides=settings.check_thresholds,
+        lexicon=load_lexicon(settings.lexicon).entries,
+    )
     text = report.render_text()
     if report_path is not None:
         report_path.write_text(text, encoding="utf-8")

@@ -18,6 +18,7 @@ cover and the MP3 tools are imported only past that point.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import enum
@@ -48,6 +49,7 @@ from audio_leaflet.manifest import (
     source_updated,
     verify_files,
     write_manifest,
+    write_text_atomic,
 )
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
@@ -84,6 +86,7 @@ from audio_leaflet.read.metadata import resolve_metadata
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.audio import ChapterAudio, PausePlan
     from audio_leaflet.engines.base import Engine
+    from audio_leaflet.lexicon import Lexicon
     from audio_leaflet.model import Clip
     from audio_leaflet.tags import ChapterMark, ChapterTags
 
@@ -233,6 +236,8 @@ def build_leaflet(
         inputs = build_inputs(settings, started)
         fingerprint = _fingerprint(prepared, inputs)
         if _is_up_to_date(previous, fingerprint, bundle):
+            # The published bundle passed its check; a report of a refused build is stale.
+            _check_report_path(settings, narration.slug).unlink(missing_ok=True)
             write_out_dir_files(settings)
             return BuildResult(bundle, narration.slug, True, 0, 0, (), prepared.warnings)
 
@@ -258,6 +263,8 @@ def build_leaflet(
                 progress,
                 started,
             )
+            if settings.check:
+                result = _listening_check(staging, result, settings, lexicon, progress)
             publish(staging, bundle)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -469,19 +476,6 @@ def _build_into(
     }
     write_manifest(staging, manifest)
 
-    summary = ""
-    if settings.check:
-        from audio_leaflet.check import check_bundle
-
-        progress("listening check", 0, 1)
-        report = check_bundle(staging, cache_dir=settings.cache_dir)
-        summary = report.summary()
-        if not report.passed:
-            raise CheckFailed(
-                f"the listening check failed, so {bundle} was left as it was: "
-                f"{report.first_problem()}. Run 'audio-leaflet check' on a build "
-                "with --no-check for the full report."
-            )
     return BuildResult(
         bundle,
         narration.slug,
@@ -490,9 +484,46 @@ def _build_into(
         counts.reused,
         tuple(changed),
         prepared.warnings,
-        summary,
+        "",
         tuple(counts.spoken),
     )
+
+
+def _check_report_path(settings: Settings, slug: str) -> Path:
+    """Where the report of a build refused by the listening check is written."""
+    return settings.out_dir / f"{slug}-check-report.txt"
+
+
+def _listening_check(
+    staging: Path,
+    result: BuildResult,
+    settings: Settings,
+    lexicon: Lexicon,
+    progress: Progress,
+) -> BuildResult:
+    """Hear the staged bundle before it is published; refuse it when it is wrong.
+
+    The full report goes to `<out-dir>/<slug>-check-report.txt` when the check
+    fails, so staff can read what was heard without building again.
+    """
+    from audio_leaflet.check import check_bundle
+
+    report_path = _check_report_path(settings, result.slug)
+    progress("listening check", 0, 1)
+    report = check_bundle(
+        staging,
+        cache_dir=settings.cache_dir,
+        overrides=settings.check_thresholds,
+        lexicon=lexicon.entries,
+    )
+    if not report.passed:
+        write_text_atomic(report_path, report.render_text())
+        raise CheckFailed(
+            f"the listening check failed, so {result.bundle} was left as it was: "
+            f"{report.first_problem()}. Full report: {report_path}"
+        )
+    report_path.unlink(missing_ok=True)
+    return dataclasses.replace(result, check_summary=report.summary())
 
 
 ENCODERS = 2
