@@ -133,7 +133,15 @@ def decode_text(path: Path, data: bytes) -> str:
     characters mean binary data, which is refused.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            # A UTF-16 mark on bytes that are not UTF-16: what follows would be
+            # read as junk (CJK characters, replacement marks) and spoken.
+            raise LeafletError(
+                f"{path} starts like UTF-16 text but the rest is not: save it again "
+                "as UTF-8 text, or give the original .docx or .html file."
+            ) from None
     elif b"\x00" in data[:SNIFF_BYTES]:
         raise _binary(path)
     else:
