@@ -31,7 +31,7 @@ def test_sentence_round_trip_keeps_samples_and_rate(tmp_path: Path) -> None:
     clip = _clip(-1234)
     cache.put_sentence(key, clip)
     assert cache.get_sentence(key) == clip
-    assert not list(tmp_path.rglob(".tmp-*")), "no temporary files are left behind"
+    assert not list(tmp_path.rglob("*.tmp")), "no temporary files are left behind"
 
 
 def test_damaged_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from audio_leaflet import fileio
 from audio_leaflet.errors import NarrationError
 from audio_leaflet.model import (
     Chapter,
@@ -29,7 +30,6 @@ from audio_leaflet.narrate import (
     script_path,
     write_scripts,
 )
-from audio_leaflet.narrate import script as script_module
 from audio_leaflet.narrate.script import PREAMBLE, render_body
 
 SOURCE = hashlib.sha256(b"leaflet v1").hexdigest()
@@ -311,7 +311,7 @@ def test_an_interrupted_write_leaves_the_old_script_and_no_temporary_file(
     def fail(src: str, dst: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(script_module.os, "replace", fail)
+    monkeypatch.setattr(fileio.os, "replace", fail)
     with pytest.raises(KeyboardInterrupt):
         write_scripts(_narration(extra=" Changed."), folder, source_sha256=SOURCE)
     monkeypatch.undo()

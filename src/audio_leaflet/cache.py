@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from audio_leaflet.fileio import write_atomic
 from audio_leaflet.model import Clip, Cue
 
 # Bump when a change in synthesis or assembly code changes the audio produced
@@ -67,7 +66,7 @@ class AudioCache:
 
     def put_sentence(self, key: str, clip: Clip) -> None:
         """Keep `clip` under `key`."""
-        _write_atomic(self._path("sentences", key, ".wav"), _wav_bytes(clip))
+        write_atomic(self._path("sentences", key, ".wav"), _wav_bytes(clip))
 
     def get_chapter(self, key: str) -> CachedChapter | None:
         """The cached chapter for `key`, or None."""
@@ -95,8 +94,8 @@ class AudioCache:
             "pace_factor": chapter.pace_factor,
             "sentence_keys": list(chapter.sentence_keys),
         }
-        _write_atomic(self._path("chapters", key, ".json"), json.dumps(facts).encode("utf-8"))
-        _write_atomic(self._path("chapters", key, ".wav"), _wav_bytes(chapter.clip))
+        write_atomic(self._path("chapters", key, ".json"), json.dumps(facts).encode("utf-8"))
+        write_atomic(self._path("chapters", key, ".wav"), _wav_bytes(chapter.clip))
 
 
 def _wav_bytes(clip: Clip) -> bytes:
@@ -119,15 +118,3 @@ def _read_wav(path: Path) -> Clip | None:
             return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
     except (OSError, EOFError, wave.Error):
         return None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -10,24 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from audio_leaflet.errors import BuildError
+from audio_leaflet.fileio import sha256_file, write_atomic
 
 MANIFEST_NAME = "manifest.json"
 SCHEMA = 1
 HISTORY_LENGTH = 20
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -52,21 +43,7 @@ def read_manifest(bundle: Path) -> dict[str, Any] | None:
 def write_manifest(bundle: Path, manifest: dict[str, Any]) -> None:
     """Write manifest.json atomically."""
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    write_text_atomic(bundle / MANIFEST_NAME, text)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a UTF-8 text file through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; published files are public
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(bundle / MANIFEST_NAME, text)
 
 
 def verify_files(bundle: Path, manifest: dict[str, Any]) -> list[str]:

@@ -39,17 +39,16 @@ from audio_leaflet import __version__
 from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence_key
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import BuildError, CheckFailed
+from audio_leaflet.fileio import sha256_file, write_atomic
 from audio_leaflet.manifest import (
     SCHEMA,
     ensure_writable,
     next_history,
     read_manifest,
     sha256_bytes,
-    sha256_file,
     source_updated,
     verify_files,
     write_manifest,
-    write_text_atomic,
 )
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
@@ -517,7 +516,7 @@ def _listening_check(
         lexicon=lexicon.entries,
     )
     if not report.passed:
-        write_text_atomic(report_path, report.render_text())
+        write_atomic(report_path, report.render_text())
         raise CheckFailed(
             f"the listening check failed, so {result.bundle} was left as it was: "
             f"{report.first_problem()}. Full report: {report_path}"
@@ -1061,8 +1060,6 @@ def _write_if_changed(path: Path, data: bytes) -> None:
             return
     except OSError:
         pass
-    from audio_leaflet.bundle.render import write_atomic
-
     write_atomic(path, data)
 
 

@@ -25,9 +25,9 @@ from audio_leaflet.bundle.feed import (
 from audio_leaflet.bundle.leaflet import LeafletInfo, leaflet_info
 from audio_leaflet.bundle.player import PLAYER_FILE, player_html
 from audio_leaflet.bundle.playlist import playlist_text
-from audio_leaflet.bundle.render import write_atomic
 from audio_leaflet.bundle.site import SITE_INDEX_FILE, write_site_index
 from audio_leaflet.errors import BuildError
+from audio_leaflet.fileio import write_atomic
 
 __all__ = [
     "CHAPTERS_FILE",

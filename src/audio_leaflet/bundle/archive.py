@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from audio_leaflet.bundle.leaflet import LeafletInfo
-from audio_leaflet.bundle.render import clock, length_words, write_atomic
+from audio_leaflet.bundle.render import clock, length_words
 from audio_leaflet.errors import BuildError
+from audio_leaflet.fileio import write_atomic
 
 README_FILE = "README.txt"
 # The earliest time a zip entry can hold (MS-DOS date): the same for every build.

@@ -18,7 +18,6 @@ Identity rules, so podcast apps neither lose nor duplicate an episode:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,8 +31,9 @@ from lxml import etree
 from audio_leaflet import __version__
 from audio_leaflet.bundle.chapters_json import CHAPTERS_FILE, CHAPTERS_MIME
 from audio_leaflet.bundle.leaflet import LeafletInfo, leaflet_info
-from audio_leaflet.bundle.render import length_words, write_atomic
+from audio_leaflet.bundle.render import length_words
 from audio_leaflet.errors import BuildError, UsageError
+from audio_leaflet.fileio import sha256_file, write_atomic
 
 FEED_FILE = "feed.xml"
 
@@ -189,7 +189,7 @@ def _item(
     audio = folder / info.full_file
     try:
         size = audio.stat().st_size
-        digest = _sha256(audio)
+        digest = sha256_file(audio)
     except OSError as error:
         raise BuildError(
             f"the feed needs {audio}, which cannot be read ({error.strerror}); "
@@ -282,14 +282,6 @@ def _published(manifest: Mapping[str, Any], now: dt.datetime | None) -> dt.datet
 
 def _file_url(base: str, slug: str, name: str) -> str:
     return f"{base}{quote(slug)}/{quote(name)}"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _sub(parent: etree._Element, tag: str, text: str) -> etree._Element:

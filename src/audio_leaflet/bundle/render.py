@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 _PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
@@ -79,20 +76,6 @@ def megabytes(size: int) -> str:
     """A file size for people: "0.4 MB", "12 MB"."""
     value = size / 1_000_000
     return f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename, so readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 _MONTHS = (

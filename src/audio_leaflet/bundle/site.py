@@ -20,8 +20,8 @@ from audio_leaflet.bundle.render import (
     length_words,
     render,
     template,
-    write_atomic,
 )
+from audio_leaflet.fileio import write_atomic
 
 SITE_INDEX_FILE = "index.html"
 

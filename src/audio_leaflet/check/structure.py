@@ -4,7 +4,6 @@ checksums, sizes, chapter markers, the feed's enclosures (CONTRACTS.md, DESIGN s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from audio_leaflet.check.audio_checks import FileContext
 from audio_leaflet.check.report import Problem, ProblemKind, Severity, Thresholds
 from audio_leaflet.errors import AudioError
 from audio_leaflet.ffmpeg import read_metadata
+from audio_leaflet.fileio import sha256_file
 from audio_leaflet.model import Cue
 
 MANIFEST_NAME = "manifest.json"
@@ -215,15 +215,6 @@ def _cues_from_script(entry: dict[str, Any], folder: Path) -> tuple[Cue, ...]:
 # --------------------------------------------------------------------------
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def checksum_problems(spec: BundleSpec) -> list[Problem]:
     """Files missing, or whose checksum or size differs from the manifest."""
     chapters = {c.file: c for c in spec.chapters}
@@ -245,7 +236,7 @@ def checksum_problems(spec: BundleSpec) -> list[Problem]:
                 )
             )
             continue
-        actual = sha256_of(path)
+        actual = sha256_file(path)
         size = path.stat().st_size
         for digest, recorded_size in expected[name]:
             if digest is not None and digest != actual:

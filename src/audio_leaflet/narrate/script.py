@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from audio_leaflet.errors import NarrationError
+from audio_leaflet.fileio import write_atomic
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
     TOTAL_LENGTH_PLACEHOLDER,
@@ -304,22 +303,6 @@ def script_path(folder: Path, chapter: Chapter) -> Path:
     return folder / f"{chapter.slug}{SCRIPT_SUFFIX}"
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then replace `path` with it at once."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _backup(path: Path) -> Path:
     """Copy `path` to `path.bak`, or `path.2.bak`, ... so that no earlier backup is lost."""
     backup = path.with_name(path.name + ".bak")
@@ -378,7 +361,7 @@ def write_scripts(
                     kept_edited.append(path)
                     continue
                 backups.append(_backup(path))
-        _atomic_write(path, text)
+        write_atomic(path, text, durable=True)
         written.append(path)
 
     removed: list[Path] = []
