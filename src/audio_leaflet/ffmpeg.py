@@ -48,42 +48,17 @@ def run_ffmpeg(
 
 def decode_audio(data: bytes, sample_rate: int) -> Clip:
     """Decode any audio ffmpeg reads (MP3, WAV, ...) to mono 16-bit PCM at `sample_rate`."""
-    result = run_ffmpeg(
-        [
-            "-i",
-            "pipe:0",
-            "-f",
-            "s16le",
-            "-acodec",
-            "pcm_s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
-            "pipe:1",
-        ],
-        stdin=data,
-    )
-    return Clip(result.stdout, sample_rate)
+    return _decode("pipe:0", sample_rate, stdin=data)
 
 
 def decode_file(path: Path, sample_rate: int) -> Clip:
     """Decode an audio file to mono 16-bit PCM at `sample_rate`."""
-    result = run_ffmpeg(
-        [
-            "-i",
-            str(path),
-            "-f",
-            "s16le",
-            "-acodec",
-            "pcm_s16le",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
-            "pipe:1",
-        ]
-    )
+    return _decode(str(path), sample_rate)
+
+
+def _decode(source: str, sample_rate: int, stdin: bytes | None = None) -> Clip:
+    pcm = ["-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(sample_rate)]
+    result = run_ffmpeg(["-i", source, *pcm, "pipe:1"], stdin=stdin)
     return Clip(result.stdout, sample_rate)
 
 
