@@ -207,3 +207,56 @@ def test_a_lexicon_entry_re_speaks_exactly_the_sentences_that_say_it(
     assert unchanged.synthesized == 0 and unchanged.chapters_changed == ()
     for chapter in after["chapters"]:
         assert snapshot(result.bundle)[chapter["file"]] == stamps[chapter["file"]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "read_out"),
+    [
+        ("Samaritans: one one six, one two three.", True),
+        ("That number again: zero two zero, seven seven nine three.", True),
+        ("Section two of eight. Overview.", False),
+        ("One in four people experience a mental health condition.", False),
+        ("It has three sections: one, two and three.", False),
+    ],
+)
+def test_digits_read_out_are_recognised_so_they_keep_the_steady_pace(
+    sentence: str, read_out: bool
+) -> None:
+    from audio_leaflet.pipeline import _DIGITS_READ_OUT
+
+    assert bool(_DIGITS_READ_OUT.search(sentence)) is read_out
+
+
+def test_a_sped_up_chapter_still_says_phone_numbers_at_the_steady_pace(
+    tmp_path: Path, session_cache: Path
+) -> None:
+    from audio_leaflet.cache import sentence_key
+    from audio_leaflet.config import Settings
+    from audio_leaflet.engines import make_engine
+    from audio_leaflet.manifest import read_manifest
+    from audio_leaflet.pipeline import _DIGITS_READ_OUT, build_leaflet
+
+    leaflet = tmp_path / "call-us.txt"
+    leaflet.write_text(
+        "Call us\n\nWe are here to help.\nHelpline: 0300 456 7612\n", encoding="utf-8"
+    )
+    settings = Settings(
+        out_dir=tmp_path / "audio_out",
+        narration_dir=tmp_path / "narration",
+        cache_dir=session_cache,
+        check=False,
+    )
+    result = build_leaflet(leaflet, settings)
+    manifest = read_manifest(result.bundle)
+    assert manifest is not None
+    steady = make_engine("piper")
+    sped_up = [c for c in manifest["chapters"] if c["pace_factor"] > 1.0]
+    assert sped_up, "a chapter this short is spoken faster to keep its pace"
+    phone_cues = [q for c in sped_up for q in c["cues"] if _DIGITS_READ_OUT.search(q["text"])]
+    other_cues = [q for c in sped_up for q in c["cues"] if not _DIGITS_READ_OUT.search(q["text"])]
+    assert phone_cues and other_cues
+    steady_key = steady.settings_key()
+    for cue in phone_cues:
+        assert cue["key"] == sentence_key(steady_key, steady.engine_text(cue["text"]))
+    for cue in other_cues:
+        assert cue["key"] != sentence_key(steady_key, steady.engine_text(cue["text"]))

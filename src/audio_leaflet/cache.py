@@ -22,7 +22,7 @@ from audio_leaflet.model import Clip, Cue
 # Bump when a change in synthesis or assembly code changes the audio produced
 # for the same text and settings, so stale audio is never reused.
 SYNTHESIS_VERSION = "1"
-ASSEMBLY_VERSION = "1"
+ASSEMBLY_VERSION = "2"
 
 
 def sentence_key(engine_settings: str, engine_text: str) -> str:

@@ -26,6 +26,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -598,12 +599,14 @@ def _chapter_audio(
     if pace_hint is None:
         pace_hint = _predicted_pace_factor(chapter, plan, engine.wpm)
     speaker, factor = _at_pace(engine, pace_hint)
-    audio, speech_ms, used = _speak(chapter, speaker, cache, plan, counts, tick)
+    audio, speech_ms, used = _speak(chapter, speaker, engine, cache, plan, counts, tick)
     wanted = _pace_factor(chapter, audio, speech_ms, engine.wpm, band)
     if wanted != 1.0:
         quicker, new_factor = _at_pace(engine, factor * wanted)
         if new_factor != factor:
-            audio, _, used = _speak(chapter, quicker, cache, plan, counts, lambda _label: None)
+            audio, _, used = _speak(
+                chapter, quicker, engine, cache, plan, counts, lambda _label: None
+            )
             factor = new_factor
     cache.put_chapter(key, CachedChapter(audio.clip, audio.cues, factor, tuple(used)))
     return _ChapterBuild(chapter, audio, key, used, factor)
@@ -635,6 +638,7 @@ def _at_pace(engine: Engine, factor: float) -> tuple[Engine, float]:
 def _speak(
     chapter: Chapter,
     engine: Engine,
+    steady: Engine,
     cache: AudioCache,
     plan: PausePlan,
     counts: _Counts,
@@ -642,12 +646,14 @@ def _speak(
 ) -> tuple[ChapterAudio, int, list[str]]:
     """Synthesize (or take from the cache) every sentence and assemble the chapter.
 
+    `engine` may be a sped-up copy of `steady`; sentences that read out a
+    number digit by digit are always said by `steady`, because phone numbers
+    must be said slowly (DESIGN section 5) whatever the chapter's pace.
     Returns the chapter, how many milliseconds of it are speech, and the
     cache keys of its sentences.
     """
     from audio_leaflet.audio import SpokenSentence, assemble_chapter
 
-    settings = engine.settings_key()
     parts: list[SpokenSentence | Pause] = []
     keys: list[str] = []
     speech_ms = 0
@@ -655,12 +661,13 @@ def _speak(
         if isinstance(line, Pause):
             parts.append(line)
             continue
-        text = engine.engine_text(line.text)
-        key = sentence_key(settings, text)
+        speaker = steady if _DIGITS_READ_OUT.search(line.text) else engine
+        text = speaker.engine_text(line.text)
+        key = sentence_key(speaker.settings_key(), text)
         keys.append(key)
         clip = cache.get_sentence(key)
         if clip is None:
-            clip = engine.synthesize(text)
+            clip = speaker.synthesize(text)
             cache.put_sentence(key, clip)
             counts.synthesized += 1
             counts.spoken.append(line.text)
@@ -671,6 +678,10 @@ def _speak(
         parts.append(SpokenSentence(line.text, clip))
     return assemble_chapter(parts, plan=plan), speech_ms, keys
 
+
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+_DIGITS_READ_OUT = re.compile(rf"\b{_DIGIT_WORD}(?:,?\s+{_DIGIT_WORD}\b){{2,}}", re.IGNORECASE)
+"""Three or more digits said one by one: a phone number as narration writes it."""
 
 # The band of pace, pauses included, within which a chapter is left as spoken.
 PACE_BAND = (0.9, 1.06)
