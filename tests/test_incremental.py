@@ -14,7 +14,8 @@ from types import SimpleNamespace
 import pytest
 
 from audio_leaflet.manifest import verify_files
-from audio_leaflet.pipeline import ChapterState, build_leaflet, leaflet_status
+from audio_leaflet.pipeline import build_leaflet
+from audio_leaflet.status import ChapterState, leaflet_status
 from conftest import SEED_LEAFLET
 from pipeline_helpers import (
     BASE_URL,

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from audio_leaflet.cli import cli
 from audio_leaflet.narrate.lengths import describe_date
-from audio_leaflet.pipeline import ChapterState, build_leaflet, leaflet_status, prepare
+from audio_leaflet.pipeline import build_leaflet, prepare
+from audio_leaflet.status import ChapterState, leaflet_status
 from pipeline_helpers import (
     manifest_of,
     repaced_sentences,

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from audio_leaflet.cli import cli
-from audio_leaflet.pipeline import ChapterState, build_leaflet, leaflet_status
+from audio_leaflet.pipeline import build_leaflet
+from audio_leaflet.status import ChapterState, leaflet_status
 from pipeline_helpers import settings_for, small_leaflet, snapshot
 
 

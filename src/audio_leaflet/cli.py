@@ -336,7 +336,7 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(leaflet: Path | None, as_json: bool, **options: Any) -> None:
     """Which chapters changed since the last build, and why."""
-    from audio_leaflet.pipeline import leaflet_status
+    from audio_leaflet.status import leaflet_status
 
     entry = _leaflets((leaflet,) if leaflet else ())[0]
     report = leaflet_status(entry.path, _settings(**options))

@@ -1,0 +1,214 @@
+"""`audio-leaflet status`: what a rebuild would change, and why; writes nothing.
+
+Compares the leaflet and its narration scripts (hand edits included) with
+the last build's manifest: chapters new, removed, changed (with the sentences
+added and removed) or unchanged, settings that changed, and published files
+that no longer match their checksums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audio_leaflet.config import Settings
+from audio_leaflet.manifest import read_manifest, verify_files
+from audio_leaflet.pipeline import build_fingerprint, build_inputs, prepare, utc_now
+
+
+class ChapterState(enum.StrEnum):
+    """How a chapter's script differs from the last build's (prints as its value)."""
+
+    NEW = "new"
+    """Not in the last build."""
+    REMOVED = "removed"
+    """In the last build, no longer in the leaflet."""
+    CHANGED = "changed"
+    """Says something else, or sits at another place."""
+    UNCHANGED = "unchanged"
+    """Says exactly what the last build said."""
+
+
+@dataclass(frozen=True)
+class ChapterStatus:
+    """How one chapter differs from the last build."""
+
+    number: int
+    """Chapter number now (or in the last build, for a removed chapter)."""
+    title: str
+    """Chapter title."""
+    state: ChapterState
+    """New, removed, changed or unchanged."""
+    changed_sentences: tuple[str, ...] = ()
+    """Sentences now spoken that the last build did not speak (all of them for a new chapter)."""
+    removed_sentences: tuple[str, ...] = ()
+    """Sentences the last build spoke that are gone."""
+    edited_by_hand: bool = False
+    """True when the chapter's narration script was edited by hand."""
+    previous_number: int | None = None
+    """The chapter's number in the last build, when it had one."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "number": self.number,
+            "title": self.title,
+            "state": self.state.value,
+            "changed_sentences": list(self.changed_sentences),
+            "removed_sentences": list(self.removed_sentences),
+            "edited_by_hand": self.edited_by_hand,
+            "previous_number": self.previous_number,
+        }
+
+
+@dataclass(frozen=True)
+class LeafletStatus:
+    """What a rebuild would change."""
+
+    slug: str
+    """The leaflet's slug."""
+    built: bool
+    """False when there is no previous build."""
+    source_changed: bool
+    """True when the leaflet file differs from the one last built."""
+    chapters: tuple[ChapterStatus, ...]
+    """Per chapter, in order; removed chapters last."""
+    warnings: tuple[str, ...]
+    """Messages for staff."""
+    reasons: tuple[str, ...] = ()
+    """Build inputs besides the text that changed since the last build (voice, pace, ...)."""
+    bundle_damaged: tuple[str, ...] = ()
+    """Published files that no longer match the manifest (a rebuild replaces them)."""
+    up_to_date: bool = False
+    """True when a build now would do nothing at all (the same test `build` makes)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "slug": self.slug,
+            "built": self.built,
+            "up_to_date": self.up_to_date,
+            "source_changed": self.source_changed,
+            "reasons": list(self.reasons),
+            "bundle_damaged": list(self.bundle_damaged),
+            "chapters": [c.to_json() for c in self.chapters],
+            "warnings": list(self.warnings),
+        }
+
+
+# What each recorded build input is called in `status`.
+_INPUT_NAMES = {
+    "code": "the audio-leaflet version or the libraries it uses",
+    "engine": "the speech engine",
+    "voice": "the voice",
+    "voice_file": "the voice file",
+    "wpm": "the pace (words a minute)",
+    "lexicon": "the pronunciation lexicon file",
+    "cover": "the cover image",
+    "language": "the language",
+    "bitrate_kbps": "the MP3 bitrate",
+    "year": "the year in the tags",
+}
+
+
+def leaflet_status(
+    source: Path, settings: Settings, *, now: Callable[[], dt.datetime] = utc_now
+) -> LeafletStatus:
+    """Compare the leaflet and its scripts with the last build's manifest; write nothing."""
+    prepared = prepare(source, settings, write=False)
+    narration = prepared.narration
+    bundle = settings.out_dir / narration.slug
+    previous = read_manifest(bundle)
+    if previous is None:
+        chapters = tuple(
+            ChapterStatus(
+                c.number,
+                c.title,
+                ChapterState.NEW,
+                c.sentences,
+                edited_by_hand=c.number in prepared.edited,
+            )
+            for c in narration.chapters
+        )
+        return LeafletStatus(narration.slug, False, True, chapters, prepared.warnings)
+
+    old_chapters: dict[str, dict[str, Any]] = {}
+    for entry in previous.get("chapters", []):
+        if isinstance(entry, dict) and isinstance(entry.get("title"), str):
+            old_chapters.setdefault(entry["title"], entry)
+    statuses = []
+    for chapter in narration.chapters:
+        old = old_chapters.pop(chapter.title, None)
+        edited = chapter.number in prepared.edited
+        if old is None:
+            statuses.append(
+                ChapterStatus(
+                    chapter.number, chapter.title, ChapterState.NEW, chapter.sentences, (), edited
+                )
+            )
+            continue
+        old_script = [t for t in old.get("script", []) if isinstance(t, str)]
+        added, removed = _sentence_changes(old_script, list(chapter.sentences))
+        moved = old.get("number") != chapter.number
+        same = not added and not removed and not moved
+        statuses.append(
+            ChapterStatus(
+                chapter.number,
+                chapter.title,
+                ChapterState.UNCHANGED if same else ChapterState.CHANGED,
+                added,
+                removed,
+                edited,
+                old.get("number"),
+            )
+        )
+    for title, old in old_chapters.items():
+        raw_number = old.get("number")
+        number = raw_number if isinstance(raw_number, int) else 0
+        statuses.append(
+            ChapterStatus(
+                number,
+                title,
+                ChapterState.REMOVED,
+                (),
+                tuple(t for t in old.get("script", []) if isinstance(t, str)),
+                previous_number=number,
+            )
+        )
+    raw_inputs = previous.get("inputs")
+    recorded: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
+    current = build_inputs(settings, now())
+    damaged = tuple(verify_files(bundle, previous))
+    reasons = tuple(
+        f"{_INPUT_NAMES.get(name, name)} changed"
+        + (f" ({recorded[name]} -> {value})" if name in ("engine", "voice", "wpm") else "")
+        for name, value in current.items()
+        if name in recorded and recorded[name] != value
+    )
+    return LeafletStatus(
+        narration.slug,
+        True,
+        previous.get("source", {}).get("sha256") != prepared.source_sha256,
+        tuple(statuses),
+        prepared.warnings,
+        reasons,
+        damaged,
+        previous.get("fingerprint") == build_fingerprint(prepared, current) and not damaged,
+    )
+
+
+def _sentence_changes(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Sentences added and removed between two scripts, in script order (a moved one is both)."""
+    added: list[str] = []
+    removed: list[str] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if tag != "equal":
+            removed += old[a_start:a_end]
+            added += new[b_start:b_end]
+    return tuple(added), tuple(removed)
