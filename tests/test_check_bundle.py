@@ -27,6 +27,7 @@ from audio_leaflet.check import (
     check_bundle,
     thresholds_for,
 )
+from audio_leaflet.check.recognise import Word
 from audio_leaflet.engines import make_engine
 from audio_leaflet.ffmpeg import encode_mp3, measure_ebur128, run_ffmpeg
 from audio_leaflet.model import Clip, Cue
@@ -609,3 +610,32 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The recogniser must not reach for the Hugging Face hub."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     yield
+
+
+class _SkippingFirstListen:
+    """The real recogniser, except that its first, joined listening drops the last
+    third of what it hears: the way tiny.en sometimes writes "(nothing)" for a
+    stretch at the end of its input. Careful listenings are left as they are."""
+
+    def __init__(self) -> None:
+        self.inner = WhisperRecogniser()
+        self.name = "skipping " + self.inner.name
+
+    def transcribe(
+        self, audio: bytes | Path, sample_rate: int, *, careful: bool = False
+    ) -> list[Word]:
+        words = self.inner.transcribe(audio, sample_rate, careful=careful)
+        return words if careful else words[: len(words) * 2 // 3]
+
+
+def test_a_chapter_garbled_in_the_joined_listening_is_heard_again_alone(kit: Kit) -> None:
+    report = kit.check(kit.bundle(), recogniser=_SkippingFirstListen())
+    assert report.passed, report.render_text()
+
+
+def test_hearing_a_chapter_again_does_not_rescue_a_real_fault(kit: Kit) -> None:
+    sources = kit.chapters[2]
+    half = ChapterAudio(sources.title, sources.samples[: sources.samples.size // 2], sources.cues)
+    report = kit.check(kit.with_chapter(3, half), recogniser=_SkippingFirstListen())
+    assert report.failed_chapters() == (3,)
+    assert ProblemKind.WORD_ERRORS in _kinds(report, 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -160,15 +161,25 @@ def check_bundle(
                 continue
             facts, pcm = measured[chapter.number]
             relisten = _relistener(pcm, chosen, cache_dir, timings)
-            result, found = _compare_chapter(
+            compare = functools.partial(
+                _compare_chapter,
                 spec,
                 chapter,
                 facts,
-                heard.get(chapter.number, []),
-                words_of_lexicon,
-                thresholds,
-                relisten,
+                lexicon=words_of_lexicon,
+                thresholds=thresholds,
+                relisten=relisten,
             )
+            result, found = compare(heard.get(chapter.number, []))
+            if _too_different(result, thresholds):
+                # Heard with the other chapters, Whisper sometimes drops or
+                # moves a stretch (a short leaflet's closing recap came out
+                # as "(nothing)"); a chapter is failed only once it has also
+                # been heard on its own, carefully. A truly wrong chapter
+                # (cut, swapped, silent) fails the second time too.
+                again, found_again = compare(_hear_alone(pcm, chosen, cache_dir, timings))
+                if not _too_different(again, thresholds):
+                    result, found = again, found_again
             results.append(result)
             problems += found
 
@@ -250,11 +261,32 @@ def _measure_chapter(
     return facts, pcm, problems
 
 
+def _too_different(result: ChapterResult, thresholds: Thresholds) -> bool:
+    """True when a chapter's word error rate is above the limit."""
+    rate = result.word_error_rate
+    return rate is not None and rate > thresholds.max_word_error_rate
+
+
+def _hear_alone(
+    pcm: bytes, recogniser: Recogniser, cache_dir: Path | None, timings: dict[str, float]
+) -> list[Word]:
+    """One chapter heard on its own, carefully (cached like every listening)."""
+    key = _key(recogniser, pcm, careful=True)
+    words = _read_cached(cache_dir, key)
+    if words is None:
+        with _timed(timings, "second listenings"):
+            words = recogniser.transcribe(pcm, WHISPER_SAMPLE_RATE, careful=True)
+            words = _fix_loops(pcm, _fill_gaps(pcm, words, recogniser), recogniser)
+        _write_cached(cache_dir, key, words)
+    return words
+
+
 def _compare_chapter(
     spec: BundleSpec,
     chapter: ChapterSpec,
     facts: AudioFacts,
     words: list[Word],
+    *,
     lexicon: frozenset[str],
     thresholds: Thresholds,
     relisten: Relisten,
