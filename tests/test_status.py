@@ -14,21 +14,25 @@ from audio_leaflet.status import ChapterState, leaflet_status
 from pipeline_helpers import settings_for, small_leaflet, snapshot
 
 
-def _status_json(leaflet: Path, work: Path) -> dict[str, object]:
+def _status_text(leaflet: Path, work: Path, *extra: str) -> str:
     outcome = CliRunner(mix_stderr=False).invoke(
         cli,
         [
             "status",
             str(leaflet),
-            "--json",
             "--out-dir",
             str(work / "audio_out"),
             "--narration-dir",
             str(work / "narration"),
+            *extra,
         ],
     )
     assert outcome.exit_code == 0, outcome.stderr
-    data: dict[str, object] = json.loads(outcome.stdout)
+    return outcome.stdout
+
+
+def _status_json(leaflet: Path, work: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads(_status_text(leaflet, work, "--json"))
     return data
 
 
@@ -123,7 +127,13 @@ def test_a_damaged_published_file_is_reported_and_the_next_build_repairs_it(
     status = leaflet_status(leaflet, settings)
     assert status.bundle_damaged == ("02-why-sleep-matters.mp3",)
     assert not status.up_to_date
+    text = _status_text(leaflet, work)
+    assert "Damaged: 02-why-sleep-matters.mp3 no longer matches the manifest" in text
+    assert "Up to date" not in text
 
     result = build_leaflet(leaflet, settings)
     assert result.synthesized == 0 and result.chapters_changed == (2,)
     assert leaflet_status(leaflet, settings).up_to_date
+    text = _status_text(leaflet, work)
+    assert "Damaged" not in text
+    assert text.endswith("Up to date: a build now would change nothing.\n")

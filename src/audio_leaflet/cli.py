@@ -356,6 +356,12 @@ def status(leaflet: Path | None, as_json: bool, **options: Any) -> None:
             click.echo(f"        + {sentence}")
         for sentence in chapter.removed_sentences:
             click.echo(f"        - {sentence}")
+    for reason in report.reasons:
+        click.echo(f"  Also: {reason}.")
+    for name in report.bundle_damaged:
+        click.echo(f"  Damaged: {name} no longer matches the manifest; a build replaces it.")
+    if report.up_to_date:
+        click.echo("Up to date: a build now would change nothing.")
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
 
