@@ -223,9 +223,9 @@ def test_a_lexicon_entry_re_speaks_exactly_the_sentences_that_say_it(
 def test_digits_read_out_are_recognised_so_they_keep_the_steady_pace(
     sentence: str, read_out: bool
 ) -> None:
-    from audio_leaflet.pipeline import _DIGITS_READ_OUT
+    from audio_leaflet.speak import DIGITS_READ_OUT
 
-    assert bool(_DIGITS_READ_OUT.search(sentence)) is read_out
+    assert bool(DIGITS_READ_OUT.search(sentence)) is read_out
 
 
 def test_a_sped_up_chapter_still_says_phone_numbers_at_the_steady_pace(
@@ -235,7 +235,8 @@ def test_a_sped_up_chapter_still_says_phone_numbers_at_the_steady_pace(
     from audio_leaflet.config import Settings
     from audio_leaflet.engines import make_engine
     from audio_leaflet.manifest import read_manifest
-    from audio_leaflet.pipeline import _DIGITS_READ_OUT, build_leaflet
+    from audio_leaflet.pipeline import build_leaflet
+    from audio_leaflet.speak import DIGITS_READ_OUT
 
     leaflet = tmp_path / "call-us.txt"
     leaflet.write_text(
@@ -253,8 +254,8 @@ def test_a_sped_up_chapter_still_says_phone_numbers_at_the_steady_pace(
     steady = make_engine("piper")
     sped_up = [c for c in manifest["chapters"] if c["pace_factor"] > 1.0]
     assert sped_up, "a chapter this short is spoken faster to keep its pace"
-    phone_cues = [q for c in sped_up for q in c["cues"] if _DIGITS_READ_OUT.search(q["text"])]
-    other_cues = [q for c in sped_up for q in c["cues"] if not _DIGITS_READ_OUT.search(q["text"])]
+    phone_cues = [q for c in sped_up for q in c["cues"] if DIGITS_READ_OUT.search(q["text"])]
+    other_cues = [q for c in sped_up for q in c["cues"] if not DIGITS_READ_OUT.search(q["text"])]
     assert phone_cues and other_cues
     steady_key = steady.settings_key()
     for cue in phone_cues:

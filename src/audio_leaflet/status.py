@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from audio_leaflet.config import Settings
+from audio_leaflet.fingerprint import build_fingerprint, build_inputs
 from audio_leaflet.manifest import read_manifest, verify_files
-from audio_leaflet.pipeline import build_fingerprint, build_inputs, prepare, utc_now
+from audio_leaflet.pipeline import prepare, utc_now
 
 
 class ChapterState(enum.StrEnum):
@@ -198,7 +199,9 @@ def leaflet_status(
         prepared.warnings,
         reasons,
         damaged,
-        previous.get("fingerprint") == build_fingerprint(prepared, current) and not damaged,
+        previous.get("fingerprint")
+        == build_fingerprint(prepared.narration, prepared.source_sha256, current)
+        and not damaged,
     )
 
 

@@ -1,0 +1,382 @@
+"""Speak a leaflet's chapters: sentences from the cache or the engine, at the promised pace.
+
+    spoken = speak_leaflet(narration, engine, AudioCache(dir), SpeechCounts(), previous, ...)
+
+Every chapter is heard at about the chosen words a minute, pauses included
+(DESIGN section 5): a chapter that comes out too slow (a list of short lines)
+is said again a little faster by a retimed engine, except its phone numbers,
+which keep the engine's steady pace. The introduction is spoken last, because
+it says how long the sections are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence_key
+from audio_leaflet.fingerprint import source_digest
+from audio_leaflet.model import (
+    LAST_UPDATED_PLACEHOLDER,
+    TOTAL_LENGTH_PLACEHOLDER,
+    Chapter,
+    ChapterKind,
+    Line,
+    Narration,
+    Pause,
+    Speech,
+    section_length_placeholder,
+)
+from audio_leaflet.narrate.lengths import describe_date, describe_length
+
+if TYPE_CHECKING:  # numpy and the voice are imported only when something is spoken
+    from audio_leaflet.audio import ChapterAudio, PausePlan
+    from audio_leaflet.engines.base import Engine
+
+Progress = Callable[[str, int, int], None]
+"""progress(chapter title, sentences done, sentences in the leaflet)."""
+
+
+@dataclass
+class SpeechCounts:
+    """What a build spoke and what it took from the cache."""
+
+    synthesized: int = 0
+    """Sentences the engine spoke."""
+    reused: int = 0
+    """Sentences taken from the cache."""
+    spoken: list[str] = field(default_factory=list)
+    """The sentences the engine spoke, in order (as narrated)."""
+
+
+@dataclass
+class SpokenChapter:
+    """One chapter's audio and what it was made from."""
+
+    chapter: Chapter
+    """The chapter as spoken (the introduction with its lengths filled in)."""
+    audio: ChapterAudio
+    """The assembled chapter: audio and a cue per sentence."""
+    key: str
+    """Cache key of the assembled chapter."""
+    sentence_keys: list[str] = field(default_factory=list)
+    """Cache key of each sentence, in order."""
+    factor: float = 1.0
+    """How much faster than the engine's calibrated pace the chapter was said."""
+
+
+def speak_leaflet(
+    narration: Narration,
+    engine: Engine,
+    cache: AudioCache,
+    counts: SpeechCounts,
+    previous: dict[str, Any] | None,
+    updated: str,
+    progress: Progress,
+) -> list[SpokenChapter]:
+    """Every chapter's audio, in order; sentences already in `cache` are not spoken again.
+
+    `previous` is the last build's manifest: each chapter is tried first at the
+    speed it was said at then, and the introduction at its length then.
+    `updated` is the date the introduction gives as the leaflet's last update.
+    """
+    from audio_leaflet.audio import PausePlan
+
+    plan = PausePlan()
+    total_sentences = sum(len(c.sentences) for c in narration.chapters)
+    done = 0
+
+    def tick(label: str) -> None:
+        nonlocal done
+        done += 1
+        progress(label, done, total_sentences)
+
+    # The speed each chapter was said at last time (by title; the introduction is chapter 1).
+    old_chapters = (previous or {}).get("chapters", [])
+    hints = {c.get("title"): c.get("pace_factor") for c in old_chapters}
+    intro_hint = recorded_pace_factor(old_chapters[0].get("pace_factor")) if old_chapters else None
+
+    built: dict[int, SpokenChapter] = {}
+    for chapter in narration.chapters:
+        if chapter.kind is ChapterKind.SECTION:
+            hint = recorded_pace_factor(hints.get(chapter.title))
+            built[chapter.number] = speak_chapter(chapter, engine, cache, plan, counts, tick, hint)
+
+    # The introduction says how long everything is, so it is spoken last. Its
+    # own length changes the total; describe, speak, and describe again until
+    # the words no longer change (lengths are rounded, so this settles fast).
+    for chapter in narration.chapters:
+        if chapter.kind is ChapterKind.INTRODUCTION:
+            built[chapter.number] = speak_introduction(
+                chapter,
+                built,
+                engine,
+                cache,
+                plan,
+                counts,
+                tick,
+                updated,
+                _previous_duration(previous, chapter.number, 45_000),
+                intro_hint,
+            )
+    return [built[c.number] for c in narration.chapters]
+
+
+def speak_chapter(
+    chapter: Chapter,
+    engine: Engine,
+    cache: AudioCache,
+    plan: PausePlan,
+    counts: SpeechCounts,
+    tick: Callable[[str], None],
+    pace_hint: float | None = None,
+) -> SpokenChapter:
+    """Assemble one chapter from cached or newly synthesized sentences, at the right pace.
+
+    A chapter made of short lines (the introduction's list of sections) is
+    heard slower than the engine's calibrated pace: it is said again a little
+    faster (`Engine.retimed`), so every chapter keeps the pace listeners
+    expect. `pace_hint` is the speed the last build settled on for this
+    chapter: tried first, it keeps a rebuild from saying every sentence of
+    such a chapter again when one of them changes. Without one, the speed is
+    predicted from the chapter's words, lines and pauses, so that a first
+    build says such a chapter once, not twice.
+    """
+    from audio_leaflet.audio import ChapterAudio
+
+    settings = engine.settings_key()
+    keys: list[str] = []
+    # The assembly code is part of the key: a change in it (pauses, loudness)
+    # must not reuse chapters assembled by the old code.
+    layout: list[str] = [settings, repr(plan), source_digest("audio.py")]
+    for line in chapter.lines:
+        if isinstance(line, Speech):
+            key = sentence_key(settings, engine.engine_text(line.text))
+            keys.append(key)
+            layout.append(f"s {key} {line.text}")
+        else:
+            layout.append(f"p {line.ms}")
+    key = chapter_key(layout)
+    cached = cache.get_chapter(key)
+    if cached is not None:
+        for _ in keys:
+            counts.reused += 1
+            tick(chapter.title)
+        used = list(cached.sentence_keys) if len(cached.sentence_keys) == len(keys) else keys
+        audio = ChapterAudio(cached.clip, cached.cues)
+        return SpokenChapter(chapter, audio, key, used, cached.pace_factor)
+
+    # At the speed the last build chose, the pace only has to stay within the
+    # limits listeners are promised; a fresh choice aims at the narrower band.
+    # The difference keeps a small edit from re-speaking a whole chapter.
+    band = PACE_LIMITS if pace_hint is not None else PACE_BAND
+    if pace_hint is None:
+        pace_hint = _predicted_pace_factor(chapter, plan, engine.wpm)
+    speaker, factor = _at_pace(engine, pace_hint)
+    audio, speech_ms, used = _speak(chapter, speaker, engine, cache, plan, counts, tick)
+    wanted = _pace_factor(chapter, audio, speech_ms, engine.wpm, band)
+    if wanted != 1.0:
+        quicker, new_factor = _at_pace(engine, factor * wanted)
+        if new_factor != factor:
+            audio, _, used = _speak(
+                chapter, quicker, engine, cache, plan, counts, lambda _label: None
+            )
+            factor = new_factor
+    cache.put_chapter(key, CachedChapter(audio.clip, audio.cues, factor, tuple(used)))
+    return SpokenChapter(chapter, audio, key, used, factor)
+
+
+def recorded_pace_factor(value: object) -> float | None:
+    """A pace factor read from a manifest, or None."""
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
+PACE_STEP = 0.02
+"""Speed factors are rounded to this step, so a small edit finds the speed already used."""
+
+
+def _at_pace(engine: Engine, factor: float) -> tuple[Engine, float]:
+    """The engine speaking `factor` times as fast (rounded), and the factor it got."""
+    from audio_leaflet.engines.base import MAX_PACE_CORRECTION
+
+    factor = min(MAX_PACE_CORRECTION, max(1 / MAX_PACE_CORRECTION, factor))
+    factor = round(round(factor / PACE_STEP) * PACE_STEP, 4)
+    if factor == 1.0:
+        return engine, 1.0
+    try:
+        return engine.retimed(factor), factor
+    except NotImplementedError:
+        return engine, 1.0
+
+
+def _speak(
+    chapter: Chapter,
+    engine: Engine,
+    steady: Engine,
+    cache: AudioCache,
+    plan: PausePlan,
+    counts: SpeechCounts,
+    tick: Callable[[str], None],
+) -> tuple[ChapterAudio, int, list[str]]:
+    """Synthesize (or take from the cache) every sentence and assemble the chapter.
+
+    `engine` may be a sped-up copy of `steady`; sentences that read out a
+    number digit by digit are always said by `steady`, because phone numbers
+    must be said slowly (DESIGN section 5) whatever the chapter's pace.
+    Returns the chapter, how many milliseconds of it are speech, and the
+    cache keys of its sentences.
+    """
+    from audio_leaflet.audio import SpokenSentence, assemble_chapter
+
+    parts: list[SpokenSentence | Pause] = []
+    keys: list[str] = []
+    speech_ms = 0
+    for line in chapter.lines:
+        if isinstance(line, Pause):
+            parts.append(line)
+            continue
+        speaker = steady if DIGITS_READ_OUT.search(line.text) else engine
+        text = speaker.engine_text(line.text)
+        key = sentence_key(speaker.settings_key(), text)
+        keys.append(key)
+        clip = cache.get_sentence(key)
+        if clip is None:
+            clip = speaker.synthesize(text)
+            cache.put_sentence(key, clip)
+            counts.synthesized += 1
+            counts.spoken.append(line.text)
+        else:
+            counts.reused += 1
+        tick(chapter.title)
+        speech_ms += clip.duration_ms
+        parts.append(SpokenSentence(line.text, clip))
+    return assemble_chapter(parts, plan=plan), speech_ms, keys
+
+
+_DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine)"
+DIGITS_READ_OUT = re.compile(rf"\b{_DIGIT_WORD}(?:,?\s+{_DIGIT_WORD}\b){{2,}}", re.IGNORECASE)
+"""Three or more digits said one by one: a phone number as narration writes it."""
+
+# The band of pace, pauses included, within which a chapter is left as spoken.
+PACE_BAND = (0.9, 1.06)
+# The pace promised (issue 3: 130 to 160 words a minute at 150), as shares of it.
+PACE_LIMITS = (130 / 150, 160 / 150)
+
+# A line's speech, in units of the time the engine takes per word at its
+# calibrated pace: a share per word, and a share per line, because a voice
+# slows into and out of every line (a list of short lines is slow). Fitted on
+# the seed leaflet's 92 lines said by the bundled Piper voice at 150 wpm:
+# 324 ms a word and 592 ms a line, at 353 ms a word on average.
+_WORD_SHARE, _LINE_SHARE = 0.91, 1.67
+
+
+def _predicted_pace_factor(chapter: Chapter, plan: PausePlan, wpm: int) -> float:
+    """The speed-up `_pace_factor` will likely ask for, before anything is said."""
+    from audio_leaflet.engines.base import count_words, pace_correction, speech_wpm
+
+    words = sum(count_words(sentence) for sentence in chapter.sentences)
+    lines = len(chapter.sentences)
+    if words == 0:
+        return 1.0
+    speech_ms = round(60_000 / speech_wpm(wpm) * (_WORD_SHARE * words + _LINE_SHARE * lines))
+    pause_ms = plan.lead_ms + plan.tail_ms
+    after_sentence = False
+    for line in chapter.lines:
+        if isinstance(line, Pause):
+            pause_ms += line.ms
+            after_sentence = False
+        else:
+            pause_ms += plan.sentence_gap_ms if after_sentence else 0
+            after_sentence = True
+    pace = words * 60_000 / (speech_ms + pause_ms)
+    if PACE_BAND[0] * wpm <= pace <= PACE_BAND[1] * wpm:
+        return 1.0
+    return pace_correction(words, speech_ms, pause_ms, wpm)
+
+
+def _pace_factor(
+    chapter: Chapter,
+    audio: ChapterAudio,
+    speech_ms: int,
+    wpm: int,
+    band: tuple[float, float] = PACE_BAND,
+) -> float:
+    """1.0 when the chapter's pace is within `band` of `wpm`, else the speed-up it needs."""
+    from audio_leaflet.engines.base import count_words, pace_correction
+
+    words = sum(count_words(sentence) for sentence in chapter.sentences)
+    duration_ms = audio.clip.duration_ms
+    if words == 0 or duration_ms == 0:
+        return 1.0
+    pace = words * 60_000 / duration_ms
+    if band[0] * wpm <= pace <= band[1] * wpm:
+        return 1.0
+    return pace_correction(words, speech_ms, duration_ms - speech_ms, wpm)
+
+
+def speak_introduction(
+    chapter: Chapter,
+    built: dict[int, SpokenChapter],
+    engine: Engine,
+    cache: AudioCache,
+    plan: PausePlan,
+    counts: SpeechCounts,
+    tick: Callable[[str], None],
+    updated: str,
+    estimate_ms: int,
+    pace_hint: float | None,
+) -> SpokenChapter:
+    """Speak the introduction with the real lengths filled in.
+
+    `estimate_ms` is a first guess at its own length: the last build's, so that
+    a rebuild whose lengths did not change speaks nothing new here.
+    """
+    sections_ms = sum(b.audio.clip.duration_ms for b in built.values())
+    result: SpokenChapter | None = None
+    for _ in range(4):
+        filled = _fill_introduction(chapter, built, sections_ms + estimate_ms, updated)
+        result = speak_chapter(filled, engine, cache, plan, counts, lambda _label: None, pace_hint)
+        pace_hint = result.factor
+        if result.audio.clip.duration_ms == estimate_ms or describe_length(
+            sections_ms + result.audio.clip.duration_ms
+        ) == describe_length(sections_ms + estimate_ms):
+            break
+        estimate_ms = result.audio.clip.duration_ms
+    assert result is not None
+    for _ in result.sentence_keys:
+        tick(chapter.title)
+    return result
+
+
+def _fill_introduction(
+    chapter: Chapter, built: dict[int, SpokenChapter], total_ms: int, updated: str
+) -> Chapter:
+    replacements = {
+        TOTAL_LENGTH_PLACEHOLDER: describe_length(total_ms),
+        LAST_UPDATED_PLACEHOLDER: describe_date(dt.date.fromisoformat(updated)),
+    }
+    for number, item in built.items():
+        replacements[section_length_placeholder(number)] = describe_length(
+            item.audio.clip.duration_ms
+        )
+    lines: list[Line] = []
+    for line in chapter.lines:
+        if isinstance(line, Speech):
+            text = line.text
+            for placeholder, words in replacements.items():
+                text = text.replace(placeholder, words)
+            lines.append(Speech(text))
+        else:
+            lines.append(line)
+    return Chapter(chapter.number, chapter.title, chapter.slug, chapter.kind, tuple(lines))
+
+
+def _previous_duration(previous: dict[str, Any] | None, number: int, default: int) -> int:
+    """The length of chapter `number` in the last build, or `default`."""
+    for chapter in (previous or {}).get("chapters", []):
+        if chapter.get("number") == number and isinstance(chapter.get("duration_ms"), int):
+            return int(chapter["duration_ms"])
+    return default
