@@ -472,13 +472,15 @@ class CheckReport:
             lines.append("")
         lines.append(
             "Chapters (word error rate: share of words heard differently from the narration; "
+            "pace: words a minute between the opening and closing silence, so a little above "
+            "the build's pace over the whole file; "
             "checked words: numbers, negations and lexicon words):"
         )
         for c in self.chapters:
             wer = "-" if c.word_error_rate is None else f"{c.word_error_rate:.2f}"
             loud = "-" if c.loudness_lufs is None else f"{c.loudness_lufs:.1f} LUFS"
             peak = "-" if c.true_peak_dbtp is None else f"{c.true_peak_dbtp:.1f} dBTP"
-            pace = "-" if c.wpm is None else f"{c.wpm:.0f} words a minute"
+            pace = "-" if c.wpm is None else f"pace {c.wpm:.0f}"
             lines.append(
                 f"  {c.number:2d} {c.title[:40]:40s} {mmss(c.duration_s)}  word error rate {wer}  "
                 f"{loud}  peak {peak}  {pace}  {_count(c.critical_words, 'checked word')}"
