@@ -141,6 +141,14 @@ def test_espeak_speaks_every_builtin_lexicon_word_as_its_ipa(espeak: EspeakEngin
     assert "tˌɔːtɪkˈɒlɪsɪz" in espeak.spoken_ipa(sentence)
 
 
+def test_espeak_says_the_letter_a_as_a_letter_and_the_article_as_the_article(
+    espeak: EspeakEngine,
+) -> None:
+    assert "ɐ" in espeak.spoken_ipa("Go to A and E.")
+    assert "ˈeɪ and ˈiː" in espeak.spoken_ipa(espeak.engine_text("Go to A and E."))
+    assert espeak.spoken_ipa(espeak.engine_text("A cup of tea.")).startswith("ɐ kˈʌp")
+
+
 def test_a_respelling_reaches_espeak_as_a_word_not_letters() -> None:
     respelt = make_engine("espeak", lexicon=parse_lexicon(RESPELT, "respelt.toml"))
     assert isinstance(respelt, EspeakEngine)

@@ -122,6 +122,20 @@ def test_punctuation_after_a_lexicon_word_is_kept(piper: PiperEngine) -> None:
     assert "ks, " in phonemes
 
 
+def test_the_letter_a_is_said_as_a_letter_and_the_article_as_the_article(
+    piper: PiperEngine,
+) -> None:
+    def said(sentence: str) -> str:
+        return "".join(piper.phonemes(piper.engine_text(sentence))[0])
+
+    # Without help, espeak-ng under Piper says "ɐ ænd ˈiː": "uh and E".
+    plain = make_engine("piper", lexicon=Lexicon())
+    assert "".join(plain.phonemes("Go to A and E.")[0]).endswith("ɐ ænd ˈiː.")
+    assert said("Go to A and E.").endswith("ˈeɪ ænd ˈiː.")
+    assert "vˈaɪɾəmɪn ˈeɪ ɪz" in said("Vitamin A is fine.")
+    assert said("A cup of tea.").startswith("ɐ kˈʌp")
+
+
 def test_brackets_in_narration_are_not_phoneme_blocks(piper: PiperEngine) -> None:
     assert "[" not in piper.engine_text("See [[ this ]] note.")
 

@@ -153,6 +153,33 @@ def test_an_empty_lexicon_changes_nothing() -> None:
     assert Lexicon().get("torticollis") is None
 
 
+@pytest.mark.parametrize(
+    ("sentence", "piper_text"),
+    [
+        ("Go to A and E.", "Go to [[ ˈeɪ ]] and E."),
+        ("A and E is open.", "[[ ˈeɪ ]] and E is open."),
+        ("Vitamin A is fine.", "Vitamin [[ ˈeɪ ]] is fine."),
+        ("Hepatitis A or B.", "Hepatitis [[ ˈeɪ ]] or B."),
+        ("Grade A.", "Grade [[ ˈeɪ ]]."),
+        ("S W one A, two A A.", "S W one [[ ˈeɪ ]], two [[ ˈeɪ ]] [[ ˈeɪ ]]."),
+        ("From A to Z.", "From [[ ˈeɪ ]] to Z."),
+        # the article stays the article, in a sentence and in a title-case heading
+        ("A nurse will call you.", "A nurse will call you."),
+        ("What To Do In A Crisis", "What To Do In A Crisis"),
+        ("A and the other one.", "A and the other one."),
+        ("Ask for a leaflet.", "Ask for a leaflet."),
+    ],
+)
+def test_a_spelt_letter_a_is_said_as_the_letter_not_the_article(
+    sentence: str, piper_text: str
+) -> None:
+    assert Lexicon().apply(sentence, LexiconForm.IPA) == piper_text
+    espeak_text = piper_text.replace("[[ ˈeɪ ]]", "[['eI]]")
+    assert Lexicon().apply(sentence, LexiconForm.ESPEAK) == espeak_text
+    # Google reads letters well and takes no phonemes: its text is left alone.
+    assert Lexicon().apply(sentence, LexiconForm.RESPELL) == sentence
+
+
 # --------------------------------------------------------------------------
 # IPA clean-up
 # --------------------------------------------------------------------------

@@ -115,6 +115,9 @@ class Lexicon:
         IPA needs another one is said from its respelling instead.
         """
         form = LexiconForm(form)
+        letter_a = _pronounce(_LETTER_A_ENTRY, "", form, dialect, ipa_symbols)
+        if letter_a is not None:
+            text = _LETTER_A.sub(letter_a, text)
         if not self.entries:
             return text
 
@@ -134,6 +137,20 @@ class Lexicon:
             rf"(?<!\w)(?P<word>{alternatives or '(?!)'})(?P<suffix>['’]s|s['’]?)?(?!\w)",
             re.IGNORECASE,
         )
+
+
+# espeak-ng, and Piper through it, says a capital "A" on its own as the
+# article: "A and E" comes out "uh and E", "Vitamin A is" as "vitamin uh is".
+# Where the words after it show it is a letter, it gets the letter's sound.
+# A title-case "In A Crisis" keeps the article: a word follows it.
+_LETTER_A = re.compile(
+    r"(?<![\w'’-])A(?![\w'’-])"
+    r"(?=\s*(?:[.,;:!?)]|$)"  # Vitamin A. / Grade A, / one A,
+    r"|\s+[A-Z](?![\w'’-])"  # A B C, two A A
+    r"|\s+(?:and|or|to)\s+[A-Z](?![\w'’-])"  # A and E, A or B, A to Z
+    r"|\s+(?:is|are|was|were|has|can|will|may)(?!\w))"  # Vitamin A is
+)
+_LETTER_A_ENTRY = LexiconEntry("a", None, "ˈeɪ", BUILTIN_NAME)
 
 
 def _key(word: str) -> str:
