@@ -422,6 +422,34 @@ def test_position_is_remembered_and_offered_not_played(browser: Any, out_dir: An
     assert page.inner_text("#resume-yes") == f"Resume from {start // 60}:{start % 60:02d}"
 
 
+# Records how the player scrolls its transcript (the only motion on the page).
+RECORD_SCROLLS = """
+window.transcriptScrolls = [];
+const scrollTo = Element.prototype.scrollTo;
+Element.prototype.scrollTo = function (options) {
+  if (this.id === 'transcript') window.transcriptScrolls.push(options && options.behavior);
+  return scrollTo.apply(this, arguments);
+};
+"""
+
+
+@pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
+def test_the_transcript_follows_without_motion_when_asked(
+    browser: Any, out_dir: Any, motion: str, behaviour: str
+) -> None:
+    out, leaflet, _ = out_dir
+    context = browser(reduced_motion=motion)
+    context.add_init_script(RECORD_SCROLLS)
+    page = open_page(context, out / leaflet["slug"] / "index.html")
+    # A transcript two lines high, so that moving to the last section must scroll it.
+    page.add_style_tag(content="#transcript { max-height: 3em !important; }")
+    tab_to(page, "button[data-chapter='2']")
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.transcriptScrolls.length > 0", timeout=10_000)
+    assert set(page.evaluate("window.transcriptScrolls")) == {behaviour}
+    assert page.errors == []
+
+
 def test_nasty_text_stays_text(browser: Any, out_dir: Any) -> None:
     out, _, nasty = out_dir
     page = open_page(browser(), out / nasty["slug"] / "index.html")
