@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import wave
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,3 +118,35 @@ def _read_wav(path: Path) -> Clip | None:
             return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
     except (OSError, EOFError, wave.Error):
         return None
+
+
+class Retakes(AudioCache):
+    """The cache, with some sentences said again: their new take replaces the old one.
+
+    For a sentence the listening check could not hear clearly. The old take is
+    not offered; the new one is kept under the same key once said, so the
+    sentence is said once however often it occurs, and later builds reuse it.
+    Chapters made with a sentence being retaken are assembled again.
+    """
+
+    def __init__(self, root: Path, keys: Collection[str]) -> None:
+        super().__init__(root)
+        self.stale = set(keys)
+        """Sentences whose cached take must not be used."""
+        self.retaken: set[str] = set()
+        """Sentences said again by this build."""
+
+    def get_sentence(self, key: str) -> Clip | None:
+        return None if key in self.stale else super().get_sentence(key)
+
+    def put_sentence(self, key: str, clip: Clip) -> None:
+        super().put_sentence(key, clip)
+        if key in self.stale:
+            self.stale.discard(key)
+            self.retaken.add(key)
+
+    def get_chapter(self, key: str) -> CachedChapter | None:
+        chapter = super().get_chapter(key)
+        if chapter and (self.stale | self.retaken).intersection(chapter.sentence_keys):
+            return None
+        return chapter

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from audio_leaflet import __version__
-from audio_leaflet.cache import AudioCache
+from audio_leaflet.cache import AudioCache, Retakes
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import BuildError, CheckFailed
 from audio_leaflet.fileio import sha256_file, write_atomic
@@ -70,6 +70,7 @@ from audio_leaflet.speak import SpeechCounts, SpokenChapter, speak_leaflet
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.audio import ChapterAudio
+    from audio_leaflet.check.report import CheckReport
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.lexicon import Lexicon
     from audio_leaflet.model import Clip
@@ -218,26 +219,50 @@ def build_leaflet(
             settings.engine, voice=settings.voice, wpm=settings.wpm, lexicon=lexicon
         )
         cover = _cover_bytes(settings, narration)
-        staging = make_staging(bundle)
-        try:
-            result = _build_into(
-                staging,
-                bundle,
-                prepared,
-                settings,
-                engine,
-                cover,
-                fingerprint,
-                previous,
-                progress,
-                started,
-            )
-            if settings.check:
-                result = _listening_check(staging, result, settings, lexicon, progress)
-            publish(staging, bundle)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        retake: dict[str, str] = {}
+        said_again: list[str] = []
+        first: BuildResult | None = None
+        for round_number in range(RETAKE_ROUNDS + 1):
+            staging = make_staging(bundle)
+            try:
+                result = _build_into(
+                    staging,
+                    bundle,
+                    prepared,
+                    settings,
+                    engine,
+                    cover,
+                    fingerprint,
+                    previous,
+                    progress,
+                    started,
+                    frozenset(retake),
+                )
+                if first is not None:  # count the speech of every round
+                    result = dataclasses.replace(
+                        result,
+                        synthesized=first.synthesized + result.synthesized,
+                        reused=first.reused,
+                        synthesized_sentences=first.synthesized_sentences
+                        + result.synthesized_sentences,
+                    )
+                if settings.check:
+                    report = _listening_check(staging, settings, lexicon, progress)
+                    if not report.passed:
+                        can_retake = engine.VARIES and round_number < RETAKE_ROUNDS
+                        retake = _unclear_sentences(report, staging) if can_retake else {}
+                        if not retake:
+                            raise _refusal(report, result.bundle, settings)
+                        said_again += retake.values()
+                        first = result
+                        shutil.rmtree(staging, ignore_errors=True)
+                        continue
+                    result = _passed(result, report, said_again, settings)
+                publish(staging, bundle)
+                break
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
     write_out_dir_files(settings)
     return result
 
@@ -253,19 +278,24 @@ def _build_into(
     previous: dict[str, Any] | None,
     progress: Progress,
     started: dt.datetime,
+    retake: frozenset[str] = frozenset(),
 ) -> BuildResult:
-    """Make every file of the bundle in `staging`, reusing what the last build published."""
+    """Make every file of the bundle in `staging`, reusing what the last build published.
+
+    The sentences whose cache keys are in `retake` are said again, and the
+    files that hold them are made afresh.
+    """
     from audio_leaflet.audio import join_chapters
     from audio_leaflet.bundle import write_bundle_extras
 
     narration = prepared.narration
     counts = SpeechCounts()
     updated = source_updated(previous, prepared.source_sha256, started.date().isoformat())
-    cache = AudioCache(settings.cache_dir)
+    cache = Retakes(settings.cache_dir, retake) if retake else AudioCache(settings.cache_dir)
     spoken = speak_leaflet(narration, engine, cache, counts, previous, updated, progress)
     full_clip, starts = join_chapters([item.audio for item in spoken])
 
-    files = _BundleFiles(staging, bundle, prepared, settings, cover, started, previous)
+    files = _BundleFiles(staging, bundle, prepared, settings, cover, started, previous, retake)
     for item, start_ms in zip(spoken, starts, strict=True):
         files.add_chapter(item, start_ms, len(spoken))
     files.add_full(spoken, full_clip)
@@ -341,8 +371,10 @@ class _BundleFiles:
         cover: bytes,
         started: dt.datetime,
         previous: dict[str, Any] | None,
+        retake: frozenset[str] = frozenset(),
     ) -> None:
         self.staging = staging
+        self.retake = retake
         self.bundle = bundle
         self.prepared = prepared
         self.bitrate_kbps = settings.bitrate_kbps
@@ -394,7 +426,8 @@ class _BundleFiles:
             ],
         }
         self.chapters.append(entry)
-        if not self._reused(entry, self.previous_chapters.get(entry["file"], {})):
+        old = self.previous_chapters.get(entry["file"], {})
+        if self.retake.intersection(item.sentence_keys) or not self._reused(entry, old):
             target = self.staging / entry["file"]
             job = functools.partial(
                 _encode_chapter, item.audio.clip, target, self.bitrate_kbps, tags
@@ -429,7 +462,7 @@ class _BundleFiles:
                 self.encoding,
             ),
         }
-        if not self._reused(self.full, self.previous_full):
+        if self.retake or not self._reused(self.full, self.previous_full):
             target = self.staging / self.full["file"]
             self.full_job = functools.partial(
                 _encode_full, clip, target, self.bitrate_kbps, tags, marks
@@ -466,35 +499,77 @@ def _check_report_path(settings: Settings, slug: str) -> Path:
 
 
 def _listening_check(
-    staging: Path,
-    result: BuildResult,
-    settings: Settings,
-    lexicon: Lexicon,
-    progress: Progress,
-) -> BuildResult:
-    """Hear the staged bundle before it is published; refuse it when it is wrong.
-
-    The full report goes to `<out-dir>/<slug>-check-report.txt` when the check
-    fails, so staff can read what was heard without building again.
-    """
+    staging: Path, settings: Settings, lexicon: Lexicon, progress: Progress
+) -> CheckReport:
+    """Hear the staged bundle before it is published."""
     from audio_leaflet.check import check_bundle
 
-    report_path = _check_report_path(settings, result.slug)
     progress("listening check", 0, 1)
-    report = check_bundle(
+    return check_bundle(
         staging,
         cache_dir=settings.cache_dir,
         overrides=settings.check_thresholds,
         lexicon=lexicon.entries,
     )
-    if not report.passed:
-        write_atomic(report_path, report.render_text())
-        raise CheckFailed(
-            f"the listening check failed, so {result.bundle} was left as it was: "
-            f"{report.first_problem()}. Full report: {report_path}"
+
+
+RETAKE_ROUNDS = 2
+"""How often a build says again the sentences the listening check could not hear
+clearly, before it refuses the bundle. Only for voices whose takes differ (Piper):
+tiny.en sometimes mishears one take ("fifteen" as "fifty") and hears the next."""
+
+# Problems the check places at one sentence, which a new take may cure.
+_SENTENCE_PROBLEMS = frozenset({"number", "negation", "lexicon-word", "sentence", "announcement"})
+
+
+def _unclear_sentences(report: CheckReport, staging: Path) -> dict[str, str]:
+    """The sentences (cache key -> text) at which the check found a speech error.
+
+    Empty when an error cannot be placed at a sentence (a chapter's word error
+    rate, loudness, structure): a new take of one sentence would not cure it.
+    """
+    cues_of = {c["number"]: c["cues"] for c in (read_manifest(staging) or {}).get("chapters", [])}
+    unclear: dict[str, str] = {}
+    for problem in report.errors:
+        cues = cues_of.get(problem.chapter)
+        if problem.kind.value not in _SENTENCE_PROBLEMS or not cues or problem.time_s is None:
+            return {}
+        at_ms = problem.time_s * 1000
+
+        def distance(cue: dict[str, Any], at_ms: float = at_ms) -> float:
+            return max(cue["start_ms"] - at_ms, at_ms - cue["end_ms"], 0.0)
+
+        nearest = min(cues, key=distance)
+        if distance(nearest) > 1000:
+            return {}
+        unclear[nearest["key"]] = nearest["text"]
+    return unclear
+
+
+def _refusal(report: CheckReport, bundle: Path, settings: Settings) -> CheckFailed:
+    """The error that refuses a bundle; its full report goes to `<out-dir>/<slug>-check-report.txt`
+    so staff can read what was heard without building again."""
+    report_path = _check_report_path(settings, bundle.name)
+    write_atomic(report_path, report.render_text())
+    return CheckFailed(
+        f"the listening check failed, so {bundle} was left as it was: "
+        f"{report.first_problem()}. Full report: {report_path}"
+    )
+
+
+def _passed(
+    result: BuildResult, report: CheckReport, said_again: list[str], settings: Settings
+) -> BuildResult:
+    """`result` with the check's summary, and a word about sentences said again."""
+    _check_report_path(settings, result.slug).unlink(missing_ok=True)
+    warnings = result.warnings
+    if said_again:
+        quoted = "; ".join(f'"{text}"' for text in dict.fromkeys(said_again))
+        warnings += (
+            f"said again, because the listening check did not hear the first take clearly: "
+            f"{quoted}",
         )
-    report_path.unlink(missing_ok=True)
-    return dataclasses.replace(result, check_summary=report.summary())
+    return dataclasses.replace(result, check_summary=report.summary(), warnings=warnings)
 
 
 ENCODERS = 2

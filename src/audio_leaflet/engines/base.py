@@ -28,6 +28,9 @@ class Engine(ABC):
     """Registry name used by `--engine`."""
     OFFLINE: ClassVar[bool]
     """True when the engine needs no network."""
+    VARIES: ClassVar[bool] = False
+    """True when every take of a sentence sounds a little different (Piper samples noise):
+    a sentence the listening check could not hear clearly is then worth saying again."""
 
     sample_rate: int
     """Sample rate of every clip this engine returns."""

@@ -82,6 +82,7 @@ class PiperEngine(Engine):
 
     NAME = "piper"
     OFFLINE = True
+    VARIES = True
 
     def __init__(
         self, *, voice: str | None = None, wpm: int = 150, lexicon: Lexicon | None = None
