@@ -171,13 +171,17 @@ def check_bundle(
                 relisten=relisten,
             )
             result, found = compare(heard.get(chapter.number, []))
-            if _too_different(result, thresholds):
-                # Heard with the other chapters, Whisper sometimes drops or
-                # moves a stretch (a short leaflet's closing recap came out
-                # as "(nothing)"); a chapter is failed only once it has also
-                # been heard on its own, carefully. A truly wrong chapter
-                # (cut, swapped, silent) fails the second time too.
-                again, found_again = compare(_hear_alone(pcm, chosen, cache_dir, timings))
+            # Heard with the other chapters, Whisper sometimes drops or moves a
+            # stretch (a short leaflet's closing recap came out as "(nothing)");
+            # a chapter is failed only once it has also been heard on its own,
+            # plainly and then carefully (either may loop on a phrase where the
+            # other does not). A truly wrong chapter (cut, swapped, silent)
+            # fails every time.
+            for careful in (False, True):
+                if not _too_different(result, thresholds):
+                    break
+                alone = _hear_alone(pcm, chosen, cache_dir, timings, careful=careful)
+                again, found_again = compare(alone)
                 if not _too_different(again, thresholds):
                     result, found = again, found_again
             results.append(result)
@@ -268,14 +272,19 @@ def _too_different(result: ChapterResult, thresholds: Thresholds) -> bool:
 
 
 def _hear_alone(
-    pcm: bytes, recogniser: Recogniser, cache_dir: Path | None, timings: dict[str, float]
+    pcm: bytes,
+    recogniser: Recogniser,
+    cache_dir: Path | None,
+    timings: dict[str, float],
+    *,
+    careful: bool,
 ) -> list[Word]:
-    """One chapter heard on its own, carefully (cached like every listening)."""
-    key = _key(recogniser, pcm, careful=True)
+    """One chapter heard on its own (cached like every listening)."""
+    key = _key(recogniser, pcm, careful=careful)
     words = _read_cached(cache_dir, key)
     if words is None:
         with _timed(timings, "second listenings"):
-            words = recogniser.transcribe(pcm, WHISPER_SAMPLE_RATE, careful=True)
+            words = recogniser.transcribe(pcm, WHISPER_SAMPLE_RATE, careful=careful)
             words = _fix_loops(pcm, _fill_gaps(pcm, words, recogniser), recogniser)
         _write_cached(cache_dir, key, words)
     return words
