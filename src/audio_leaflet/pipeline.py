@@ -218,53 +218,75 @@ def build_leaflet(
         engine = make_engine(
             settings.engine, voice=settings.voice, wpm=settings.wpm, lexicon=lexicon
         )
-        cover = _cover_bytes(settings, narration)
-        retake: dict[str, str] = {}
-        said_again: list[str] = []
-        first: BuildResult | None = None
-        for round_number in range(RETAKE_ROUNDS + 1):
-            staging = make_staging(bundle)
-            try:
-                result = _build_into(
-                    staging,
-                    bundle,
-                    prepared,
-                    settings,
-                    engine,
-                    cover,
-                    fingerprint,
-                    previous,
-                    progress,
-                    started,
-                    frozenset(retake),
-                )
-                if first is not None:  # count the speech of every round
-                    result = dataclasses.replace(
-                        result,
-                        synthesized=first.synthesized + result.synthesized,
-                        reused=first.reused,
-                        synthesized_sentences=first.synthesized_sentences
-                        + result.synthesized_sentences,
-                    )
-                if settings.check:
-                    report = _listening_check(staging, settings, lexicon, progress)
-                    if not report.passed:
-                        can_retake = engine.VARIES and round_number < RETAKE_ROUNDS
-                        retake = _unclear_sentences(report, staging) if can_retake else {}
-                        if not retake:
-                            raise _refusal(report, result.bundle, settings)
-                        said_again += retake.values()
-                        first = result
-                        shutil.rmtree(staging, ignore_errors=True)
-                        continue
-                    result = _passed(result, report, said_again, settings)
-                publish(staging, bundle)
-                break
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+        build = functools.partial(
+            _build_into,
+            bundle=bundle,
+            prepared=prepared,
+            settings=settings,
+            engine=engine,
+            cover=_cover_bytes(settings, narration),
+            fingerprint=fingerprint,
+            previous=previous,
+            progress=progress,
+            started=started,
+        )
+        result = _build_hear_and_publish(bundle, build, settings, engine, lexicon, progress)
     write_out_dir_files(settings)
     return result
+
+
+def _build_hear_and_publish(
+    bundle: Path,
+    build: Callable[..., BuildResult],
+    settings: Settings,
+    engine: Engine,
+    lexicon: Lexicon,
+    progress: Progress,
+) -> BuildResult:
+    """Build into a staging folder, hear it (unless switched off), and publish it.
+
+    `build(staging, retake=...)` is `_build_into` with everything else bound. When
+    the listening check fails only on sentences it did not hear clearly, and
+    the voice's takes vary, those sentences are said again (RETAKE_ROUNDS at
+    most) before the bundle is refused.
+    """
+    retake: dict[str, str] = {}
+    said_again: list[str] = []
+    earlier: BuildResult | None = None
+    for round_number in range(RETAKE_ROUNDS + 1):
+        staging = make_staging(bundle)
+        try:
+            result = _with_earlier_speech(build(staging, retake=frozenset(retake)), earlier)
+            if settings.check:
+                report = _listening_check(staging, settings, lexicon, progress)
+                if not report.passed:
+                    can_retake = engine.VARIES and round_number < RETAKE_ROUNDS
+                    retake = _unclear_sentences(report, staging) if can_retake else {}
+                    if not retake:
+                        raise _refusal(report, bundle, settings)
+                    said_again += retake.values()
+                    earlier = result
+                    shutil.rmtree(staging, ignore_errors=True)
+                    continue
+                result = _passed(result, report, said_again, settings)
+            publish(staging, bundle)
+            return result
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    raise AssertionError("unreachable: the last round publishes or raises")
+
+
+def _with_earlier_speech(result: BuildResult, earlier: BuildResult | None) -> BuildResult:
+    """`result` counting the sentences spoken in earlier rounds of the same build too."""
+    if earlier is None:
+        return result
+    return dataclasses.replace(
+        result,
+        synthesized=earlier.synthesized + result.synthesized,
+        reused=earlier.reused,
+        synthesized_sentences=earlier.synthesized_sentences + result.synthesized_sentences,
+    )
 
 
 def _build_into(
@@ -520,29 +542,38 @@ tiny.en sometimes mishears one take ("fifteen" as "fifty") and hears the next.""
 
 # Problems the check places at one sentence, which a new take may cure.
 _SENTENCE_PROBLEMS = frozenset({"number", "negation", "lexicon-word", "sentence", "announcement"})
+# A chapter's word error rate may be high because of those same sentences.
+_SPEECH_PROBLEMS = _SENTENCE_PROBLEMS | {"word-errors"}
 
 
 def _unclear_sentences(report: CheckReport, staging: Path) -> dict[str, str]:
     """The sentences (cache key -> text) at which the check found a speech error.
 
-    Empty when an error cannot be placed at a sentence (a chapter's word error
-    rate, loudness, structure): a new take of one sentence would not cure it.
+    Empty, so the bundle is refused at once, unless every error is in speech
+    and every failing chapter has a sentence to say again: loudness, silence
+    or structure, or a chapter far from its text with no sentence to blame,
+    would not be cured by a new take.
     """
     cues_of = {c["number"]: c["cues"] for c in (read_manifest(staging) or {}).get("chapters", [])}
+    if any(p.kind.value not in _SPEECH_PROBLEMS for p in report.errors):
+        return {}
     unclear: dict[str, str] = {}
+    blamed: set[int | None] = set()
     for problem in report.errors:
         cues = cues_of.get(problem.chapter)
         if problem.kind.value not in _SENTENCE_PROBLEMS or not cues or problem.time_s is None:
-            return {}
+            continue
         at_ms = problem.time_s * 1000
 
         def distance(cue: dict[str, Any], at_ms: float = at_ms) -> float:
             return max(cue["start_ms"] - at_ms, at_ms - cue["end_ms"], 0.0)
 
         nearest = min(cues, key=distance)
-        if distance(nearest) > 1000:
-            return {}
-        unclear[nearest["key"]] = nearest["text"]
+        if distance(nearest) <= 1000:
+            unclear[nearest["key"]] = nearest["text"]
+            blamed.add(problem.chapter)
+    if {p.chapter for p in report.errors} - blamed:
+        return {}
     return unclear
 
 
