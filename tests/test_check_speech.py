@@ -61,10 +61,17 @@ GOOD = (
 )
 
 
-def _check(*pieces: tuple[float, str], **options: object) -> tuple[list[Problem], float]:
+def _check(
+    *pieces: tuple[float, str], thresholds: Thresholds | None = None, **options: object
+) -> tuple[list[Problem], float]:
     result = check_speech(
-        WHERE, CUES, heard(*pieces), lexicon=frozenset(), thresholds=Thresholds(), **options
-    )  # type: ignore[arg-type]
+        WHERE,
+        CUES,
+        heard(*pieces),
+        lexicon=frozenset(),
+        thresholds=thresholds or Thresholds(),
+        **options,  # type: ignore[arg-type]
+    )
     return list(result.problems), result.word_error_rate
 
 
@@ -89,15 +96,9 @@ def test_a_wrong_digit_is_named_in_a_chapter_a_little_over_the_limit() -> None:
     # is enough to go over: the digit is still named, so the build can say that
     # sentence again.
     tight = Thresholds(max_word_error_rate=0.03)
-    result = check_speech(
-        WHERE,
-        CUES,
-        heard(GOOD[0], (3.4, "Helpline 0207793 -3850."), *GOOD[2:]),
-        lexicon=frozenset(),
-        thresholds=tight,
-    )
-    assert tight.max_word_error_rate < result.word_error_rate <= 2 * tight.max_word_error_rate
-    kinds = [(p.kind, p.expected) for p in result.problems]
+    problems, wer = _check(GOOD[0], (3.4, "Helpline 0207793 -3850."), *GOOD[2:], thresholds=tight)
+    assert tight.max_word_error_rate < wer <= 2 * tight.max_word_error_rate
+    kinds = [(p.kind, p.expected) for p in problems]
     assert kinds == [(ProblemKind.WORD_ERRORS, kinds[0][1]), (ProblemKind.NUMBER, "six")]
 
 
@@ -119,14 +120,8 @@ def test_an_added_digit_is_a_warning_by_default() -> None:
     problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -3650 0."), *GOOD[2:])
     assert [(p.kind, p.severity) for p in problems] == [(ProblemKind.NUMBER, Severity.WARNING)]
     strict = Thresholds(critical_added_fails=True)
-    result = check_speech(
-        WHERE,
-        CUES,
-        heard(GOOD[0], (3.4, "Helpline 0207793 -3650 0."), *GOOD[2:]),
-        lexicon=frozenset(),
-        thresholds=strict,
-    )
-    assert [p.severity for p in result.problems] == [Severity.ERROR]
+    problems, _ = _check(GOOD[0], (3.4, "Helpline 0207793 -3650 0."), *GOOD[2:], thresholds=strict)
+    assert [p.severity for p in problems] == [Severity.ERROR]
 
 
 def test_a_second_listening_that_hears_the_digit_turns_the_error_into_a_warning() -> None:
