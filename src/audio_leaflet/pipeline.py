@@ -564,12 +564,8 @@ def _unclear_sentences(report: CheckReport, staging: Path) -> dict[str, str]:
         if problem.kind.value not in _SENTENCE_PROBLEMS or not cues or problem.time_s is None:
             continue
         at_ms = problem.time_s * 1000
-
-        def distance(cue: dict[str, Any], at_ms: float = at_ms) -> float:
-            return max(cue["start_ms"] - at_ms, at_ms - cue["end_ms"], 0.0)
-
-        nearest = min(cues, key=distance)
-        if distance(nearest) <= 1000:
+        nearest = min(cues, key=lambda cue: _ms_away(cue, at_ms))
+        if _ms_away(nearest, at_ms) <= 1000:
             unclear[nearest["key"]] = nearest["text"]
             blamed.add(problem.chapter)
     if {p.chapter for p in report.errors} - blamed:
@@ -577,9 +573,17 @@ def _unclear_sentences(report: CheckReport, staging: Path) -> dict[str, str]:
     return unclear
 
 
+def _ms_away(cue: dict[str, Any], at_ms: float) -> float:
+    """How far `at_ms` is from a manifest cue's span (0 inside it)."""
+    return max(cue["start_ms"] - at_ms, at_ms - cue["end_ms"], 0.0)
+
+
 def _refusal(report: CheckReport, bundle: Path, settings: Settings) -> CheckFailed:
-    """The error that refuses a bundle; its full report goes to `<out-dir>/<slug>-check-report.txt`
-    so staff can read what was heard without building again."""
+    """The error that refuses a bundle, after writing the check's full report.
+
+    The report goes to `<out-dir>/<slug>-check-report.txt`, so staff can read
+    what was heard without building again.
+    """
     report_path = _check_report_path(settings, bundle.name)
     write_atomic(report_path, report.render_text())
     return CheckFailed(
