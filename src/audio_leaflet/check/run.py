@@ -279,8 +279,12 @@ def _hear_alone(
     *,
     careful: bool,
 ) -> list[Word]:
-    """One chapter heard on its own (cached like every listening)."""
-    key = _key(recogniser, pcm, careful=careful)
+    """One chapter heard on its own (cached like every listening).
+
+    Its own cache key: the chapter's words from the joined listening are
+    cached under the chapter's audio too, and must not be taken for these.
+    """
+    key = _key(recogniser, pcm, careful=careful, alone=True)
     words = _read_cached(cache_dir, key)
     if words is None:
         with _timed(timings, "second listenings"):
@@ -519,10 +523,10 @@ def _fill_gaps(pcm: bytes, words: list[Word], recogniser: Recogniser) -> list[Wo
     return sorted(found, key=lambda w: w.start_s) if len(found) > len(words) else found
 
 
-def _key(recogniser: Recogniser, pcm: bytes, *, careful: bool) -> str:
+def _key(recogniser: Recogniser, pcm: bytes, *, careful: bool, alone: bool = False) -> str:
     """Cache key of a transcript: the recogniser, how it listened, and the audio."""
-    how = f"{recogniser.name}|{'careful' if careful else 'first'}".encode()
-    return hashlib.sha256(how + b"\0" + pcm).hexdigest()
+    how = f"{recogniser.name}|{'careful' if careful else 'first'}{'|alone' if alone else ''}"
+    return hashlib.sha256(how.encode() + b"\0" + pcm).hexdigest()
 
 
 def _read_cached(cache_dir: Path | None, key: str) -> list[Word] | None:
