@@ -102,12 +102,9 @@ def cached_sentences(cache: Path) -> dict[str, int]:
     }
 
 
-def build_command(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[str]:
-    """`python -m audio_leaflet build` of one leaflet into `work`."""
+def build_arguments(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[str]:
+    """The arguments of `audio-leaflet build` of one leaflet into `work`."""
     return [
-        sys.executable,
-        "-m",
-        "audio_leaflet",
         "build",
         str(leaflet),
         "--out-dir",
@@ -118,6 +115,11 @@ def build_command(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[s
         str(cache),
         *extra,
     ]
+
+
+def build_command(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[str]:
+    """`python -m audio_leaflet build` of one leaflet into `work`."""
+    return [sys.executable, "-m", "audio_leaflet", *build_arguments(leaflet, work, cache, *extra)]
 
 
 def start(command: list[str], cwd: Path) -> subprocess.Popen[str]:

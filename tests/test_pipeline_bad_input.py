@@ -19,25 +19,12 @@ from click.testing import CliRunner, Result
 from audio_leaflet.cli import cli
 from audio_leaflet.config import Settings
 from audio_leaflet.pipeline import MAX_CHAPTERS, prepare
-from pipeline_helpers import BASE_URL, FIXTURES, cached_sentences
+from pipeline_helpers import BASE_URL, FIXTURES, build_arguments, cached_sentences
 
 
 def _build(work: Path, cache: Path, leaflet: Path, *extra: str) -> Result:
-    return CliRunner(mix_stderr=False).invoke(
-        cli,
-        [
-            "build",
-            str(leaflet),
-            "--out-dir",
-            str(work / "audio_out"),
-            "--narration-dir",
-            str(work / "narration"),
-            "--cache-dir",
-            str(cache),
-            "--no-check",
-            *extra,
-        ],
-    )
+    arguments = build_arguments(leaflet, work, cache, "--no-check", *extra)
+    return CliRunner(mix_stderr=False).invoke(cli, arguments)
 
 
 def _refused(outcome: Result, work: Path, cache: Path, *words: str) -> str:
