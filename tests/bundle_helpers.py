@@ -1,6 +1,6 @@
 """Test helpers for the bundle, feed and player tests: real MP3 bundles made in tmp folders.
 
-A bundle here is what the pipeline publishes (CONTRACTS.md): chapter MP3s, the
+A bundle here is what the pipeline publishes (docs/formats.md): chapter MP3s, the
 whole MP3, cover.jpg and manifest.json, with real audio (a tone per sentence,
 or real speech from the Piper voice) encoded by the project's ffmpeg helper
 and cue times counted in samples, exactly as assembly does.
@@ -20,6 +20,7 @@ from typing import Any
 
 from audio_leaflet.bundle import write_bundle_extras
 from audio_leaflet.ffmpeg import encode_mp3
+from audio_leaflet.manifest import Manifest
 from audio_leaflet.model import Clip
 from audio_leaflet.naming import chapter_stem
 
@@ -180,7 +181,7 @@ def make_bundle(
         ],
     }
     if extras:
-        write_bundle_extras(bundle, manifest)
+        write_bundle_extras(bundle, Manifest.from_json(manifest))
     manifest["files"] = {
         p.name: sha256(p)
         for p in sorted(bundle.iterdir())
@@ -190,6 +191,11 @@ def make_bundle(
         json.dumps(manifest, indent=2, ensure_ascii=False), "utf-8"
     )
     return manifest
+
+
+def typed(*manifests: dict[str, Any]) -> list[Manifest]:
+    """Manifests as the bundle writers take them: read through the one typed definition."""
+    return [Manifest.from_json(manifest) for manifest in manifests]
 
 
 def parse_vtt(text: str) -> list[tuple[int, int, list[str]]]:

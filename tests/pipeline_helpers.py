@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audio_leaflet.config import Settings
-from audio_leaflet.manifest import verify_files
+from audio_leaflet.manifest import Manifest, verify_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SMALL_LEAFLETS = ("pipeline-sleep.txt", "pipeline-exercise.txt", "pipeline-work.txt")
@@ -85,7 +85,9 @@ def assert_bundle_is(bundle: Path, manifest_bytes: bytes) -> None:
     """The bundle is exactly the one whose manifest is `manifest_bytes`, complete and intact."""
     assert (bundle / "manifest.json").read_bytes() == manifest_bytes
     manifest = json.loads(manifest_bytes)
-    assert verify_files(bundle, manifest) == [], "every file matches its checksum"
+    assert verify_files(bundle, Manifest.from_json(manifest)) == [], (
+        "every file matches its checksum"
+    )
     present = {p.name for p in bundle.iterdir()}
     assert present == {*manifest["files"], "manifest.json"}, "no file missing, none extra"
 

@@ -1,4 +1,4 @@
-"""Assembly: pauses, cues from sample counts, loudness and true peak (DESIGN sections 5, 7)."""
+"""Assembly: pauses, cues from sample counts, loudness and true peak (docs/formats.md)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from lxml import html as lxml_html
 
-from audio_leaflet.bundle import leaflet_info, write_bundle_extras
+from audio_leaflet.bundle import write_bundle_extras
 from audio_leaflet.bundle.archive import FIXED_TIME, README_FILE
 from audio_leaflet.bundle.captions import (
     LINE_WIDTH,
@@ -22,9 +22,9 @@ from audio_leaflet.bundle.captions import (
     split_sentence,
     timestamp,
 )
-from audio_leaflet.bundle.leaflet import CueInfo
 from audio_leaflet.bundle.render import clock, json_for_script, length_words
-from audio_leaflet.errors import BuildError
+from audio_leaflet.errors import BuildError, ManifestError
+from audio_leaflet.manifest import Manifest, ManifestCue
 from bundle_helpers import NASTY, make_bundle, parse_m3u, parse_vtt, unescape_vtt
 
 LONG = (
@@ -127,7 +127,7 @@ def test_a_word_longer_than_a_line_is_kept_whole() -> None:
 
 
 def test_long_sentence_cues_share_its_span_exactly() -> None:
-    cues = caption_cues([CueInfo(1000, 13_000, LONG)])
+    cues = caption_cues([ManifestCue(1000, 13_000, LONG)])
     assert cues[0].start_ms == 1000 and cues[-1].end_ms == 13_000
     assert all(a.end_ms == b.start_ms for a, b in itertools.pairwise(cues))
     assert all(c.end_ms > c.start_ms for c in cues)
@@ -144,7 +144,7 @@ def test_json_for_script_cannot_close_the_script() -> None:
 
 def test_extras_are_all_written(bundle: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
     folder, manifest = bundle
-    names = write_bundle_extras(folder, manifest)
+    names = write_bundle_extras(folder, Manifest.from_json(manifest))
     slug = manifest["slug"]
     assert names[-1] == f"{slug}.zip"
     assert set(names) == {
@@ -254,7 +254,7 @@ def test_extras_are_deterministic(tmp_path: Path) -> None:
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     for path in folder.iterdir():  # other mtimes must not leak into the zip
         os.utime(path, (1_900_000_000, 1_900_000_000))
-    write_bundle_extras(folder, json.loads(json.dumps(manifest)))
+    write_bundle_extras(folder, Manifest.from_json(json.loads(json.dumps(manifest))))
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
@@ -295,13 +295,13 @@ def test_missing_audio_is_a_clear_error(tmp_path: Path) -> None:
     )
     (tmp_path / "gone" / "gone.mp3").unlink()
     with pytest.raises(BuildError, match=r"gone\.mp3 is missing"):
-        write_bundle_extras(tmp_path / "gone", manifest)
+        write_bundle_extras(tmp_path / "gone", Manifest.from_json(manifest))
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda m: m.pop("chapters"), "lists no chapters"),
+        (lambda m: m.pop("chapters"), "no 'chapters'"),
         (lambda m: m["chapters"][0].update(file="../evil.mp3"), "not a plain ASCII name"),
         (lambda m: m["chapters"][0].update(file="café.mp3"), "not a plain ASCII name"),
         (lambda m: m["full"].pop("duration_ms"), "duration_ms"),
@@ -309,17 +309,29 @@ def test_missing_audio_is_a_clear_error(tmp_path: Path) -> None:
 )
 def test_broken_manifest_is_a_clear_error(change: Any, message: str) -> None:
     manifest: dict[str, Any] = {
+        "schema": 1,
         "slug": "x",
         "title": "X",
-        "full": {"file": "x.mp3", "duration_ms": 10},
+        "source": {"file": "x.txt", "sha256": "0" * 64, "updated": ""},
+        "engine": {"name": "piper"},
+        "full": {"file": "x.mp3", "duration_ms": 10, "bytes": 1, "sha256": "1" * 64},
         "chapters": [
-            {"number": 1, "title": "I", "file": "01-i.mp3", "start_ms": 0, "duration_ms": 10}
+            {
+                "number": 1,
+                "title": "I",
+                "file": "01-i.mp3",
+                "start_ms": 0,
+                "duration_ms": 10,
+                "bytes": 1,
+                "sha256": "2" * 64,
+                "cues": [],
+            }
         ],
     }
-    leaflet_info(manifest)
+    Manifest.from_json(manifest)
     change(manifest)
-    with pytest.raises(BuildError, match=message):
-        leaflet_info(manifest)
+    with pytest.raises(ManifestError, match=message):
+        Manifest.from_json(manifest)
 
 
 # ---------------------------------------------------------------- escaping

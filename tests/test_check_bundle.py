@@ -1,6 +1,6 @@
 """The listening check on bundles made here from real Piper speech and real ffmpeg.
 
-A bundle is made the way CONTRACTS.md describes it (chapter MP3s with 1 s of
+A bundle is made the way docs/formats.md describes it (chapter MP3s with 1 s of
 silence at each end and 400 ms between sentences, a whole-leaflet MP3 with ID3
 chapters, cover.jpg, manifest.json with cues and checksums). Each faulty
 bundle is a *consistent* build of faulty audio: its manifest records the
@@ -157,7 +157,7 @@ def _silence(ms: int) -> np.ndarray:
 def assemble(
     speaker: Speaker, title: str, lines: list[str], spoken: dict[str, str] | None = None
 ) -> ChapterAudio:
-    """Sentences and pauses as CONTRACTS.md lays them out; `spoken` replaces what is said."""
+    """Sentences and pauses as docs/formats.md lays them out; `spoken` replaces what is said."""
     parts = [_silence(EDGE_MS)]
     cues = []
     position = EDGE_MS * RATE // 1000
@@ -270,6 +270,7 @@ def write_bundle(folder: Path, chapters: list[ChapterAudio], engine: str = "pipe
         "title": TITLE,
         "organisation": "The Dystonia Society",
         "language": "en-GB",
+        "source": {"file": f"{SLUG}.txt", "sha256": "0" * 64, "updated": "2026-11-25"},
         "engine": {"name": engine, "voice": "en_US-joe-medium" if engine == "piper" else "en-gb"},
         "cover": {"file": "cover.jpg", "sha256": _sha(bundle / "cover.jpg")},
         "full": {

@@ -1,4 +1,4 @@
-"""The command line end to end (DESIGN section 3): results on stdout, one-line errors on
+"""The command line end to end (docs/architecture.md): results on stdout, one-line errors on
 stderr, exit codes 0 / 1 / 2 / 130, and never a partial file in audio_out/.
 
 Builds here use espeak-ng (real, and quick) on tiny leaflets; the Piper builds

@@ -1,7 +1,7 @@
 """`audio-leaflet build` with the real Piper voice on a leaflet of awkward titles (issue 3).
 
 A chapter title of 200 characters (ffmpeg drops ID3 v2.4 chapter titles of
-126 bytes or more: DESIGN section 7) and titles in French, Polish, German,
+126 bytes or more: docs/formats.md, "Audio and tags") and titles in French, Polish, German,
 Danish and Greek must come back unchanged from ffmpeg and eyeD3, while every
 file name stays an ASCII slug.
 """

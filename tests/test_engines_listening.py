@@ -1,6 +1,6 @@
 """Listening to the offline engines: a speech recogniser understands them, and the pace holds.
 
-The pace test speaks sections of the seed leaflet the way CONTRACTS.md lays
+The pace test speaks sections of the seed leaflet the way docs/formats.md lays
 a chapter out (1000 ms at each end, 400 ms between sentences, 1000 ms between
 paragraphs and list points) and measures words a minute over the whole of it.
 """

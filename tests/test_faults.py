@@ -1,4 +1,4 @@
-"""Faults during a build (issue 4, DESIGN section 9): kills, a failing engine, two builds at once.
+"""Faults during a build (issue 4, docs/safety.md): kills, a failing engine, two builds at once.
 
 Whatever happens, the bundle published before stays complete and matches its
 manifest, and the speech already made is kept and never made twice. Builds
@@ -22,7 +22,7 @@ from audio_leaflet.cache import AudioCache, sentence_key
 from audio_leaflet.cli import cli
 from audio_leaflet.engines.piper import PiperEngine
 from audio_leaflet.errors import EngineError
-from audio_leaflet.manifest import verify_files
+from audio_leaflet.manifest import Manifest, verify_files
 from audio_leaflet.model import Clip
 from audio_leaflet.pipeline import build_leaflet
 from pipeline_helpers import (
@@ -105,7 +105,7 @@ def test_sigkill_at_any_point_keeps_the_last_bundle_and_all_speech(
     assert {name: final[name] for name in kept} == kept, "nothing spoken again"
     assert result.synthesized == len(final) - len(kept)
     manifest = manifest_of(result.bundle)
-    assert verify_files(result.bundle, manifest) == []
+    assert verify_files(result.bundle, Manifest.from_json(manifest)) == []
     assert [h["build"] for h in manifest["history"]] == [1, 2]
     spoken = {c["text"] for chapter in manifest["chapters"] for c in chapter["cues"]}
     assert "Keep your bedroom cool and dark." in spoken
@@ -145,7 +145,7 @@ def test_a_second_build_of_the_same_leaflet_stops_with_a_clear_message(
     assert first.returncode == 0, err
     bundle = work / "audio_out" / "dystonia-at-work"
     assert out.strip() == str(bundle)
-    assert verify_files(bundle, manifest_of(bundle)) == []
+    assert verify_files(bundle, Manifest.from_json(manifest_of(bundle))) == []
 
 
 class FailingPiper(PiperEngine):
@@ -218,6 +218,6 @@ def test_an_engine_failing_half_way_keeps_the_bundle_and_the_speech_made(
     assert not set(FailingPiper.spoken) & set(before_fault), "speech made before the fault reused"
     assert result.synthesized == len(FailingPiper.spoken) >= 1
     manifest = manifest_of(result.bundle)
-    assert verify_files(result.bundle, manifest) == []
+    assert verify_files(result.bundle, Manifest.from_json(manifest)) == []
     assert manifest["engine"]["name"] == FailingPiper.NAME
     assert [h["build"] for h in manifest["history"]] == [1, 2]

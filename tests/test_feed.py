@@ -1,4 +1,4 @@
-"""The podcast feed (DESIGN section 8), read back by lxml, feedparser and gPodder's `gpo`."""
+"""The podcast feed (docs/formats.md), read back by lxml, feedparser and gPodder's `gpo`."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 from audio_leaflet.bundle import ChannelInfo, podcast_guid, write_feed, write_site_index
 from audio_leaflet.bundle.feed import ATOM, CONTENT, ITUNES, PODCAST, episode_guid
 from audio_leaflet.errors import BuildError, UsageError
-from bundle_helpers import NASTY, make_bundle, sha256
+from bundle_helpers import NASTY, make_bundle, sha256, typed
 
 BASE = "https://leaflets.example.org/audio/"
 NS = {"itunes": ITUNES, "content": CONTENT, "atom": ATOM, "podcast": PODCAST}
@@ -70,7 +70,7 @@ def test_podcast_guid(url: str, guid: str) -> None:
 
 def test_feed_has_every_required_tag(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
     out, manifests = out_dir
-    path = write_feed(out, manifests, base_url=BASE.rstrip("/"))
+    path = write_feed(out, typed(*manifests), base_url=BASE.rstrip("/"))
     assert path == out / "feed.xml"
     raw = path.read_bytes()
     assert raw.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
@@ -134,7 +134,7 @@ def test_feed_has_every_required_tag(out_dir: tuple[Path, list[dict[str, Any]]])
 
 def test_feedparser_reads_the_episodes(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
     out, manifests = out_dir
-    parsed = feedparser.parse(write_feed(out, manifests, base_url=BASE).read_bytes())
+    parsed = feedparser.parse(write_feed(out, typed(*manifests), base_url=BASE).read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.feed.title == "The Dystonia Society audio leaflets"
     by_id = {entry.id: entry for entry in parsed.entries}
@@ -154,10 +154,10 @@ def test_feed_is_the_same_bytes_for_the_same_bundles(
     out_dir: tuple[Path, list[dict[str, Any]]],
 ) -> None:
     out, manifests = out_dir
-    first = write_feed(out, manifests, base_url=BASE).read_bytes()
+    first = write_feed(out, typed(*manifests), base_url=BASE).read_bytes()
     later = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     assert (
-        write_feed(out, list(reversed(manifests)), base_url=BASE, now=later).read_bytes() == first
+        write_feed(out, typed(*reversed(manifests)), base_url=BASE, now=later).read_bytes() == first
     )
 
 
@@ -165,7 +165,7 @@ def test_a_leaflet_without_build_dates_is_dated_now(tmp_path: Path) -> None:
     manifest = make_bundle(tmp_path, title="Undated", chapters=MENTAL_HEALTH)
     del manifest["built_at"], manifest["history"]
     now = dt.datetime(2027, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
-    root = etree.parse(str(write_feed(tmp_path, [manifest], base_url=BASE, now=now))).getroot()
+    root = etree.parse(str(write_feed(tmp_path, typed(manifest), base_url=BASE, now=now))).getroot()
     assert root.findtext("channel/item/pubDate") == "Thu, 04 Mar 2027 05:06:07 +0000"
 
 
@@ -174,14 +174,16 @@ def test_channel_details_can_be_given(out_dir: tuple[Path, list[dict[str, Any]]]
     channel = ChannelInfo(
         title="Clinic <audio> & more", description="Ours.", image_url="https://x.example/c.jpg"
     )
-    root = etree.parse(str(write_feed(out, manifests, base_url=BASE, channel=channel))).getroot()
+    root = etree.parse(
+        str(write_feed(out, typed(*manifests), base_url=BASE, channel=channel))
+    ).getroot()
     assert root.findtext("channel/title") == "Clinic <audio> & more"
     assert root.find("channel/itunes:image", NS).get("href") == "https://x.example/c.jpg"
 
 
 def test_new_audio_changes_the_enclosure_but_not_the_guid(tmp_path: Path) -> None:
     first = make_bundle(tmp_path, title="Botulinum toxin", chapters=MENTAL_HEALTH)
-    before = etree.parse(str(write_feed(tmp_path, [first], base_url=BASE))).getroot()
+    before = etree.parse(str(write_feed(tmp_path, typed(first), base_url=BASE))).getroot()
     edited = [
         MENTAL_HEALTH[0],
         ("Getting support", ["Section 2 of 2. Support.", "End of leaflet."]),
@@ -189,7 +191,7 @@ def test_new_audio_changes_the_enclosure_but_not_the_guid(tmp_path: Path) -> Non
     second = make_bundle(
         tmp_path, title="Botulinum toxin", chapters=edited, built_at="2026-12-24T10:00:00Z"
     )
-    after = etree.parse(str(write_feed(tmp_path, [second], base_url=BASE))).getroot()
+    after = etree.parse(str(write_feed(tmp_path, typed(second), base_url=BASE))).getroot()
     old, new = before.find("channel/item"), after.find("channel/item")
     assert old.findtext("guid") == new.findtext("guid") == episode_guid(BASE, "botulinum-toxin")
     assert old.find("enclosure").get("url") != new.find("enclosure").get("url")
@@ -205,19 +207,19 @@ def test_new_audio_changes_the_enclosure_but_not_the_guid(tmp_path: Path) -> Non
 def test_base_url_must_be_http(bad: str, out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
     out, manifests = out_dir
     with pytest.raises(UsageError, match="base-url"):
-        write_feed(out, manifests, base_url=bad)
+        write_feed(out, typed(*manifests), base_url=bad)
 
 
 def test_missing_audio_names_the_file(tmp_path: Path) -> None:
     manifest = make_bundle(tmp_path, title="Gone", chapters=MENTAL_HEALTH)
     (tmp_path / "gone" / "gone.mp3").unlink()
     with pytest.raises(BuildError, match=r"gone\.mp3.*rebuild 'gone'"):
-        write_feed(tmp_path, [manifest], base_url=BASE)
+        write_feed(tmp_path, typed(manifest), base_url=BASE)
 
 
 def test_site_index_lists_every_leaflet(out_dir: tuple[Path, list[dict[str, Any]]]) -> None:
     out, manifests = out_dir
-    path = write_site_index(out, manifests, base_url=BASE)
+    path = write_site_index(out, typed(*manifests), base_url=BASE)
     doc = lxml_html.parse(str(path)).getroot()
     links = doc.xpath("//ul[@class='leaflets']//a")
     assert sorted((a.text_content(), a.get("href")) for a in links) == sorted(
@@ -233,7 +235,7 @@ def test_site_index_lists_every_leaflet(out_dir: tuple[Path, list[dict[str, Any]
 
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` over HTTP on 127.0.0.1 (DESIGN section 9: loopback only)."""
+    """Serve `folder` over HTTP on 127.0.0.1 (docs/safety.md: loopback only)."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -292,7 +294,7 @@ def test_gpodder_downloads_the_episode_and_never_duplicates_it(tmp_path: Path) -
     other = make_bundle(out, title="Dystonia and mental health", chapters=MENTAL_HEALTH)
     with serve(out) as base:
         first = make_bundle(out, title="Dystonia and sleep", chapters=chapters, voice="piper")
-        feed = write_feed(out, [first, other], base_url=base)
+        feed = write_feed(out, typed(first, other), base_url=base)
         feed_url = base + "feed.xml"
         guid = episode_guid(base, "dystonia-and-sleep")
 
@@ -326,7 +328,7 @@ def test_gpodder_downloads_the_episode_and_never_duplicates_it(tmp_path: Path) -
             built_at="2026-12-02T08:00:00Z",
         )
         assert (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes() != old_mp3
-        write_feed(out, [second, other], base_url=base)
+        write_feed(out, typed(second, other), base_url=base)
         # http.server answers If-Modified-Since to the second: make the new feed visibly newer.
         later = feed.stat().st_mtime + 60
         os.utime(feed, (later, later))

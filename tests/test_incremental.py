@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from audio_leaflet.manifest import verify_files
+from audio_leaflet.manifest import Manifest, verify_files
 from audio_leaflet.pipeline import build_leaflet
 from audio_leaflet.status import ChapterState, leaflet_status
 from conftest import SEED_LEAFLET
@@ -137,7 +137,7 @@ def test_unchanged_chapter_files_are_the_same_files(edit: SimpleNamespace) -> No
 
 def test_rebuilt_bundle_is_complete_and_its_history_grows(edit: SimpleNamespace) -> None:
     after = edit.after
-    assert verify_files(edit.bundle, after) == []
+    assert verify_files(edit.bundle, Manifest.from_json(after)) == []
     assert not staging_folders(edit.bundle.parent)
     old, new = edit.before["history"][-1], after["history"][-1]
     assert new["build"] == old["build"] + 1

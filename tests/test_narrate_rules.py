@@ -551,7 +551,7 @@ def test_tidy_punctuation(printed: str, said: str) -> None:
     _check(tidy_punctuation, printed, said)
 
 
-# The whole chain, with the examples issue 2 and DESIGN section 5 give.
+# The whole chain, with the examples issue 2 and docs/narration.md give.
 @pytest.mark.parametrize(
     ("printed", "said"),
     [

@@ -252,13 +252,13 @@ def test_a_sped_up_chapter_still_says_phone_numbers_at_the_steady_pace(
     manifest = read_manifest(result.bundle)
     assert manifest is not None
     steady = make_engine("piper")
-    sped_up = [c for c in manifest["chapters"] if c["pace_factor"] > 1.0]
+    sped_up = [c for c in manifest.chapters if c.pace_factor > 1.0]
     assert sped_up, "a chapter this short is spoken faster to keep its pace"
-    phone_cues = [q for c in sped_up for q in c["cues"] if DIGITS_READ_OUT.search(q["text"])]
-    other_cues = [q for c in sped_up for q in c["cues"] if not DIGITS_READ_OUT.search(q["text"])]
+    phone_cues = [q for c in sped_up for q in c.cues if DIGITS_READ_OUT.search(q.text)]
+    other_cues = [q for c in sped_up for q in c.cues if not DIGITS_READ_OUT.search(q.text)]
     assert phone_cues and other_cues
     steady_key = steady.settings_key()
     for cue in phone_cues:
-        assert cue["key"] == sentence_key(steady_key, steady.engine_text(cue["text"]))
+        assert cue.key == sentence_key(steady_key, steady.engine_text(cue.text))
     for cue in other_cues:
-        assert cue["key"] != sentence_key(steady_key, steady.engine_text(cue["text"]))
+        assert cue.key != sentence_key(steady_key, steady.engine_text(cue.text))

@@ -1,4 +1,4 @@
-"""Every bad input of DESIGN section 9 through `build`: a clear one-line error, or a correct result.
+"""Every bad input of docs/safety.md through `build`: a clear one-line error, or a correct result.
 
 The CLI engineer tests exit codes in general; here the point is the build and
 publish side: a refused leaflet leaves nothing in audio_out/ and speaks nothing;

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from audio_leaflet.manifest import verify_files
+from audio_leaflet.manifest import Manifest, verify_files
 from pipeline_helpers import BASE_URL, SMALL_LEAFLETS, small_leaflet, snapshot
 
 SLUGS = ("sleep-and-dystonia", "exercise-and-dystonia", "dystonia-at-work")
@@ -53,7 +53,7 @@ def test_build_without_argument_builds_every_listed_leaflet_in_parallel(
     for slug in SLUGS:
         bundle = out_dir / slug
         manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
-        assert verify_files(bundle, manifest) == []
+        assert verify_files(bundle, Manifest.from_json(manifest)) == []
         assert (project / "narration" / slug / "01-introduction.txt").is_file()
     # Built at once, yet the shared index and feed list all three.
     index = (out_dir / "index.html").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from audio_leaflet.bundle import write_site_index
-from bundle_helpers import NASTY, make_bundle
+from bundle_helpers import NASTY, make_bundle, typed
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -108,7 +108,7 @@ def out_dir(
             (NASTY, ['Café «crème» & "double" </script><!-- end.']),
         ],
     )
-    write_site_index(out, [leaflet, nasty], base_url="https://example.org/audio/")
+    write_site_index(out, typed(leaflet, nasty), base_url="https://example.org/audio/")
     return out, leaflet, nasty
 
 

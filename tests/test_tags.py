@@ -1,4 +1,4 @@
-"""ID3 v2.3 tags and chapter markers, read back by ffmpeg, eyeD3 and mutagen (DESIGN section 7)."""
+"""ID3 v2.3 tags and chapter markers, read back by ffmpeg, eyeD3 and mutagen (docs/formats.md)."""
 
 from __future__ import annotations
 

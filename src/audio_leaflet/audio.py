@@ -1,4 +1,6 @@
-"""Assemble spoken sentences into chapter audio: pauses, cues, loudness (DESIGN sections 5, 7).
+"""Assemble spoken sentences into chapter audio: pauses, cues, loudness.
+
+See docs/narration.md (pauses) and docs/formats.md (audio).
 
 A chapter is lead silence, its sentences with the pauses between them, and
 tail silence, normalised to -19 LUFS integrated with true peaks at most
@@ -52,7 +54,7 @@ class SpokenSentence:
 
 @dataclass(frozen=True)
 class PausePlan:
-    """The silences assembly puts around and between sentences (CONTRACTS.md)."""
+    """The silences assembly puts around and between sentences (docs/formats.md)."""
 
     lead_ms: int = 1000
     """Silence at the start of each chapter file."""
@@ -141,7 +143,7 @@ def assemble_chapter(
 
     # Pad the tail so the chapter lasts a whole number of milliseconds: then
     # chapter starts in the whole file are exact sums of chapter durations
-    # (CONTRACTS.md: start_ms[n+1] = start_ms[n] + duration_ms[n]).
+    # (docs/formats.md: start_ms[n+1] = start_ms[n] + duration_ms[n]).
     tail = _silence(plan.tail_ms, rate)
     unit = rate // math.gcd(rate, 1000)  # samples in the smallest whole-ms step
     tail = np.zeros(len(tail) + (-(position + len(tail)) % unit), dtype=np.int16)

@@ -5,19 +5,27 @@ input (the spoken text with the lexicon entries that apply), the engine, voice,
 pace and sample rate, and SYNTHESIS_VERSION. Entries are written atomically
 (temporary file, then rename), so a build killed at any moment leaves only
 whole entries, and the next build reuses every sentence already synthesized.
+
+An entry is a WAV file that also carries its own length and checksum (a
+private `alck` chunk, which WAV readers skip). A file cut short, changed or
+unreadable is dropped, spoken again and counted in `damaged`, so the build
+can say so: damaged audio is never published, and never refused for ever.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import wave
+import logging
+import struct
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from audio_leaflet.fileio import write_atomic
 from audio_leaflet.model import Clip, Cue
+
+log = logging.getLogger(__name__)
 
 # Bump when a change in synthesis or assembly code changes the audio produced
 # for the same text and settings, so stale audio is never reused.
@@ -56,13 +64,33 @@ class AudioCache:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.damaged: list[Path] = []
+        """Entries found damaged (and dropped) by this build."""
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
         return self.root / kind / key[:2] / f"{key}{suffix}"
 
+    def _read(self, path: Path) -> Clip | None:
+        """The clip kept at `path`; None when absent, or when damaged (then it is removed)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            log.warning("cannot read the cached audio %s (%s); saying it again", path, error)
+            return None
+        clip = _clip_from_wav(data)
+        if clip is None:
+            log.warning("cached audio %s is damaged; dropped, and said again", path)
+            self.damaged.append(path)
+            path.unlink(missing_ok=True)
+        return clip
+
     def get_sentence(self, key: str) -> Clip | None:
-        """The cached clip for `key`, or None (also for an unreadable entry)."""
-        return _read_wav(self._path("sentences", key, ".wav"))
+        """The cached clip for `key`, or None (also for a damaged entry, which is dropped)."""
+        clip = self._read(self._path("sentences", key, ".wav"))
+        log.debug("sentence %s: %s", key[:12], "cached" if clip else "to be spoken")
+        return clip
 
     def put_sentence(self, key: str, clip: Clip) -> None:
         """Keep `clip` under `key`."""
@@ -70,7 +98,7 @@ class AudioCache:
 
     def get_chapter(self, key: str) -> CachedChapter | None:
         """The cached chapter for `key`, or None."""
-        clip = _read_wav(self._path("chapters", key, ".wav"))
+        clip = self._read(self._path("chapters", key, ".wav"))
         cues_path = self._path("chapters", key, ".json")
         if clip is None or not cues_path.is_file():
             return None
@@ -98,26 +126,50 @@ class AudioCache:
         write_atomic(self._path("chapters", key, ".wav"), _wav_bytes(chapter.clip))
 
 
+_CHECK_CHUNK = b"alck"
+"""A private WAV chunk: the PCM's frame count and SHA-256, so damage is seen on reading."""
+
+
 def _wav_bytes(clip: Clip) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(clip.sample_rate)
-        wav.writeframes(clip.pcm)
-    return buffer.getvalue()
+    """16-bit mono WAV with the `alck` chunk before the audio."""
+    frames = len(clip.pcm) // 2
+    fmt = struct.pack("<HHIIHH", 1, 1, clip.sample_rate, clip.sample_rate * 2, 2, 16)
+    check = struct.pack("<Q", frames) + hashlib.sha256(clip.pcm).digest()
+    body = b"WAVE" + _chunk(b"fmt ", fmt) + _chunk(_CHECK_CHUNK, check) + _chunk(b"data", clip.pcm)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
 
 
-def _read_wav(path: Path) -> Clip | None:
-    try:
-        with wave.open(str(path), "rb") as wav:
-            if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-                return None
-            return Clip(wav.readframes(wav.getnframes()), wav.getframerate())
-    except (OSError, EOFError, wave.Error):
+def _chunk(name: bytes, payload: bytes) -> bytes:
+    pad = b"\x00" if len(payload) % 2 else b""
+    return name + struct.pack("<I", len(payload)) + payload + pad
+
+
+def _clip_from_wav(data: bytes) -> Clip | None:
+    """The clip in a cache entry, or None when it is not whole (cut short, changed, other)."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         return None
+    chunks: dict[bytes, bytes] = {}
+    offset = 12
+    while offset + 8 <= len(data):
+        name = data[offset : offset + 4]
+        (size,) = struct.unpack("<I", data[offset + 4 : offset + 8])
+        payload = data[offset + 8 : offset + 8 + size]
+        if len(payload) != size:
+            return None  # cut short
+        chunks[name] = payload
+        offset += 8 + size + (size % 2)
+    fmt, pcm = chunks.get(b"fmt "), chunks.get(b"data")
+    if fmt is None or pcm is None or len(fmt) < 16:
+        return None
+    _, channels, rate, _, _, bits = struct.unpack("<HHIIHH", fmt[:16])
+    if channels != 1 or bits != 16 or rate <= 0 or len(pcm) % 2:
+        return None
+    check = chunks.get(_CHECK_CHUNK)
+    if check is not None:
+        (frames,) = struct.unpack("<Q", check[:8])
+        if frames != len(pcm) // 2 or hashlib.sha256(pcm).digest() != check[8:40]:
+            return None
+    return Clip(pcm, rate)
 
 
 class Retakes(AudioCache):

@@ -1,4 +1,4 @@
-"""Command line (DESIGN section 3): unpack options, call the pipeline, report.
+"""Command line (docs/architecture.md): unpack options, call the pipeline, report.
 
 The one error boundary lives in `main`: an AudioLeafletError becomes a
 one-line message on stderr and its exit code (1 failure, 2 usage); Ctrl-C
@@ -8,10 +8,13 @@ results only (paths, or JSON with --json); progress goes to stderr.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +23,15 @@ from typing import Any
 import click
 
 from audio_leaflet import __version__
-from audio_leaflet.config import LeafletEntry, Settings, load_project
+from audio_leaflet.config import (
+    BITRATE_RANGE,
+    JOBS_RANGE,
+    WPM_RANGE,
+    LeafletEntry,
+    Settings,
+    clean_line,
+    load_project,
+)
 from audio_leaflet.errors import AudioLeafletError, UsageError
 
 EXIT_INTERRUPTED = 130
@@ -29,6 +40,42 @@ EXIT_INTERRUPTED = 130
 def main() -> None:
     """Entry point of the `audio-leaflet` console script."""
     cli.main(prog_name="audio-leaflet")
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a service manager, `kill`) like Ctrl-C while a command runs.
+
+    The build then stops as on Ctrl-C: staging removed, nothing published.
+    """
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        earlier = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (a test runner's worker): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, earlier)
+
+
+def _file_system_message(error: OSError) -> str:
+    """One line for a file-system failure: what, where, and what to do."""
+    where = f" ({error.filename})" if error.filename else ""
+    reason = error.strerror or str(error)
+    advice = {
+        errno.ENOSPC: "free some disk space, then build again",
+        errno.EDQUOT: "free some disk space, then build again",
+        errno.EROFS: "the folder is read-only; choose another with --out-dir, "
+        "--narration-dir or --cache-dir",
+        errno.EACCES: "check the folder's permissions, or choose another folder",
+        errno.EPERM: "check the folder's permissions, or choose another folder",
+    }.get(error.errno or 0, "check the disk and the folder, then build again")
+    return f"{reason}{where}: {advice}. The last published audio is unchanged."
 
 
 def _one_line(text: str) -> str:
@@ -53,7 +100,8 @@ class _Cli(click.Group):
     ) -> Any:
         """Run a command; turn expected failures into one line on stderr and an exit code."""
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with _sigterm_as_interrupt():
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except (click.exceptions.Abort, KeyboardInterrupt):
             click.echo("Interrupted: the last published audio is unchanged.", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -71,6 +119,12 @@ class _Cli(click.Group):
         except AudioLeafletError as error:
             click.echo(f"Error: {_one_line(str(error))}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:
+            # Disk full, a read-only or vanished folder: the file system, not a bug.
+            if isinstance(error, (BrokenPipeError, ConnectionError)) or error.errno is None:
+                raise
+            click.echo(f"Error: {_one_line(_file_system_message(error))}", err=True)
+            sys.exit(1)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -124,6 +178,11 @@ narration_dir_option = click.option(
     "--narration-dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Where narration scripts live (default: narration).",
+)
+slug_option = click.option(
+    "--slug",
+    help="Folder and file name of the leaflet (default: made from its title); "
+    "gives two leaflets with one title their own bundles.",
 )
 out_dir_option = click.option(
     "--out-dir",
@@ -183,6 +242,7 @@ class _StderrProgress:
 @narration_dir_option
 @title_option
 @organisation_option
+@slug_option
 @click.option(
     "--force", is_flag=True, help="Overwrite scripts edited by hand (a .bak copy of each is kept)."
 )
@@ -191,6 +251,7 @@ def script(
     narration_dir: Path | None,
     title: str | None,
     organisation: str | None,
+    slug: str | None,
     force: bool,
 ) -> None:
     """Write the narration scripts of LEAFLET for proofreading; print their paths."""
@@ -202,6 +263,7 @@ def script(
         narration_dir=narration_dir,
         title=title or entry.title,
         organisation=organisation or entry.organisation,
+        slug=slug or entry.slug,
     )
     prepared = prepare(entry.path, settings, force_scripts=force)
     written = prepared.scripts
@@ -214,6 +276,11 @@ def script(
         click.echo(f"warning: {warning}", err=True)
     for chapter in prepared.narration.chapters:
         click.echo(str(script_path(prepared.script_dir, chapter)))
+
+
+def _shown(text: str) -> str:
+    """Text from a leaflet or a manifest, safe to print: no terminal escape sequences."""
+    return clean_line(text)
 
 
 def _check_engine_name(name: str) -> None:
@@ -234,9 +301,18 @@ def _run_job(job: _Job) -> tuple[str, list[str]]:
     """Build one leaflet in a worker process; return its folder and messages."""
     from audio_leaflet.pipeline import build_leaflet
 
-    settings = job.settings.replace(title=job.entry.title, organisation=job.entry.organisation)
+    settings = _entry_settings(job.settings, job.entry)
     result = build_leaflet(job.entry.path, settings)
     return str(result.bundle), _result_messages(result)
+
+
+def _entry_settings(settings: Settings, entry: LeafletEntry) -> Settings:
+    """`settings` with one leaflet's own title, organisation and slug from the project file."""
+    return settings.replace(title=entry.title, organisation=entry.organisation, slug=entry.slug)
+
+
+CHECK_WARNINGS_SHOWN = 3
+"""The listening check's warnings printed after a build; the rest are in its report."""
 
 
 def _result_messages(result: Any) -> list[str]:
@@ -251,7 +327,26 @@ def _result_messages(result: Any) -> list[str]:
         )
     if result.check_summary:
         messages.append(f"{result.slug}: {result.check_summary}")
+    for line in result.check_warnings[:CHECK_WARNINGS_SHOWN]:
+        messages.append(f"  {line}")
+    if result.check_report is not None:
+        more = len(result.check_warnings) - CHECK_WARNINGS_SHOWN
+        also = f"{more} more warnings and " if more > 0 else ""
+        messages.append(f"  The listening check's {also}full report: {result.check_report}")
+    messages += _what_to_open(result)
     return messages
+
+
+def _what_to_open(result: Any) -> list[str]:
+    """Where staff find what was made: the player as a file:// address, the zip, the feed."""
+    bundle = Path(result.bundle).absolute()
+    lines = [
+        f"  Listen: {(bundle / 'index.html').as_uri()}",
+        f"  Download for listeners: {bundle / (result.slug + '.zip')}",
+    ]
+    if result.feed is not None:
+        lines.append(f"  Podcast feed (upload the whole out-dir): {Path(result.feed).absolute()}")
+    return lines
 
 
 @cli.command()
@@ -260,7 +355,7 @@ def _result_messages(result: Any) -> list[str]:
 @narration_dir_option
 @click.option("--engine", help="Speech engine: piper (default, offline), espeak (offline), gtts.")
 @click.option("--voice", help="Voice: for piper a path to a .onnx voice file.")
-@click.option("--wpm", type=click.IntRange(80, 250), help="Pace in words per minute (150).")
+@click.option("--wpm", type=click.IntRange(*WPM_RANGE), help="Pace in words per minute (150).")
 @click.option("--base-url", help="Public URL of the out-dir; writes the podcast feed.")
 @title_option
 @organisation_option
@@ -280,14 +375,18 @@ def _result_messages(result: Any) -> list[str]:
     help="Where synthesized sentences are kept (default: ~/.cache/audio-leaflet).",
 )
 @click.option(
-    "--bitrate", "bitrate_kbps", type=click.IntRange(32, 320), help="MP3 bitrate in kbit/s (64)."
+    "--bitrate",
+    "bitrate_kbps",
+    type=click.IntRange(*BITRATE_RANGE),
+    help="MP3 bitrate in kbit/s (64).",
 )
 @click.option(
     "--check/--no-check",
     default=None,
     help="Run the listening check before publishing (default: on).",
 )
-@click.option("--jobs", type=click.IntRange(1, 16), help="Leaflets built at once (1).")
+@click.option("--jobs", type=click.IntRange(*JOBS_RANGE), help="Leaflets built at once (1).")
+@slug_option
 def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
     """Build LEAFLET (default: audio-leaflet.toml's leaflets, else the built-in sample).
 
@@ -300,9 +399,11 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
     entries = _leaflets(leaflets)
     settings = _settings(**options, jobs=jobs)
     _check_engine_name(settings.engine)
-    if len(entries) > 1 and (options.get("title") or options.get("organisation")):
+    if len(entries) > 1 and (
+        options.get("title") or options.get("organisation") or options.get("slug")
+    ):
         raise UsageError(
-            "--title and --organisation apply to one leaflet; set them per "
+            "--title, --organisation and --slug apply to one leaflet; set them per "
             "leaflet in audio-leaflet.toml instead"
         )
     if settings.jobs > 1 and len(entries) > 1:
@@ -315,11 +416,7 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
     for entry in entries:
         progress = _StderrProgress()
         try:
-            result = build_leaflet(
-                entry.path,
-                settings.replace(title=entry.title, organisation=entry.organisation),
-                progress=progress,
-            )
+            result = build_leaflet(entry.path, _entry_settings(settings, entry), progress=progress)
         finally:
             progress.close()
         for message in _result_messages(result):
@@ -333,37 +430,40 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
 @narration_dir_option
 @title_option
 @organisation_option
+@slug_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status(leaflet: Path | None, as_json: bool, **options: Any) -> None:
     """Which chapters changed since the last build, and why."""
     from audio_leaflet.status import leaflet_status
 
     entry = _leaflets((leaflet,) if leaflet else ())[0]
-    report = leaflet_status(entry.path, _settings(**options))
+    report = leaflet_status(entry.path, _entry_settings(_settings(**options), entry))
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
         return
     if not report.built:
-        click.echo(f"{report.slug}: never built; every chapter is new")
+        click.echo(f"{_shown(report.slug)}: never built; every chapter is new")
     elif report.source_changed:
-        click.echo(f"{report.slug}: the leaflet changed since the last build")
+        click.echo(f"{_shown(report.slug)}: the leaflet changed since the last build")
     else:
-        click.echo(f"{report.slug}: the leaflet is the same as at the last build")
+        click.echo(f"{_shown(report.slug)}: the leaflet is the same as at the last build")
     for chapter in report.chapters:
         edited = " (script edited by hand)" if chapter.edited_by_hand else ""
-        click.echo(f"  {chapter.number:2d}. {chapter.title}: {chapter.state}{edited}")
+        click.echo(f"  {chapter.number:2d}. {_shown(chapter.title)}: {chapter.state}{edited}")
         for sentence in chapter.changed_sentences:
-            click.echo(f"        + {sentence}")
+            click.echo(f"        + {_shown(sentence)}")
         for sentence in chapter.removed_sentences:
-            click.echo(f"        - {sentence}")
+            click.echo(f"        - {_shown(sentence)}")
     for reason in report.reasons:
-        click.echo(f"  Also: {reason}.")
+        click.echo(f"  Also: {_shown(reason)}.")
     for name in report.bundle_damaged:
-        click.echo(f"  Damaged: {name} no longer matches the manifest; a build replaces it.")
+        click.echo(
+            f"  Damaged: {_shown(name)} no longer matches the manifest; a build replaces it."
+        )
     if report.up_to_date:
         click.echo("Up to date: a build now would change nothing.")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {_shown(warning)}", err=True)
 
 
 @cli.command()

@@ -7,12 +7,14 @@ level) and a list of leaflets:
     organisation = "The Dystonia Society"
     engine = "piper"
     wpm = 150
+    voice = "..."
     base_url = "https://example.org/audio/"
     leaflets = ["leaflets/mental-health.txt", "leaflets/botox.docx"]
 
     [[leaflet]]                # or, per leaflet, with its own title
     path = "leaflets/sleep.md"
     title = "Sleep and dystonia"
+    slug = "sleep"             # its folder name, when two leaflets share a title
 
     [check]                    # limits of the listening check (see audio_leaflet.check)
     max_word_error_rate = 0.3
@@ -24,11 +26,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from audio_leaflet.errors import UsageError
 
@@ -86,10 +91,18 @@ class Settings:
     `check_bundle(overrides=...)`. Empty: the measured defaults."""
     jobs: int = 1
     """Leaflets built at once, in separate processes."""
+    slug: str | None = None
+    """The leaflet's folder and file name, instead of one made from its title."""
 
     def replace(self, **changes: Any) -> Settings:
-        """A copy with the given fields changed; None values are ignored."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        """A copy with the given fields changed, each checked; None values are ignored."""
+        checked = {k: check_setting(k, v, "") for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, **checked)
+
+    @property
+    def lock_dir(self) -> Path:
+        """Where build locks are kept: with the cache, never in the out-dir staff upload."""
+        return self.cache_dir / "locks"
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,8 @@ class LeafletEntry:
     """Its title, overriding the one found in the document."""
     organisation: str | None = None
     """Its organisation, overriding the project's."""
+    slug: str | None = None
+    """Its folder and file name, overriding the one made from its title."""
 
 
 @dataclass(frozen=True)
@@ -116,13 +131,128 @@ class Project:
     """The project file, or None when there is none."""
 
 
+# --------------------------------------------------------------------------
+# checking settings: once, at the boundary, the same for the command line and
+# the project file
+# --------------------------------------------------------------------------
+
+WPM_RANGE = (80, 250)
+"""The paces `--wpm` and `wpm =` accept."""
+BITRATE_RANGE = (32, 320)
+"""The MP3 bitrates (kbit/s) `--bitrate` and `bitrate_kbps =` accept."""
+JOBS_RANGE = (1, 16)
+"""How many leaflets may be built at once."""
+MAX_NAME_LENGTH = 300
+"""Longest title or organisation a setting may give."""
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}")
+
+
+def clean_line(text: str) -> str:
+    """One line of text without control characters or runs of spaces (titles, names)."""
+    spaced = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+    )
+    return " ".join(spaced.split())
+
+
+def normalise_base_url(base_url: str) -> str:
+    """The base URL with one trailing slash and its path percent-encoded.
+
+    UsageError when it is not the http(s) address of a folder: control
+    characters, a host with spaces or other than ASCII, a bad port, a query or
+    a fragment are refused, since every enclosure URL of the feed starts with it.
+    """
+    text = base_url.strip()
+    if any(not ch.isprintable() for ch in text):
+        raise UsageError(f"--base-url must not hold control characters: {base_url!r}")
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = urlsplit(""), False
+    host = parts.netloc
+    if (
+        parts.scheme not in ("http", "https")
+        or not host
+        or not port_ok
+        or not host.isascii()
+        or any(ch.isspace() for ch in host)
+    ):
+        raise UsageError(
+            "--base-url must be the public http(s) address of the out-dir, "
+            f"e.g. https://example.org/audio/, not {base_url!r}"
+        )
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        raise UsageError(f"--base-url must not have a query or fragment: {base_url!r}")
+    path = quote(unquote(parts.path), safe="/-._~!$&'()*+,;=:@")
+    return f"{parts.scheme}://{host}{path.rstrip('/')}/"
+
+
+def check_setting(key: str, value: Any, where: str) -> Any:
+    """`value` for setting `key`, checked and cleaned; UsageError says what is wrong.
+
+    `where` names the project file for its messages ("" for the command line).
+    """
+    name = key.replace("_", "-")
+    prefix = f"{where}: " if where else ""
+
+    def wrong(expected: str) -> UsageError:
+        return UsageError(f"{prefix}{name} must be {expected}, not {value!r}")
+
+    if key in _PATH_KEYS:
+        if isinstance(value, str):
+            value = Path(value)
+        if not isinstance(value, Path) or not str(value) or "\0" in str(value):
+            raise wrong("a file or folder name")
+        return value
+    if key in _INT_RANGES:
+        low, high = _INT_RANGES[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise wrong(f"a whole number from {low} to {high}")
+        return value
+    if key == "check":
+        if not isinstance(value, bool):
+            raise wrong("true or false")
+        return value
+    if key == "check_thresholds":
+        return value
+    if not isinstance(value, str):
+        raise wrong("text")
+    if key in ("title", "organisation"):
+        cleaned = clean_line(value)
+        if key == "title" and not cleaned:
+            raise wrong("some words")
+        if len(cleaned) > MAX_NAME_LENGTH:
+            raise UsageError(f"{prefix}{name} is longer than {MAX_NAME_LENGTH} characters")
+        return cleaned
+    if key == "language":
+        if not _LANGUAGE.fullmatch(value):
+            raise wrong('a language tag such as "en-GB"')
+        return value
+    if key == "base_url":
+        return normalise_base_url(value)
+    if key == "slug":
+        from audio_leaflet.naming import slugify
+
+        if slugify(value, fallback="") != value:
+            raise wrong('lower-case letters, digits and hyphens, such as "botox-hospital-b"')
+        return value
+    if key in ("engine", "voice"):
+        if not value.strip() or not value.isprintable():
+            raise wrong("a name")
+        return value.strip()
+    return value
+
+
 _PATH_KEYS = {"out_dir", "narration_dir", "cache_dir", "cover", "lexicon"}
+_INT_RANGES = {"wpm": WPM_RANGE, "bitrate_kbps": BITRATE_RANGE, "jobs": JOBS_RANGE}
 # check_thresholds is written as a [check] table, not as a key.
 _SETTING_KEYS = {f.name for f in dataclasses.fields(Settings)} - {"check_thresholds"}
+_LEAFLET_KEYS = {"path", "title", "organisation", "slug"}
 
 
 def load_project(folder: Path = Path(".")) -> Project:
-    """Read `audio-leaflet.toml` from `folder`, if present."""
+    """Read `audio-leaflet.toml` from `folder`, if present; UsageError names a bad value."""
     path = folder / PROJECT_FILE
     if not path.is_file():
         return Project(Settings(), (), None)
@@ -130,12 +260,20 @@ def load_project(folder: Path = Path(".")) -> Project:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise UsageError(f"{path} is not valid TOML: {error}") from error
+    except OSError as error:
+        raise UsageError(f"{path} cannot be read: {error.strerror}") from error
     table = data.get("audio-leaflet", data)
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: [audio-leaflet] must be a table")
     settings = _settings_from_table(table, path)
     if table is not data and isinstance(data.get("check"), dict):
         # [check] written beside [audio-leaflet] rather than as [audio-leaflet.check]
         settings = settings.replace(check_thresholds=_check_thresholds(data["check"], path))
     leaflets = _leaflets_from_table(table, path)
+    if len(leaflets) > 1 and (settings.title or settings.slug):
+        raise UsageError(
+            f"{path}: title and slug apply to one leaflet; set them per [[leaflet]] instead"
+        )
     return Project(settings, leaflets, path)
 
 
@@ -151,10 +289,9 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         if key not in _SETTING_KEYS:
             known = ", ".join(sorted(k.replace("_", "-") for k in _SETTING_KEYS))
             raise UsageError(f"{path}: unknown setting '{raw_key}'. Known settings: {known}")
+        value = check_setting(key, value, str(path))
         changes[key] = (path.parent / value) if key in _PATH_KEYS else value
-    if "wpm" in changes and not (80 <= int(changes["wpm"]) <= 250):
-        raise UsageError(f"{path}: wpm must be between 80 and 250, not {changes['wpm']}")
-    return Settings().replace(**changes)
+    return dataclasses.replace(Settings(), **changes)
 
 
 def _check_thresholds(table: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -167,13 +304,29 @@ def _check_thresholds(table: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def _leaflets_from_table(table: dict[str, Any], path: Path) -> tuple[LeafletEntry, ...]:
-    entries: list[LeafletEntry] = []
-    for item in table.get("leaflets", []):
-        entries.append(LeafletEntry(path.parent / str(item)))
-    for item in table.get("leaflet", []):
-        if not isinstance(item, dict) or "path" not in item:
+    listed = table.get("leaflets", [])
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise UsageError(f'{path}: leaflets must be a list of file names, e.g. ["a.txt"]')
+    entries = [LeafletEntry(path.parent / item) for item in listed]
+    tables = table.get("leaflet", [])
+    if not isinstance(tables, list):
+        raise UsageError(f"{path}: each leaflet with its own settings is a [[leaflet]] table")
+    for item in tables:
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str):
             raise UsageError(f"{path}: each [[leaflet]] needs a path")
-        entries.append(
-            LeafletEntry(path.parent / item["path"], item.get("title"), item.get("organisation"))
-        )
+        unknown = set(item) - _LEAFLET_KEYS
+        if unknown:
+            raise UsageError(
+                f"{path}: unknown key '{sorted(unknown)[0]}' in a [[leaflet]]; "
+                f"known: {', '.join(sorted(_LEAFLET_KEYS))}"
+            )
+        checked = {
+            key: check_setting(key, item[key], str(path))
+            for key in ("title", "organisation", "slug")
+            if key in item
+        }
+        entries.append(LeafletEntry(path.parent / item["path"], **checked))
+    slugs = [entry.slug for entry in entries if entry.slug]
+    if len(slugs) != len(set(slugs)):
+        raise UsageError(f"{path}: two leaflets have the same slug; each needs its own")
     return tuple(entries)

@@ -1,6 +1,6 @@
 """The cover image: generated from the title and organisation, or supplied by the user.
 
-Podcast directories want a square JPEG of 1400 to 3000 px (DESIGN section 4).
+Podcast directories want a square JPEG of 1400 to 3000 px (docs/formats.md).
 The generated cover is light text on deep blue: many listeners have
 blepharospasm, which bright screens bring on, so the picture a player shows
 full screen should not glare; the text colours pass WCAG AAA contrast (7:1)

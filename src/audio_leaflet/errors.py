@@ -1,7 +1,7 @@
 """One family of errors for problems the user can act on.
 
 The CLI turns any `AudioLeafletError` into a one-line message and an exit code
-(DESIGN section 3); anything else is a bug and shows a traceback.
+(docs/architecture.md); anything else is a bug and shows a traceback.
 """
 
 
@@ -39,3 +39,9 @@ class BuildError(AudioLeafletError):
 
 class CheckFailed(AudioLeafletError):
     """Raised by `check` when a bundle does not say what its leaflet says."""
+
+
+class ManifestError(AudioLeafletError):
+    """Raised when a bundle's manifest.json is missing, unreadable or of the wrong shape.
+
+    It concerns that one bundle only: building its leaflet again replaces it."""

@@ -1,6 +1,6 @@
 """The one place that runs a subprocess: the ffmpeg binary of `imageio-ffmpeg`.
 
-Every call gets an argument list, never a shell (DESIGN section 9), and a
+Every call gets an argument list, never a shell (docs/safety.md), and a
 failure raises AudioError quoting the command and the tail of ffmpeg's stderr.
 """
 
@@ -46,14 +46,45 @@ def run_ffmpeg(
     return result
 
 
+def _file_argument(path: Path) -> str:
+    """A file name ffmpeg cannot take for an option or a protocol ("-x.mp3", "pipe:x")."""
+    return "file:" + str(path.absolute())
+
+
 def decode_audio(data: bytes, sample_rate: int) -> Clip:
     """Decode any audio ffmpeg reads (MP3, WAV, ...) to mono 16-bit PCM at `sample_rate`."""
     return _decode("pipe:0", sample_rate, stdin=data)
 
 
+def decode_mp3(data: bytes, sample_rate: int) -> Clip:
+    """Decode MP3 bytes (gTTS's pieces) to mono 16-bit PCM at `sample_rate`, through pydub.
+
+    pydub pipes the bytes through this ffmpeg and reads the WAV back, with no
+    temporary file; naming the codec spares it the ffprobe call this wheel has
+    no binary for. Google sends 24 kHz mono, so there is usually nothing to
+    convert; otherwise pydub converts the channels and rate.
+    """
+    import io
+    import warnings
+
+    with warnings.catch_warnings():
+        # pydub looks for ffmpeg on PATH when imported; it is given this one below.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+        from pydub.exceptions import CouldntDecodeError
+
+    AudioSegment.converter = ffmpeg_path()
+    try:
+        segment = AudioSegment.from_file(io.BytesIO(data), format="mp3", codec="mp3")
+    except (CouldntDecodeError, OSError, IndexError) as error:
+        raise AudioError(f"could not decode the MP3 audio ({len(data)} bytes): {error}") from error
+    segment = segment.set_sample_width(2).set_channels(1).set_frame_rate(sample_rate)
+    return Clip(segment.raw_data, sample_rate)
+
+
 def decode_file(path: Path, sample_rate: int) -> Clip:
     """Decode an audio file to mono 16-bit PCM at `sample_rate`."""
-    return _decode(str(path), sample_rate)
+    return _decode(_file_argument(path), sample_rate)
 
 
 def _decode(source: str, sample_rate: int, stdin: bytes | None = None) -> Clip:
@@ -97,7 +128,7 @@ def encode_mp3(clip: Clip, path: Path, bitrate_kbps: int = 64) -> None:
             "-y",
             "-f",
             "mp3",
-            str(path),
+            _file_argument(path),
         ],
         stdin=clip.pcm,
     )
@@ -241,9 +272,9 @@ def read_metadata(path: Path) -> FileMetadata:
 
     `-copyts` keeps chapter times as stored: without it ffmpeg shifts them by
     the stream's start time (the encoder delay the Xing/LAME frame declares),
-    DESIGN section 7.
+    docs/formats.md, "Audio and tags".
     """
-    result = run_ffmpeg(["-i", str(path), "-copyts", "-f", "ffmetadata", "-"])
+    result = run_ffmpeg(["-i", _file_argument(path), "-copyts", "-f", "ffmetadata", "-"])
     return parse_ffmetadata(result.stdout.decode("utf-8", "replace"))
 
 

@@ -1,4 +1,4 @@
-"""The pronunciation lexicon: how to say words the voices get wrong (DESIGN section 5).
+"""The pronunciation lexicon: how to say words the voices get wrong (docs/narration.md).
 
 A lexicon is a TOML file with one table per word:
 
@@ -402,10 +402,22 @@ def _parse_entry(word: str, value: object, source: str) -> LexiconEntry:
     return LexiconEntry(word=key, say=say, ipa=ipa, source=source)
 
 
+MAX_SAYING_LENGTH = 100
+"""Longest `say` or `ipa` of one entry: a word's respelling is a few syllables, and a
+long one would be spoken at every use of the word (100,000 letters made two hours)."""
+
+
 def _optional_str(value: object, where: str, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise UsageError(f"{where}: {name} must be a string in quotes")
     value = " ".join(value.split())
+    if len(value) > MAX_SAYING_LENGTH:
+        raise UsageError(
+            f"{where}: {name} is {len(value)} characters long; a respelling of a word or "
+            f"phrase has at most {MAX_SAYING_LENGTH}"
+        )
+    if not value.isprintable():
+        raise UsageError(f"{where}: {name} must not hold control characters")
     return value or None

@@ -1,4 +1,4 @@
-"""Plain data passed between the pipeline stages (DESIGN section 2).
+"""Plain data passed between the pipeline stages (docs/architecture.md).
 
 read -> Document -> narrate -> Narration -> synthesize -> Clip
      -> assemble -> ChapterAudio -> tag / bundle
@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 # --------------------------------------------------------------------------
 # read: what the leaflet says, as printed
 # --------------------------------------------------------------------------
+
+
+MAX_CHAPTERS = 255
+"""Most chapters a leaflet may have: an ID3 CTOC frame counts its children in one byte
+(Chapter Frame Addendum 1.0, section 4), and the whole MP3 lists every chapter."""
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,7 @@ class Narration:
 
 
 # Placeholders in the introduction chapter, filled in once synthesis has
-# measured the other chapters (DESIGN section 5: "make it last").
+# measured the other chapters (docs/narration.md: "make it last").
 TOTAL_LENGTH_PLACEHOLDER = "{total length}"
 LAST_UPDATED_PLACEHOLDER = "{last updated}"
 

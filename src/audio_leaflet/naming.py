@@ -1,4 +1,4 @@
-"""Deterministic ASCII names for folders and files (DESIGN section 9)."""
+"""Deterministic ASCII names for folders and files (docs/safety.md)."""
 
 from __future__ import annotations
 

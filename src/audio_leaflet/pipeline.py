@@ -1,4 +1,4 @@
-"""The only module that wires the stages together (DESIGN section 2).
+"""The only module that wires the stages together (docs/architecture.md).
 
     prepare:  read -> narrate -> narration scripts (hand edits kept)
     build:    synthesize (cached) -> assemble -> encode + tag -> bundle files
@@ -19,26 +19,32 @@ cover and the MP3 tools are imported only past that point.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
-import os
+import logging
 import shutil
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from audio_leaflet import __version__
 from audio_leaflet.cache import AudioCache, Retakes
 from audio_leaflet.config import Settings
-from audio_leaflet.errors import BuildError, CheckFailed
+from audio_leaflet.errors import BuildError, CheckFailed, ManifestError
 from audio_leaflet.fileio import sha256_file, write_atomic
-from audio_leaflet.fingerprint import build_fingerprint, build_inputs, digest, encoding_key
+from audio_leaflet.fingerprint import build_fingerprint, build_inputs
 from audio_leaflet.manifest import (
-    SCHEMA,
+    MANIFEST_NAME,
+    EngineInfo,
+    FullEntry,
+    Manifest,
+    SourceInfo,
     ensure_writable,
+    load_manifest,
     next_history,
     read_manifest,
     sha256_bytes,
@@ -46,7 +52,7 @@ from audio_leaflet.manifest import (
     verify_files,
     write_manifest,
 )
-from audio_leaflet.model import Narration
+from audio_leaflet.model import MAX_CHAPTERS, Narration
 from audio_leaflet.naming import slugify
 from audio_leaflet.narrate import narrate
 from audio_leaflet.narrate.script import (
@@ -55,6 +61,13 @@ from audio_leaflet.narrate.script import (
     read_script,
     script_path,
     write_scripts,
+)
+from audio_leaflet.ownership import (
+    Owner,
+    claim_bundle,
+    claim_script_dir,
+    record_script_owner,
+    source_identity,
 )
 from audio_leaflet.publish import (
     clear_stale_staging,
@@ -66,15 +79,14 @@ from audio_leaflet.publish import (
 )
 from audio_leaflet.read import read_leaflet
 from audio_leaflet.read.metadata import resolve_metadata
-from audio_leaflet.speak import SpeechCounts, SpokenChapter, speak_leaflet
+from audio_leaflet.speak import SpeechCounts, speak_leaflet
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
-    from audio_leaflet.audio import ChapterAudio
     from audio_leaflet.check.report import CheckReport
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.lexicon import Lexicon
-    from audio_leaflet.model import Clip
-    from audio_leaflet.tags import ChapterMark, ChapterTags
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
 """progress(stage label, done, total): the CLI draws it on stderr."""
@@ -86,6 +98,14 @@ def _no_progress(label: str, done: int, total: int) -> None:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+@contextlib.contextmanager
+def _timed(stage: str, slug: str) -> Iterator[None]:
+    """Log how long a stage took (shown with `audio-leaflet -v`)."""
+    started = time.perf_counter()
+    yield
+    log.info("%s: %s took %.1f s", slug, stage, time.perf_counter() - started)
 
 
 # --------------------------------------------------------------------------
@@ -111,6 +131,13 @@ class Prepared:
     """Numbers of the chapters whose script was edited by hand."""
     warnings: tuple[str, ...]
     """Messages for staff, e.g. an edited script whose leaflet text changed."""
+    owner: Owner
+    """The leaflet file, as the folders it writes record it (`audio_leaflet.ownership`)."""
+
+    @property
+    def identity(self) -> str:
+        """A digest of where the leaflet file lives (no path is published)."""
+        return self.owner.identity
 
 
 def prepare(
@@ -125,24 +152,31 @@ def prepare(
     title, organisation = resolve_metadata(
         document, path=source, title=settings.title, organisation=settings.organisation
     )
-    slug = slugify(title)
+    slug = settings.slug or slugify(title)
     generated = narrate(
         document, title=title, organisation=organisation, slug=slug, date=document.date
     )
     source_sha256 = sha256_file(source)
+    owner = Owner(source.name, source_identity(source), source_sha256)
     script_dir = settings.narration_dir / slug
+    taken_over = claim_script_dir(script_dir, owner, explicit_slug=settings.slug is not None)
     scripts = None
     if write:
         scripts = write_scripts(
             generated, script_dir, source_sha256=source_sha256, force=force_scripts
         )
+        record_script_owner(script_dir, owner)
     narration, warnings = load_scripts(generated, script_dir)
     edited = frozenset(
         chapter.number
         for chapter in generated.chapters
         if (path := script_path(script_dir, chapter)).is_file() and read_script(path).edited
     )
-    return Prepared(source, source_sha256, narration, script_dir, scripts, edited, tuple(warnings))
+    if taken_over:
+        warnings.insert(0, taken_over)
+    return Prepared(
+        source, source_sha256, narration, script_dir, scripts, edited, tuple(warnings), owner
+    )
 
 
 # --------------------------------------------------------------------------
@@ -172,10 +206,14 @@ class BuildResult:
     """One line from the listening check, when it ran."""
     synthesized_sentences: tuple[str, ...] = ()
     """The sentences the engine spoke in this build, in order (as narrated)."""
+    check_warnings: tuple[str, ...] = ()
+    """The listening check's warnings, one line each, when it passed with some."""
+    check_report: Path | None = None
+    """Where the listening check's full report was written, when it has warnings."""
+    feed: Path | None = None
+    """The out-dir's podcast feed, when one is written."""
 
 
-MAX_CHAPTERS = 255
-"""An MP3's table of contents (ID3 CTOC) lists at most 255 chapters (DESIGN section 7)."""
 MAX_HOURS = 6
 """Longest leaflet a build accepts, estimated from its words at the chosen pace."""
 
@@ -193,23 +231,30 @@ def build_leaflet(
     when the leaflet cannot become one MP3 (too many sections, far too long),
     or when another build of the same leaflet holds its lock.
     """
-    prepared = prepare(source, settings)
+    with _timed("reading and narrating", source.name):
+        prepared = prepare(source, settings)
     narration = prepared.narration
     check_buildable(prepared, settings)
     bundle = settings.out_dir / narration.slug
     ensure_writable(settings.out_dir)
     started = now()
-    with leaflet_lock(settings.out_dir, narration.slug):
+    with leaflet_lock(settings.lock_dir, settings.out_dir, narration.slug):
         recover(bundle)
         clear_stale_staging(bundle)
+        taken_over = claim_bundle(
+            bundle, narration.slug, prepared.owner, explicit_slug=settings.slug is not None
+        )
+        if taken_over:
+            prepared = dataclasses.replace(prepared, warnings=(taken_over, *prepared.warnings))
         previous = read_manifest(bundle)
         inputs = build_inputs(settings, started)
         fingerprint = build_fingerprint(prepared.narration, prepared.source_sha256, inputs)
         if _is_up_to_date(previous, fingerprint, bundle):
+            log.info("%s: every input is as the last build recorded", narration.slug)
             # The published bundle passed its check; a report of a refused build is stale.
             _check_report_path(settings, narration.slug).unlink(missing_ok=True)
-            write_out_dir_files(settings)
-            return BuildResult(bundle, narration.slug, True, 0, 0, (), prepared.warnings)
+            result = BuildResult(bundle, narration.slug, True, 0, 0, (), prepared.warnings)
+            return _with_out_dir_files(result, settings)
 
         from audio_leaflet.engines import make_engine
         from audio_leaflet.lexicon import load_lexicon
@@ -231,8 +276,20 @@ def build_leaflet(
             started=started,
         )
         result = _build_hear_and_publish(bundle, build, settings, engine, lexicon, progress)
-    write_out_dir_files(settings)
-    return result
+    return _with_out_dir_files(result, settings)
+
+
+def _with_out_dir_files(result: BuildResult, settings: Settings) -> BuildResult:
+    """Rewrite the out-dir's index and feed; `result` with their warnings and the feed."""
+    from audio_leaflet.bundle.feed import FEED_FILE
+
+    skipped = write_out_dir_files(settings)
+    feed = settings.out_dir / FEED_FILE
+    return dataclasses.replace(
+        result,
+        warnings=result.warnings + tuple(skipped),
+        feed=feed if feed.is_file() else None,
+    )
 
 
 def _build_hear_and_publish(
@@ -258,12 +315,16 @@ def _build_hear_and_publish(
         try:
             result = _with_earlier_speech(build(staging, retake=frozenset(retake)), earlier)
             if settings.check:
-                report = _listening_check(staging, settings, lexicon, progress)
+                with _timed("the listening check", bundle.name):
+                    report = _listening_check(staging, settings, lexicon, progress)
                 if not report.passed:
+                    from audio_leaflet.check.retakes import unclear_sentences
+
                     can_retake = engine.VARIES and round_number < RETAKE_ROUNDS
-                    retake = _unclear_sentences(report, staging) if can_retake else {}
+                    retake = unclear_sentences(report, read_manifest(staging)) if can_retake else {}
                     if not retake:
                         raise _refusal(report, bundle, settings)
+                    log.info("%s: saying again %s", bundle.name, "; ".join(retake.values()))
                     said_again += retake.values()
                     earlier = result
                     shutil.rmtree(staging, ignore_errors=True)
@@ -297,7 +358,7 @@ def _build_into(
     engine: Engine,
     cover: bytes,
     fingerprint: str,
-    previous: dict[str, Any] | None,
+    previous: Manifest | None,
     progress: Progress,
     started: dt.datetime,
     retake: frozenset[str] = frozenset(),
@@ -309,59 +370,50 @@ def _build_into(
     """
     from audio_leaflet.audio import join_chapters
     from audio_leaflet.bundle import write_bundle_extras
+    from audio_leaflet.encode import BundleFiles, tag_facts
 
     narration = prepared.narration
     counts = SpeechCounts()
     updated = source_updated(previous, prepared.source_sha256, started.date().isoformat())
     cache = Retakes(settings.cache_dir, retake) if retake else AudioCache(settings.cache_dir)
-    spoken = speak_leaflet(narration, engine, cache, counts, previous, updated, progress)
+    with _timed("speaking", narration.slug):
+        spoken = speak_leaflet(narration, engine, cache, counts, previous, updated, progress)
+    log.info(
+        "%s: %d sentences spoken, %d from the cache",
+        narration.slug,
+        counts.synthesized,
+        counts.reused,
+    )
     full_clip, starts = join_chapters([item.audio for item in spoken])
 
-    files = _BundleFiles(staging, bundle, prepared, settings, cover, started, previous, retake)
+    facts = tag_facts(narration, settings.language, cover, started)
+    files = BundleFiles(staging, bundle, narration, facts, settings.bitrate_kbps, previous, retake)
     for item, start_ms in zip(spoken, starts, strict=True):
         files.add_chapter(item, start_ms, len(spoken))
     files.add_full(spoken, full_clip)
-    _encode(files, progress)
-    for entry in (*files.chapters, files.full):
-        target = staging / entry["file"]
-        entry["bytes"] = target.stat().st_size
-        entry["sha256"] = sha256_file(target)
+    with _timed("encoding", narration.slug):
+        chapters, full = files.encode(progress)
     (staging / "cover.jpg").write_bytes(cover)
 
-    built_at = started.isoformat(timespec="seconds").replace("+00:00", "Z")
-    manifest: dict[str, Any] = {
-        "schema": SCHEMA,
-        "tool": {"name": "audio-leaflet", "version": __version__},
-        "fingerprint": fingerprint,
-        "inputs": build_inputs(settings, started),
-        "slug": narration.slug,
-        "title": narration.title,
-        "organisation": narration.organisation,
-        "language": settings.language,
-        "built_at": built_at,
-        "source": {
-            "path": str(prepared.source),
-            "sha256": prepared.source_sha256,
-            "updated": updated,
-        },
-        "engine": {"name": engine.NAME, "voice": engine.voice_id, "wpm": engine.wpm},
-        "cover": {"file": "cover.jpg", "sha256": sha256_bytes(cover)},
-        "full": files.full,
-        "chapters": files.chapters,
-        "history": next_history(
+    manifest = _manifest(prepared, settings, engine, cover, fingerprint, started, updated)
+    manifest = dataclasses.replace(
+        manifest,
+        full=full,
+        chapters=chapters,
+        history=next_history(
             previous,
-            date=built_at,
+            date=manifest.built_at,
             source_sha256=prepared.source_sha256,
             changed=files.changed,
         ),
-    }
+    )
     write_bundle_extras(staging, manifest)
-    manifest["files"] = {
+    listed = {
         p.name: sha256_file(p)
         for p in sorted(staging.iterdir())
-        if p.is_file() and p.name != "manifest.json"
+        if p.is_file() and p.name != MANIFEST_NAME
     }
-    write_manifest(staging, manifest)
+    write_manifest(staging, dataclasses.replace(manifest, files=listed))
 
     return BuildResult(
         bundle,
@@ -370,149 +422,50 @@ def _build_into(
         counts.synthesized,
         counts.reused,
         tuple(files.changed),
-        prepared.warnings,
+        prepared.warnings + _cache_damage(cache),
         "",
         tuple(counts.spoken),
     )
 
 
-class _BundleFiles:
-    """The bundle's MP3 files: their manifest entries, and the ones to encode afresh.
-
-    A published file is reused (hard-linked into staging) only when its
-    `file_key` (audio, tags, cover and encoder) is the same as last time and
-    its bytes are intact; every other file gets an encoding job.
-    """
-
-    def __init__(
-        self,
-        staging: Path,
-        bundle: Path,
-        prepared: Prepared,
-        settings: Settings,
-        cover: bytes,
-        started: dt.datetime,
-        previous: dict[str, Any] | None,
-        retake: frozenset[str] = frozenset(),
-    ) -> None:
-        self.staging = staging
-        self.retake = retake
-        self.bundle = bundle
-        self.prepared = prepared
-        self.bitrate_kbps = settings.bitrate_kbps
-        self.tags_base = _tags_base(prepared.narration, settings, cover, started)
-        self.cover_sha256 = sha256_bytes(cover)
-        self.encoding = encoding_key(settings.bitrate_kbps)
-        self.scripts = {c.number: c for c in prepared.narration.chapters}
-        self.previous_chapters = {c["file"]: c for c in (previous or {}).get("chapters", [])}
-        self.previous_full = (previous or {}).get("full", {})
-        self.chapters: list[dict[str, Any]] = []
-        """Manifest entries of the chapter files, in order."""
-        self.full: dict[str, Any] = {}
-        """Manifest entry of the whole-leaflet file."""
-        self.jobs: list[tuple[str, Callable[[], None]]] = []
-        """(progress label, encode and tag) for each chapter file made afresh."""
-        self.full_job: Callable[[], None] | None = None
-        """Encodes and tags the whole-leaflet file; None when it is reused."""
-        self.changed: list[int] = []
-        """Numbers of the chapters whose file is made afresh."""
-
-    def add_chapter(self, item: SpokenChapter, start_ms: int, count: int) -> None:
-        """Plan chapter `item`'s file, which starts at `start_ms` in the whole file."""
-        from audio_leaflet.tags import ChapterTags
-
-        chapter = item.chapter
-        lyrics = _lyrics(item.audio)
-        tags = ChapterTags(
-            **self.tags_base,
-            title=chapter.title,
-            track=chapter.number,
-            track_total=count,
-            lyrics=lyrics,
-            source_sha256=sha256_bytes(lyrics.encode("utf-8")),
-        )
-        entry: dict[str, Any] = {
-            "number": chapter.number,
-            "title": chapter.title,
-            "file": f"{chapter.slug}.mp3",
-            "narration": str(script_path(self.prepared.script_dir, chapter)),
-            "start_ms": start_ms,
-            "duration_ms": item.audio.clip.duration_ms,
-            "file_key": digest(item.key, repr(tags), self.cover_sha256, self.encoding),
-            "pace_factor": item.factor,
-            # The script's sentences before lengths were filled in, for `status`.
-            "script": list(self.scripts[chapter.number].sentences),
-            "cues": [
-                {"start_ms": c.start_ms, "end_ms": c.end_ms, "text": c.text, "key": k}
-                for c, k in zip(item.audio.cues, item.sentence_keys, strict=True)
-            ],
-        }
-        self.chapters.append(entry)
-        old = self.previous_chapters.get(entry["file"], {})
-        if self.retake.intersection(item.sentence_keys) or not self._reused(entry, old):
-            target = self.staging / entry["file"]
-            job = functools.partial(
-                _encode_chapter, item.audio.clip, target, self.bitrate_kbps, tags
-            )
-            self.jobs.append((f"encoding {chapter.title}", job))
-            self.changed.append(chapter.number)
-
-    def add_full(self, spoken: list[SpokenChapter], clip: Clip) -> None:
-        """Plan the whole-leaflet file, after every chapter has been added."""
-        from audio_leaflet.tags import ChapterMark, ChapterTags
-
-        narration = self.prepared.narration
-        marks = [
-            ChapterMark(e["title"], e["start_ms"], e["start_ms"] + e["duration_ms"])
-            for e in self.chapters
-        ]
-        lyrics = "\n".join(_lyrics(item.audio) for item in spoken)
-        tags = ChapterTags(
-            **self.tags_base,
-            title=narration.title,
-            lyrics=lyrics,
-            source_sha256=sha256_bytes(lyrics.encode("utf-8")),
-        )
-        self.full = {
-            "file": f"{narration.slug}.mp3",
-            "duration_ms": clip.duration_ms,
-            "file_key": digest(
-                *(item.key for item in spoken),
-                repr(tags),
-                repr(marks),
-                self.cover_sha256,
-                self.encoding,
-            ),
-        }
-        if self.retake or not self._reused(self.full, self.previous_full):
-            target = self.staging / self.full["file"]
-            self.full_job = functools.partial(
-                _encode_full, clip, target, self.bitrate_kbps, tags, marks
-            )
-
-    def _reused(self, entry: dict[str, Any], old: dict[str, Any]) -> bool:
-        """Link the published file into staging when it is still what `entry` describes."""
-        name = entry["file"]
-        return old.get("file_key") == entry["file_key"] and _reuse_if_intact(
-            self.bundle / name, self.staging / name, old.get("sha256")
-        )
+def _manifest(
+    prepared: Prepared,
+    settings: Settings,
+    engine: Engine,
+    cover: bytes,
+    fingerprint: str,
+    started: dt.datetime,
+    updated: str,
+) -> Manifest:
+    """The manifest's leaflet-wide part; the files and history are filled in once encoded."""
+    narration = prepared.narration
+    return Manifest(
+        slug=narration.slug,
+        title=narration.title,
+        organisation=narration.organisation,
+        language=settings.language,
+        built_at=started.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        source=SourceInfo(prepared.source.name, prepared.source_sha256, updated, prepared.identity),
+        engine=EngineInfo(engine.NAME, engine.voice_id, engine.wpm),
+        full=FullEntry("", 0, 0, ""),
+        chapters=(),
+        cover_file="cover.jpg",
+        cover_sha256=sha256_bytes(cover),
+        fingerprint=fingerprint,
+        inputs=build_inputs(settings, started),
+        tool_version=__version__,
+    )
 
 
-def _encode(files: _BundleFiles, progress: Progress) -> None:
-    """Run the planned encodes, two at a time: LAME in ffmpeg uses one core.
-
-    The whole-leaflet file (the longest) starts first, so the chapters fill
-    the other core meanwhile and it takes no longer than they do together.
-    """
-    with ThreadPoolExecutor(max_workers=ENCODERS) as pool:
-        full_done = pool.submit(files.full_job) if files.full_job else None
-        labels = {pool.submit(job): label for label, job in files.jobs}
-        for number, future in enumerate(as_completed(labels), 1):
-            future.result()
-            progress(labels[future], number, len(labels))
-        if full_done is not None:
-            full_done.result()
-            progress("encoding the whole leaflet", 1, 1)
+def _cache_damage(cache: AudioCache) -> tuple[str, ...]:
+    """A word for staff when cached audio was found damaged (and said again)."""
+    if not cache.damaged:
+        return ()
+    count = len(cache.damaged)
+    return (
+        f"{count} cached audio {'file was' if count == 1 else 'files were'} damaged (cut short "
+        f"or changed) in {cache.root}; dropped and spoken again",
+    )
 
 
 def _check_report_path(settings: Settings, slug: str) -> Path:
@@ -540,43 +493,6 @@ RETAKE_ROUNDS = 2
 clearly, before it refuses the bundle. Only for voices whose takes differ (Piper):
 tiny.en sometimes mishears one take ("fifteen" as "fifty") and hears the next."""
 
-# Problems the check places at one sentence, which a new take may cure.
-_SENTENCE_PROBLEMS = frozenset({"number", "negation", "lexicon-word", "sentence", "announcement"})
-# A chapter's word error rate may be high because of those same sentences.
-_SPEECH_PROBLEMS = _SENTENCE_PROBLEMS | {"word-errors"}
-
-
-def _unclear_sentences(report: CheckReport, staging: Path) -> dict[str, str]:
-    """The sentences (cache key -> text) at which the check found a speech error.
-
-    Empty, so the bundle is refused at once, unless every error is in speech
-    and every failing chapter has a sentence to say again: loudness, silence
-    or structure, or a chapter far from its text with no sentence to blame,
-    would not be cured by a new take.
-    """
-    cues_of = {c["number"]: c["cues"] for c in (read_manifest(staging) or {}).get("chapters", [])}
-    if any(p.kind.value not in _SPEECH_PROBLEMS for p in report.errors):
-        return {}
-    unclear: dict[str, str] = {}
-    blamed: set[int | None] = set()
-    for problem in report.errors:
-        cues = cues_of.get(problem.chapter)
-        if problem.kind.value not in _SENTENCE_PROBLEMS or not cues or problem.time_s is None:
-            continue
-        at_ms = problem.time_s * 1000
-        nearest = min(cues, key=lambda cue: _ms_away(cue, at_ms))
-        if _ms_away(nearest, at_ms) <= 1000:
-            unclear[nearest["key"]] = nearest["text"]
-            blamed.add(problem.chapter)
-    if {p.chapter for p in report.errors} - blamed:
-        return {}
-    return unclear
-
-
-def _ms_away(cue: dict[str, Any], at_ms: float) -> float:
-    """How far `at_ms` is from a manifest cue's span (0 inside it)."""
-    return max(cue["start_ms"] - at_ms, at_ms - cue["end_ms"], 0.0)
-
 
 def _refusal(report: CheckReport, bundle: Path, settings: Settings) -> CheckFailed:
     """The error that refuses a bundle, after writing the check's full report.
@@ -595,8 +511,18 @@ def _refusal(report: CheckReport, bundle: Path, settings: Settings) -> CheckFail
 def _passed(
     result: BuildResult, report: CheckReport, said_again: list[str], settings: Settings
 ) -> BuildResult:
-    """`result` with the check's summary, and a word about sentences said again."""
-    _check_report_path(settings, result.slug).unlink(missing_ok=True)
+    """`result` with the check's summary and warnings, and a word about sentences said again.
+
+    A check that passed with warnings leaves its report where a refused one
+    would be, so staff can read every warning.
+    """
+    report_path = _check_report_path(settings, result.slug)
+    kept: Path | None = None
+    if report.warnings:
+        write_atomic(report_path, report.render_text())
+        kept = report_path
+    else:
+        report_path.unlink(missing_ok=True)
     warnings = result.warnings
     if said_again:
         quoted = "; ".join(f'"{text}"' for text in dict.fromkeys(said_again))
@@ -604,50 +530,13 @@ def _passed(
             f"said again, because the listening check did not hear the first take clearly: "
             f"{quoted}",
         )
-    return dataclasses.replace(result, check_summary=report.summary(), warnings=warnings)
-
-
-ENCODERS = 2
-"""MP3 files encoded at once (each ffmpeg uses one core)."""
-
-
-def _encode_chapter(clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags) -> None:
-    from audio_leaflet.ffmpeg import encode_mp3
-    from audio_leaflet.tags import tag_chapter_file
-
-    encode_mp3(clip, target, bitrate_kbps)
-    tag_chapter_file(target, tags)
-
-
-def _encode_full(
-    clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags, marks: list[ChapterMark]
-) -> None:
-    from audio_leaflet.ffmpeg import encode_mp3
-    from audio_leaflet.tags import tag_full_file
-
-    encode_mp3(clip, target, bitrate_kbps)
-    tag_full_file(target, tags, marks)
-
-
-def _tags_base(
-    narration: Narration,
-    settings: Settings,
-    cover: bytes,
-    started: dt.datetime,
-) -> dict[str, Any]:
-    return {
-        "album": narration.title,
-        "artist": narration.organisation,
-        "language": settings.language,
-        "date": str(started.year),
-        "comment": f"Audio version of the leaflet '{narration.title}'.",
-        "cover_jpeg": cover,
-        "tool_version": __version__,
-    }
-
-
-def _lyrics(audio: ChapterAudio) -> str:
-    return "\n".join(cue.text for cue in audio.cues)
+    return dataclasses.replace(
+        result,
+        check_summary=report.summary(),
+        warnings=warnings,
+        check_warnings=tuple(problem.render() for problem in report.warnings),
+        check_report=kept,
+    )
 
 
 def _cover_bytes(settings: Settings, narration: Narration) -> bytes:
@@ -685,28 +574,10 @@ def check_buildable(prepared: Prepared, settings: Settings) -> None:
         )
 
 
-def _is_up_to_date(previous: dict[str, Any] | None, fingerprint: str, bundle: Path) -> bool:
+def _is_up_to_date(previous: Manifest | None, fingerprint: str, bundle: Path) -> bool:
     return bool(
-        previous
-        and previous.get("fingerprint") == fingerprint
-        and not verify_files(bundle, previous)
+        previous and previous.fingerprint == fingerprint and not verify_files(bundle, previous)
     )
-
-
-def _reuse_if_intact(source: Path, target: Path, expected_sha256: str | None) -> bool:
-    """Put a published file into staging when it is still what the manifest says.
-
-    A hard link where the file system allows (no copy, and the file keeps its
-    inode across the swap), else a copy. Files reused this way are never
-    opened for writing again: tags are written only into freshly encoded files.
-    """
-    if not expected_sha256 or not source.is_file() or sha256_file(source) != expected_sha256:
-        return False
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-    return True
 
 
 # --------------------------------------------------------------------------
@@ -714,38 +585,56 @@ def _reuse_if_intact(source: Path, target: Path, expected_sha256: str | None) ->
 # --------------------------------------------------------------------------
 
 
-def bundle_manifests(out_dir: Path) -> list[dict[str, Any]]:
-    """Manifests of every bundle published in `out_dir`, by slug."""
-    manifests = []
+def bundle_manifests(out_dir: Path) -> tuple[list[Manifest], list[str]]:
+    """Manifests of every bundle published in `out_dir`, by slug, and why others were left out.
+
+    A folder whose manifest cannot be used is left out of the index and feed
+    (and named), never allowed to stop them: building that leaflet repairs it.
+    Folders with no manifest at all are not bundles and are passed over quietly.
+    """
+    manifests: list[Manifest] = []
+    skipped: list[str] = []
     if out_dir.is_dir():
         for folder in sorted(out_dir.iterdir()):
-            if folder.is_dir() and not folder.name.startswith("."):
-                manifest = read_manifest(folder)
-                if manifest is not None:
-                    manifests.append(manifest)
-    return manifests
+            if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            if not (folder / MANIFEST_NAME).exists():
+                continue
+            try:
+                manifests.append(load_manifest(folder))
+            except ManifestError as error:
+                skipped.append(
+                    f"{folder.name} left out of the site index and feed ({error}); "
+                    "build that leaflet again to repair it"
+                )
+    return manifests, skipped
 
 
-def write_out_dir_files(settings: Settings) -> None:
-    """Bring the site index and (with a base URL) the feed up to date; unchanged files stay.
+def write_out_dir_files(settings: Settings) -> list[str]:
+    """Bring the site index and the feed up to date; unchanged files stay. Returns warnings.
 
-    Held under the out-dir lock, so leaflets built at once (`--jobs`) cannot
-    write an index or feed that misses the other's bundle.
+    The feed is written when this build or an earlier one into the same
+    out-dir gave a base URL (`bundle.feed.feed_settings`), so a later build
+    without `--base-url` keeps it true. Held under the out-dir lock, so
+    leaflets built at once (`--jobs`) cannot write an index or feed that
+    misses the other's bundle.
     """
-    from audio_leaflet.bundle.feed import FEED_FILE, feed_xml
+    from audio_leaflet.bundle.feed import FEED_FILE, feed_base_url, feed_xml
     from audio_leaflet.bundle.site import SITE_INDEX_FILE, site_index_html
 
     if not settings.out_dir.is_dir():
-        return
-    with out_dir_lock(settings.out_dir):
-        manifests = bundle_manifests(settings.out_dir)
+        return []
+    with out_dir_lock(settings.lock_dir, settings.out_dir):
+        manifests, skipped = bundle_manifests(settings.out_dir)
         if not manifests:
-            return
-        index = site_index_html(manifests, base_url=settings.base_url)
+            return skipped
+        base_url = feed_base_url(settings.out_dir, settings.base_url)
+        index = site_index_html(manifests, base_url=base_url)
         _write_if_changed(settings.out_dir / SITE_INDEX_FILE, index.encode("utf-8"))
-        if settings.base_url:
-            feed = feed_xml(settings.out_dir, manifests, base_url=settings.base_url)
+        if base_url:
+            feed = feed_xml(settings.out_dir, manifests, base_url=base_url)
             _write_if_changed(settings.out_dir / FEED_FILE, feed)
+    return skipped
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

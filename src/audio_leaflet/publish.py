@@ -1,4 +1,4 @@
-"""Build aside, then swap the bundle in whole (DESIGN section 9).
+"""Build aside, then swap the bundle in whole (docs/safety.md).
 
 A build writes into a staging folder beside the bundle. Publishing exchanges
 the two folders in one atomic step (Linux `renameat2(RENAME_EXCHANGE)`), so a
@@ -10,7 +10,8 @@ them is put back by the next run (`recover`).
 One lock file per leaflet stops two builds of the same leaflet at once; a
 second build stops at once with a message naming the first. One lock per
 out-dir makes builds of different leaflets take turns writing the shared feed
-and site index.
+and site index. Lock files live in the cache folder, never in the out-dir
+that staff upload.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -129,12 +131,17 @@ def _fsync_dir(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _lock_file(lock_dir: Path, out_dir: Path, name: str) -> Path:
+    """A lock file outside the out-dir (staff upload that folder), one per out-dir and name."""
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    where = hashlib.sha256(str(out_dir.resolve()).encode("utf-8")).hexdigest()[:16]
+    return lock_dir / f"{where}-{name}.lock"
+
+
 @contextmanager
-def leaflet_lock(out_dir: Path, slug: str) -> Iterator[None]:
-    """Hold the build lock of one leaflet, or stop with a clear message."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = out_dir / f".{slug}.lock"
-    with open(lock_path, "a+") as stream:
+def leaflet_lock(lock_dir: Path, out_dir: Path, slug: str) -> Iterator[None]:
+    """Hold the build lock of one leaflet of `out_dir`, or stop with a clear message."""
+    with open(_lock_file(lock_dir, out_dir, f"leaflet-{slug}"), "a+") as stream:
         try:
             fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -156,17 +163,14 @@ def leaflet_lock(out_dir: Path, slug: str) -> Iterator[None]:
             fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 
-OUT_DIR_LOCK = ".audio-leaflet.lock"
-
-
 @contextmanager
-def out_dir_lock(out_dir: Path) -> Iterator[None]:
+def out_dir_lock(lock_dir: Path, out_dir: Path) -> Iterator[None]:
     """Hold the out-dir's lock while its shared files are written; wait for it if taken.
 
     Writing the index or feed takes a fraction of a second, so waiting is
     right here, unlike a second build of the same leaflet.
     """
-    with open(out_dir / OUT_DIR_LOCK, "a") as stream:
+    with open(_lock_file(lock_dir, out_dir, "out-dir"), "a") as stream:
         fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
         try:
             yield

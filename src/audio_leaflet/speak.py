@@ -3,7 +3,7 @@
     spoken = speak_leaflet(narration, engine, AudioCache(dir), SpeechCounts(), previous, ...)
 
 Every chapter is heard at about the chosen words a minute, pauses included
-(DESIGN section 5): a chapter that comes out too slow (a list of short lines)
+(docs/narration.md): a chapter that comes out too slow (a list of short lines)
 is said again a little faster by a retimed engine, except its phone numbers,
 which keep the engine's steady pace. The introduction is spoken last, because
 it says how long the sections are.
@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence_key
 from audio_leaflet.fingerprint import source_digest
@@ -35,6 +35,7 @@ from audio_leaflet.narrate.lengths import describe_date, describe_length
 if TYPE_CHECKING:  # numpy and the voice are imported only when something is spoken
     from audio_leaflet.audio import ChapterAudio, PausePlan
     from audio_leaflet.engines.base import Engine
+    from audio_leaflet.manifest import Manifest
 
 Progress = Callable[[str, int, int], None]
 """progress(chapter title, sentences done, sentences in the leaflet)."""
@@ -73,7 +74,7 @@ def speak_leaflet(
     engine: Engine,
     cache: AudioCache,
     counts: SpeechCounts,
-    previous: dict[str, Any] | None,
+    previous: Manifest | None,
     updated: str,
     progress: Progress,
 ) -> list[SpokenChapter]:
@@ -95,9 +96,9 @@ def speak_leaflet(
         progress(label, done, total_sentences)
 
     # The speed each chapter was said at last time (by title; the introduction is chapter 1).
-    old_chapters = (previous or {}).get("chapters", [])
-    hints = {c.get("title"): c.get("pace_factor") for c in old_chapters}
-    intro_hint = recorded_pace_factor(old_chapters[0].get("pace_factor")) if old_chapters else None
+    old_chapters = previous.chapters if previous else ()
+    hints = {c.title: c.pace_factor for c in old_chapters}
+    intro_hint = recorded_pace_factor(old_chapters[0].pace_factor) if old_chapters else None
 
     built: dict[int, SpokenChapter] = {}
     for chapter in narration.chapters:
@@ -225,7 +226,7 @@ def _speak(
 
     `engine` may be a sped-up copy of `steady`; sentences that read out a
     number digit by digit are always said by `steady`, because phone numbers
-    must be said slowly (DESIGN section 5) whatever the chapter's pace.
+    must be said slowly (docs/narration.md) whatever the chapter's pace.
     Returns the chapter, how many milliseconds of it are speech, and the
     cache keys of its sentences.
     """
@@ -374,9 +375,7 @@ def _fill_introduction(
     return Chapter(chapter.number, chapter.title, chapter.slug, chapter.kind, tuple(lines))
 
 
-def _previous_duration(previous: dict[str, Any] | None, number: int, default: int) -> int:
+def _previous_duration(previous: Manifest | None, number: int, default: int) -> int:
     """The length of chapter `number` in the last build, or `default`."""
-    for chapter in (previous or {}).get("chapters", []):
-        if chapter.get("number") == number and isinstance(chapter.get("duration_ms"), int):
-            return int(chapter["duration_ms"])
-    return default
+    chapter = previous.chapter(number) if previous else None
+    return chapter.duration_ms if chapter else default

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audio_leaflet.config import Settings
 from audio_leaflet.fingerprint import build_fingerprint, build_inputs
-from audio_leaflet.manifest import read_manifest, verify_files
+from audio_leaflet.manifest import ChapterEntry, read_manifest, verify_files
+from audio_leaflet.model import Chapter
 from audio_leaflet.pipeline import prepare, utc_now
 
 
@@ -138,51 +139,8 @@ def leaflet_status(
         )
         return LeafletStatus(narration.slug, False, True, chapters, prepared.warnings)
 
-    old_chapters: dict[str, dict[str, Any]] = {}
-    for entry in previous.get("chapters", []):
-        if isinstance(entry, dict) and isinstance(entry.get("title"), str):
-            old_chapters.setdefault(entry["title"], entry)
-    statuses = []
-    for chapter in narration.chapters:
-        old = old_chapters.pop(chapter.title, None)
-        edited = chapter.number in prepared.edited
-        if old is None:
-            statuses.append(
-                ChapterStatus(
-                    chapter.number, chapter.title, ChapterState.NEW, chapter.sentences, (), edited
-                )
-            )
-            continue
-        old_script = [t for t in old.get("script", []) if isinstance(t, str)]
-        added, removed = _sentence_changes(old_script, list(chapter.sentences))
-        moved = old.get("number") != chapter.number
-        same = not added and not removed and not moved
-        statuses.append(
-            ChapterStatus(
-                chapter.number,
-                chapter.title,
-                ChapterState.UNCHANGED if same else ChapterState.CHANGED,
-                added,
-                removed,
-                edited,
-                old.get("number"),
-            )
-        )
-    for title, old in old_chapters.items():
-        raw_number = old.get("number")
-        number = raw_number if isinstance(raw_number, int) else 0
-        statuses.append(
-            ChapterStatus(
-                number,
-                title,
-                ChapterState.REMOVED,
-                (),
-                tuple(t for t in old.get("script", []) if isinstance(t, str)),
-                previous_number=number,
-            )
-        )
-    raw_inputs = previous.get("inputs")
-    recorded: dict[str, Any] = raw_inputs if isinstance(raw_inputs, dict) else {}
+    statuses = _chapter_statuses(narration.chapters, previous.chapters, prepared.edited)
+    recorded = previous.inputs
     current = build_inputs(settings, now())
     damaged = tuple(verify_files(bundle, previous))
     reasons = tuple(
@@ -194,15 +152,55 @@ def leaflet_status(
     return LeafletStatus(
         narration.slug,
         True,
-        previous.get("source", {}).get("sha256") != prepared.source_sha256,
+        previous.source.sha256 != prepared.source_sha256,
         tuple(statuses),
         prepared.warnings,
         reasons,
         damaged,
-        previous.get("fingerprint")
+        previous.fingerprint
         == build_fingerprint(prepared.narration, prepared.source_sha256, current)
         and not damaged,
     )
+
+
+def _chapter_statuses(
+    chapters: Sequence[Chapter], built: Sequence[ChapterEntry], edited_chapters: frozenset[int]
+) -> list[ChapterStatus]:
+    """Each chapter now against the chapter of the same title in the last build."""
+    old_chapters: dict[str, ChapterEntry] = {}
+    for entry in built:
+        old_chapters.setdefault(entry.title, entry)
+    statuses = []
+    for chapter in chapters:
+        old = old_chapters.pop(chapter.title, None)
+        edited = chapter.number in edited_chapters
+        if old is None:
+            statuses.append(
+                ChapterStatus(
+                    chapter.number, chapter.title, ChapterState.NEW, chapter.sentences, (), edited
+                )
+            )
+            continue
+        added, removed = _sentence_changes(list(old.script), list(chapter.sentences))
+        same = not added and not removed and old.number == chapter.number
+        statuses.append(
+            ChapterStatus(
+                chapter.number,
+                chapter.title,
+                ChapterState.UNCHANGED if same else ChapterState.CHANGED,
+                added,
+                removed,
+                edited,
+                old.number,
+            )
+        )
+    for title, old in old_chapters.items():
+        statuses.append(
+            ChapterStatus(
+                old.number, title, ChapterState.REMOVED, (), old.script, previous_number=old.number
+            )
+        )
+    return statuses
 
 
 def _sentence_changes(old: list[str], new: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

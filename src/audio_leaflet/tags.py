@@ -1,4 +1,6 @@
-"""ID3 v2.3 tags, cover art and chapter markers for the MP3 files (DESIGN section 7).
+"""ID3 v2.3 tags, cover art and chapter markers for the MP3 files.
+
+See docs/formats.md, "Audio and tags".
 
 Tags are written by mutagen and saved as ID3 **v2.3**: under v2.4 ffmpeg
 drops chapters whose title is 126 bytes or longer and Apple Podcasts misreads
@@ -41,9 +43,8 @@ from mutagen.id3 import (
 )
 
 from audio_leaflet.errors import AudioError
+from audio_leaflet.model import MAX_CHAPTERS
 
-MAX_CHAPTERS = 255
-"""A CTOC frame counts its children in one byte (Chapter Frame Addendum 1.0, section 4)."""
 TOC_ELEMENT_ID = "toc"
 """Element id of the whole file's top-level table of contents."""
 GENRE = "Speech"
@@ -71,7 +72,7 @@ _ISO_639_2 = {
 
 @dataclass(frozen=True)
 class ChapterTags:
-    """What the ID3 tag of one MP3 file says (DESIGN section 7)."""
+    """What the ID3 tag of one MP3 file says (docs/formats.md, "Audio and tags")."""
 
     title: str
     """TIT2: the chapter's title (or the leaflet's, for the whole file)."""
@@ -204,7 +205,7 @@ def _text(kind: type[Frame], text: str) -> Frame:
 
 
 def _frames(tags: ChapterTags) -> list[Frame]:
-    """The frames every file carries (DESIGN section 7), before conversion to v2.3."""
+    """The frames every file carries (docs/formats.md), before conversion to v2.3."""
     if not tags.title.strip():
         raise AudioError("Cannot tag an MP3 file with an empty title: give the chapter a title.")
     language = tags.language if len(tags.language) == 3 else id3_language(tags.language)

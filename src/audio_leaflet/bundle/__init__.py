@@ -1,4 +1,4 @@
-"""bundle: the files a listener, a web server and a podcast app get (DESIGN sections 4 and 8).
+"""bundle: the files a listener, a web server and a podcast app get (docs/formats.md).
 
 Per leaflet, `write_bundle_extras(bundle_dir, manifest)` writes, beside the
 MP3s and cover the earlier stages made: the playlist, chapters.json, the
@@ -8,9 +8,7 @@ feed.xml and `write_site_index` the page listing every leaflet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from audio_leaflet.bundle.archive import write_zip
 from audio_leaflet.bundle.captions import vtt_text
@@ -22,12 +20,12 @@ from audio_leaflet.bundle.feed import (
     podcast_guid,
     write_feed,
 )
-from audio_leaflet.bundle.leaflet import LeafletInfo, leaflet_info
 from audio_leaflet.bundle.player import PLAYER_FILE, player_html
 from audio_leaflet.bundle.playlist import playlist_text
 from audio_leaflet.bundle.site import SITE_INDEX_FILE, write_site_index
 from audio_leaflet.errors import BuildError
 from audio_leaflet.fileio import write_atomic
+from audio_leaflet.manifest import Manifest
 
 __all__ = [
     "CHAPTERS_FILE",
@@ -35,9 +33,7 @@ __all__ = [
     "PLAYER_FILE",
     "SITE_INDEX_FILE",
     "ChannelInfo",
-    "LeafletInfo",
     "episode_guid",
-    "leaflet_info",
     "podcast_guid",
     "write_bundle_extras",
     "write_feed",
@@ -45,7 +41,7 @@ __all__ = [
 ]
 
 
-def write_bundle_extras(bundle_dir: Path, manifest: Mapping[str, Any]) -> list[str]:
+def write_bundle_extras(bundle_dir: Path, info: Manifest) -> list[str]:
     """Write playlist, chapters.json, captions, player and zip into `bundle_dir`.
 
     The chapter MP3s, the whole MP3 and the cover named by `manifest` must
@@ -53,7 +49,6 @@ def write_bundle_extras(bundle_dir: Path, manifest: Mapping[str, Any]) -> list[s
     folder's name, so this works in a staging folder. Returns the names
     written, in the order written (the zip last: it holds the others).
     """
-    info = leaflet_info(manifest)
     full = bundle_dir / info.full_file
     if not full.is_file():
         raise BuildError(f"{full} is missing: the whole-leaflet MP3 must be written first")
@@ -78,10 +73,10 @@ def write_bundle_extras(bundle_dir: Path, manifest: Mapping[str, Any]) -> list[s
     return written
 
 
-def _audio_version(info: LeafletInfo, full: Path) -> str:
+def _audio_version(info: Manifest, full: Path) -> str:
     """A short id of the whole MP3's audio, for the player's remembered position."""
-    if info.full_sha256:
-        return info.full_sha256[:16]
+    if info.full.sha256:
+        return info.full.sha256[:16]
     import hashlib
 
     return hashlib.sha256(full.read_bytes()).hexdigest()[:16]

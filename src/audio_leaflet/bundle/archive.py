@@ -13,10 +13,10 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from audio_leaflet.bundle.leaflet import LeafletInfo
 from audio_leaflet.bundle.render import clock, length_words
 from audio_leaflet.errors import BuildError
 from audio_leaflet.fileio import write_atomic
+from audio_leaflet.manifest import Manifest
 
 README_FILE = "README.txt"
 # The earliest time a zip entry can hold (MS-DOS date): the same for every build.
@@ -24,7 +24,7 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _STORED_SUFFIXES = (".mp3", ".jpg", ".jpeg", ".png", ".zip")
 
 
-def readme_text(info: LeafletInfo) -> str:
+def readme_text(info: Manifest) -> str:
     """A plain-text guide for the listener (CRLF line ends so every Notepad shows lines)."""
     by = f" from {info.organisation}" if info.organisation else ""
     total = length_words(info.full_duration_ms)
@@ -63,7 +63,7 @@ def readme_text(info: LeafletInfo) -> str:
     return "\r\n".join(lines)
 
 
-def archive_members(info: LeafletInfo, bundle_dir: Path) -> list[str]:
+def archive_members(info: Manifest, bundle_dir: Path) -> list[str]:
     """Names of the bundle's files that go into the zip (the README is added to them)."""
     names = [
         *(chapter.file for chapter in info.chapters),
@@ -100,7 +100,7 @@ def zip_bytes(files: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def write_zip(info: LeafletInfo, bundle_dir: Path) -> str:
+def write_zip(info: Manifest, bundle_dir: Path) -> str:
     """Write `<slug>.zip` into the bundle; returns its name."""
     files = [(name, (bundle_dir / name).read_bytes()) for name in archive_members(info, bundle_dir)]
     files.append((README_FILE, readme_text(info).encode("utf-8")))

@@ -1,4 +1,4 @@
-"""WebVTT captions: a cue per spoken sentence (DESIGN section 8, W3C WebVTT).
+"""WebVTT captions: a cue per spoken sentence (docs/formats.md, W3C WebVTT).
 
 Lines are at most about 65 characters and a cue holds at most two lines. A
 sentence too long for two lines is shown as consecutive cues whose times
@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from audio_leaflet.bundle.leaflet import CueInfo
+from audio_leaflet.manifest import ManifestCue
 
 LINE_WIDTH = 65
 MAX_LINES = 2
@@ -110,7 +110,7 @@ def _even_groups(words: Sequence[str], count: int) -> list[list[str]]:
     return [group for group in groups if group]
 
 
-def caption_cues(cues: Sequence[CueInfo]) -> list[CaptionCue]:
+def caption_cues(cues: Sequence[ManifestCue]) -> list[CaptionCue]:
     """The cues of a file, long sentences split across consecutive cues."""
     out: list[CaptionCue] = []
     for cue in cues:
@@ -130,7 +130,7 @@ def caption_cues(cues: Sequence[CueInfo]) -> list[CaptionCue]:
     return out
 
 
-def vtt_text(cues: Sequence[CueInfo]) -> str:
+def vtt_text(cues: Sequence[ManifestCue]) -> str:
     """A WebVTT file with the given cues (times relative to the file they caption)."""
     parts = ["WEBVTT", ""]
     for cue in caption_cues(cues):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from audio_leaflet.bundle.leaflet import LeafletInfo
+from audio_leaflet.manifest import Manifest
 
 CHAPTERS_FILE = "chapters.json"
 CHAPTERS_MIME = "application/json+chapters"
 
 
-def chapters_data(info: LeafletInfo) -> dict[str, Any]:
+def chapters_data(info: Manifest) -> dict[str, Any]:
     """The chapters document as a dict."""
     data: dict[str, Any] = {"version": "1.2.0", "title": info.title}
     if info.organisation:
@@ -32,6 +32,6 @@ def chapters_data(info: LeafletInfo) -> dict[str, Any]:
     return data
 
 
-def chapters_json_text(info: LeafletInfo) -> str:
+def chapters_json_text(info: Manifest) -> str:
     """The chapters document as JSON text (UTF-8, not ASCII-escaped)."""
     return json.dumps(chapters_data(info), ensure_ascii=False, indent=2) + "\n"

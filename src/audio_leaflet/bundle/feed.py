@@ -1,4 +1,4 @@
-"""`feed.xml`: one podcast feed for every leaflet built into an out-dir (DESIGN section 8).
+"""`feed.xml`: one podcast feed for every leaflet built into an out-dir (docs/formats.md).
 
 RSS 2.0 with the itunes, content, atom and Podcasting 2.0 namespaces,
 written with lxml: feedgen cannot write `<itunes:explicit>false` and has no
@@ -18,22 +18,23 @@ Identity rules, so podcast apps neither lose nor duplicate an episode:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from lxml import etree
 
 from audio_leaflet import __version__
 from audio_leaflet.bundle.chapters_json import CHAPTERS_FILE, CHAPTERS_MIME
-from audio_leaflet.bundle.leaflet import LeafletInfo, leaflet_info
 from audio_leaflet.bundle.render import length_words
+from audio_leaflet.config import normalise_base_url
 from audio_leaflet.errors import BuildError, UsageError
 from audio_leaflet.fileio import sha256_file, write_atomic
+from audio_leaflet.manifest import Manifest
 
 FEED_FILE = "feed.xml"
 
@@ -70,17 +71,28 @@ class ChannelInfo:
     """Apple Podcasts subcategory of `category` (empty for none)."""
 
 
-def normalise_base_url(base_url: str) -> str:
-    """The base URL with one trailing slash; UsageError when it is not http(s)."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(
-            f"--base-url must be the public http(s) address of the out-dir, "
-            f"e.g. https://example.org/audio/, not {base_url!r}"
-        )
-    if parts.query or parts.fragment:
-        raise UsageError(f"--base-url must not have a query or fragment: {base_url!r}")
-    return base_url.strip().rstrip("/") + "/"
+FEED_SETTINGS_FILE = ".audio-leaflet-feed.json"
+"""Beside the feed: the base URL it was last written for, so a later build that
+gives none (another leaflet, another staff member) keeps the feed true."""
+
+
+def feed_base_url(out_dir: Path, given: str | None) -> str | None:
+    """The base URL the out-dir's feed is written for: `given`, else the one recorded.
+
+    A new base URL is recorded; a recorded one that is no longer valid is ignored.
+    """
+    record = out_dir / FEED_SETTINGS_FILE
+    if given:
+        base = normalise_base_url(given)
+        text = json.dumps({"base_url": base}, indent=2) + "\n"
+        if not record.is_file() or record.read_text(encoding="utf-8") != text:
+            write_atomic(record, text)
+        return base
+    try:
+        recorded = json.loads(record.read_text(encoding="utf-8")).get("base_url")
+        return normalise_base_url(recorded) if isinstance(recorded, str) else None
+    except (OSError, ValueError, AttributeError, UsageError):
+        return None
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -94,7 +106,7 @@ def episode_guid(base_url: str, slug: str) -> str:
     return f"{normalise_base_url(base_url)}{quote(slug)}/"
 
 
-def default_channel(infos: Sequence[LeafletInfo], base_url: str) -> ChannelInfo:
+def default_channel(infos: Sequence[Manifest], base_url: str) -> ChannelInfo:
     """Channel details taken from the leaflets: their organisation, language and a cover."""
     organisations = sorted({info.organisation for info in infos if info.organisation})
     publisher = " and ".join(organisations)
@@ -117,7 +129,7 @@ def default_channel(infos: Sequence[LeafletInfo], base_url: str) -> ChannelInfo:
 
 def feed_xml(
     out_dir: Path,
-    manifests: Sequence[Mapping[str, Any]],
+    manifests: Sequence[Manifest],
     *,
     base_url: str,
     channel: ChannelInfo | None = None,
@@ -127,7 +139,7 @@ def feed_xml(
     base = normalise_base_url(base_url)
     feed_url = base + FEED_FILE
     entries = sorted(
-        ((leaflet_info(m), _published(m, now)) for m in manifests),
+        ((m, _published(m, now)) for m in manifests),
         key=lambda pair: (-pair[1].timestamp(), pair[0].slug),
     )
     infos = [info for info, _ in entries]
@@ -166,7 +178,7 @@ def feed_xml(
 
 def write_feed(
     out_dir: Path,
-    manifests: Sequence[Mapping[str, Any]],
+    manifests: Sequence[Manifest],
     *,
     base_url: str,
     channel: ChannelInfo | None = None,
@@ -184,7 +196,7 @@ def write_feed(
 
 
 def _item(
-    channel: etree._Element, info: LeafletInfo, published: dt.datetime, base: str, folder: Path
+    channel: etree._Element, info: Manifest, published: dt.datetime, base: str, folder: Path
 ) -> None:
     audio = folder / info.full_file
     try:
@@ -234,7 +246,7 @@ def _item(
     )
 
 
-def _plain_description(info: LeafletInfo) -> str:
+def _plain_description(info: Manifest) -> str:
     by = f" from {info.organisation}" if info.organisation else ""
     sections = "; ".join(
         f"{c.number}. {c.title} ({length_words(c.duration_ms)})" for c in info.chapters
@@ -245,7 +257,7 @@ def _plain_description(info: LeafletInfo) -> str:
     )
 
 
-def _html_description(info: LeafletInfo) -> str:
+def _html_description(info: Manifest) -> str:
     """HTML for `content:encoded`; lxml escapes it again as XML text (no CDATA needed)."""
     import html
 
@@ -259,19 +271,14 @@ def _html_description(info: LeafletInfo) -> str:
     )
 
 
-def _published(manifest: Mapping[str, Any], now: dt.datetime | None) -> dt.datetime:
+def _published(manifest: Manifest, now: dt.datetime | None) -> dt.datetime:
     """When the leaflet's audio last changed: the last build that changed a chapter.
 
     Rebuilds that changed nothing keep the date, so the feed stays the same.
     """
-    history = manifest.get("history") or []
-    dates = [
-        entry.get("date")
-        for entry in history
-        if isinstance(entry, Mapping) and entry.get("chapters_changed")
-    ]
-    for candidate in (*reversed(dates), manifest.get("built_at")):
-        if isinstance(candidate, str) and candidate:
+    dates = [entry.date for entry in manifest.history if entry.chapters_changed]
+    for candidate in (*reversed(dates), manifest.built_at):
+        if candidate:
             try:
                 parsed = dt.datetime.fromisoformat(candidate.replace("Z", "+00:00"))
             except ValueError:

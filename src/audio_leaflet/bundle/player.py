@@ -1,4 +1,4 @@
-"""`index.html`: the accessible web player of DESIGN section 8.
+"""`index.html`: the accessible web player of docs/formats.md.
 
 Self-contained: CSS and JavaScript are inlined and the leaflet's data is
 embedded as JSON, because a page opened from disk (file://) may not fetch
@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from audio_leaflet import __version__
-from audio_leaflet.bundle.leaflet import CueInfo, LeafletInfo
 from audio_leaflet.bundle.render import (
     clock,
     human_date,
@@ -25,6 +24,7 @@ from audio_leaflet.bundle.render import (
     render,
     template,
 )
+from audio_leaflet.manifest import Manifest, ManifestCue
 
 PLAYER_FILE = "index.html"
 PARAGRAPH_GAP_MS = 900
@@ -36,7 +36,7 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def player_data(info: LeafletInfo, version: str) -> dict[str, Any]:
+def player_data(info: Manifest, version: str) -> dict[str, Any]:
     """What the page's script needs: times in ms, titles for announcements."""
     chapters = []
     first_cue = 0
@@ -62,7 +62,7 @@ def player_data(info: LeafletInfo, version: str) -> dict[str, Any]:
     }
 
 
-def _chapter_items(info: LeafletInfo) -> str:
+def _chapter_items(info: Manifest) -> str:
     items = []
     for index, chapter in enumerate(info.chapters):
         items.append(
@@ -75,13 +75,13 @@ def _chapter_items(info: LeafletInfo) -> str:
     return "".join(items)
 
 
-def _transcript(info: LeafletInfo) -> str:
+def _transcript(info: Manifest) -> str:
     parts = []
     index = 0
     for chapter in info.chapters:
         parts.append(f"<h3>{chapter.number}. {_e(chapter.title)}</h3>\n")
         paragraphs: list[list[str]] = []
-        previous: CueInfo | None = None
+        previous: ManifestCue | None = None
         for cue in chapter.cues:
             span = f'<span class="s" id="s-{index}">{_e(cue.text)}</span>'
             index += 1
@@ -94,7 +94,7 @@ def _transcript(info: LeafletInfo) -> str:
     return "".join(parts)
 
 
-def _downloads(info: LeafletInfo, sizes: Mapping[str, int]) -> str:
+def _downloads(info: Manifest, sizes: Mapping[str, int]) -> str:
     def size(name: str) -> str:
         return f", {megabytes(sizes[name])}" if sizes.get(name) else ""
 
@@ -117,7 +117,7 @@ def _downloads(info: LeafletInfo, sizes: Mapping[str, int]) -> str:
     )
 
 
-def player_html(info: LeafletInfo, *, version: str, sizes: Mapping[str, int]) -> str:
+def player_html(info: Manifest, *, version: str, sizes: Mapping[str, int]) -> str:
     """The player page for one leaflet.
 
     `version` identifies the audio (a prefix of its sha256), so a remembered

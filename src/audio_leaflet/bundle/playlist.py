@@ -1,4 +1,4 @@
-"""`<slug>.m3u8`: an extended M3U playlist of the chapter files (DESIGN section 8).
+"""`<slug>.m3u8`: an extended M3U playlist of the chapter files (docs/formats.md).
 
 UTF-8 (the ".m3u8" extension says so), `#EXTINF:<seconds>,<title>` before
 each relative file name, so a phone or a car stereo plays the chapters in
@@ -7,7 +7,7 @@ order and shows their titles.
 
 from __future__ import annotations
 
-from audio_leaflet.bundle.leaflet import LeafletInfo
+from audio_leaflet.manifest import Manifest
 
 
 def one_line(text: str) -> str:
@@ -18,7 +18,7 @@ def one_line(text: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
-def playlist_text(info: LeafletInfo) -> str:
+def playlist_text(info: Manifest) -> str:
     """The playlist of the leaflet's chapters."""
     lines = ["#EXTM3U", f"#PLAYLIST:{one_line(info.title)}"]
     for chapter in info.chapters:

@@ -7,14 +7,12 @@ where a folder link would show a file listing.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from audio_leaflet import __version__
 from audio_leaflet.bundle.feed import FEED_FILE, normalise_base_url
-from audio_leaflet.bundle.leaflet import leaflet_info
 from audio_leaflet.bundle.render import (
     human_date,
     length_words,
@@ -22,6 +20,7 @@ from audio_leaflet.bundle.render import (
     template,
 )
 from audio_leaflet.fileio import write_atomic
+from audio_leaflet.manifest import Manifest
 
 SITE_INDEX_FILE = "index.html"
 
@@ -30,9 +29,9 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def site_index_html(manifests: Sequence[Mapping[str, Any]], *, base_url: str | None = None) -> str:
+def site_index_html(manifests: Sequence[Manifest], *, base_url: str | None = None) -> str:
     """The page listing every leaflet of `manifests`, sorted by title."""
-    infos = sorted((leaflet_info(m) for m in manifests), key=lambda i: (i.title.casefold(), i.slug))
+    infos = sorted(manifests, key=lambda i: (i.title.casefold(), i.slug))
     organisations = sorted({info.organisation for info in infos if info.organisation})
     title = f"{organisations[0]} audio leaflets" if len(organisations) == 1 else "Audio leaflets"
     count = len(infos)
@@ -74,7 +73,7 @@ def site_index_html(manifests: Sequence[Mapping[str, Any]], *, base_url: str | N
 
 
 def write_site_index(
-    out_dir: Path, manifests: Sequence[Mapping[str, Any]], *, base_url: str | None = None
+    out_dir: Path, manifests: Sequence[Manifest], *, base_url: str | None = None
 ) -> Path:
     """Write `out_dir/index.html` atomically and return its path."""
     path = out_dir / SITE_INDEX_FILE

@@ -1,6 +1,6 @@
 """Audio facts of one file and the checks on them: loudness, peak, silence, clipping, pace.
 
-Each file is decoded at its own rate (44.1 kHz, DESIGN section 7) and the
+Each file is decoded at its own rate (44.1 kHz, docs/formats.md, "Audio and tags") and the
 samples are looked at with numpy; ffmpeg's ebur128 filter measures loudness
 and true peak (the same measurement assembly uses). The recogniser gets its
 own 16 kHz decode.

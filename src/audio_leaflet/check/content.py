@@ -611,7 +611,7 @@ def announcement_problems(
 ) -> list[Problem]:
     """ "Section N of M" heard at the start and "End of section N" / "End of leaflet" at the end.
 
-    CONTRACTS.md: every chapter opens with "Section N of M. <title>." and ends
+    docs/formats.md: every chapter opens with "Section N of M. <title>." and ends
     with "End of section N." (the last with "End of leaflet."). A chapter
     whose file holds another chapter's audio, or only half of its own, fails.
     When the first listening misses a phrase, the first (or last) sentence is

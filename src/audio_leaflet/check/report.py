@@ -23,7 +23,7 @@ class Thresholds:
     Measured with Piper: good chapters 0.01 to 0.10, a chapter cut to half 0.50, another
     chapter's audio 0.81, silence 0.98. espeak-ng: see `ENGINE_THRESHOLDS`."""
     loudness_lufs: float = -19.0
-    """Integrated loudness target for mono speech (DESIGN section 7)."""
+    """Integrated loudness target for mono speech (docs/formats.md, "Audio and tags")."""
     loudness_tolerance_lu: float = 1.0
     """Allowed distance from the target: a re-measure of MP3 may be 0.5 LU off."""
     max_true_peak_dbtp: float = -1.0
@@ -209,6 +209,8 @@ class ProblemKind(enum.Enum):
     """A file's checksum or size differs from the manifest."""
     MISSING_FILE = "missing-file"
     """A file the manifest names is not there."""
+    UNLISTED_FILE = "unlisted-file"
+    """A file in the bundle that the manifest does not list with its checksum."""
     FEED = "feed"
     """The podcast feed's enclosure disagrees with the file."""
     MANIFEST = "manifest"

@@ -153,39 +153,11 @@ def check_bundle(
         )
 
     # 3. Compare what was heard with what each chapter should say.
-    results: list[ChapterResult] = []
     with _timed(timings, "comparison and second listenings"):
-        for chapter in spec.chapters:
-            if chapter.number not in measured:
-                results.append(ChapterResult(chapter.number, chapter.title, chapter.file))
-                continue
-            facts, pcm = measured[chapter.number]
-            relisten = _relistener(pcm, chosen, cache_dir, timings)
-            compare = functools.partial(
-                _compare_chapter,
-                spec,
-                chapter,
-                facts,
-                lexicon=words_of_lexicon,
-                thresholds=thresholds,
-                relisten=relisten,
-            )
-            result, found = compare(heard.get(chapter.number, []))
-            # Heard with the other chapters, Whisper sometimes drops or moves a
-            # stretch (a short leaflet's closing recap came out as "(nothing)");
-            # a chapter is failed only once it has also been heard on its own,
-            # plainly and then carefully (either may loop on a phrase where the
-            # other does not). A truly wrong chapter (cut, swapped, silent)
-            # fails every time.
-            for careful in (False, True):
-                if not _too_different(result, thresholds):
-                    break
-                alone = _hear_alone(pcm, chosen, cache_dir, timings, careful=careful)
-                again, found_again = compare(alone)
-                if not _too_different(again, thresholds):
-                    result, found = again, found_again
-            results.append(result)
-            problems += found
+        results, found = _compare_chapters(
+            spec, measured, heard, chosen, cache_dir, timings, thresholds, words_of_lexicon
+        )
+    problems += found
 
     # 4. The whole-leaflet file, its chapter markers, the feed.
     tell("checking the whole-leaflet file", count + 1, total_steps)
@@ -214,6 +186,53 @@ def check_bundle(
         check_seconds=time.perf_counter() - started,
         timings=timings,
     )
+
+
+def _compare_chapters(
+    spec: BundleSpec,
+    measured: dict[int, tuple[AudioFacts, bytes]],
+    heard: dict[int, list[Word]],
+    chosen: Recogniser,
+    cache_dir: Path | None,
+    timings: dict[str, float],
+    thresholds: Thresholds,
+    words_of_lexicon: frozenset[str],
+) -> tuple[list[ChapterResult], list[Problem]]:
+    """Each chapter's words heard against its narration; a chapter far off is heard alone."""
+    results: list[ChapterResult] = []
+    problems: list[Problem] = []
+    for chapter in spec.chapters:
+        if chapter.number not in measured:
+            results.append(ChapterResult(chapter.number, chapter.title, chapter.file))
+            continue
+        facts, pcm = measured[chapter.number]
+        relisten = _relistener(pcm, chosen, cache_dir, timings)
+        compare = functools.partial(
+            _compare_chapter,
+            spec,
+            chapter,
+            facts,
+            lexicon=words_of_lexicon,
+            thresholds=thresholds,
+            relisten=relisten,
+        )
+        result, found = compare(heard.get(chapter.number, []))
+        # Heard with the other chapters, Whisper sometimes drops or moves a
+        # stretch (a short leaflet's closing recap came out as "(nothing)");
+        # a chapter is failed only once it has also been heard on its own,
+        # plainly and then carefully (either may loop on a phrase where the
+        # other does not). A truly wrong chapter (cut, swapped, silent)
+        # fails every time.
+        for careful in (False, True):
+            if not _too_different(result, thresholds):
+                break
+            alone = _hear_alone(pcm, chosen, cache_dir, timings, careful=careful)
+            again, found_again = compare(alone)
+            if not _too_different(again, thresholds):
+                result, found = again, found_again
+        results.append(result)
+        problems += found
+    return results, problems
 
 
 def _in_order(problems: list[Problem], spec: BundleSpec) -> list[Problem]:

@@ -1,24 +1,21 @@
 """The bundle as the manifest describes it, and the checks that need no listening:
-checksums, sizes, chapter markers, the feed's enclosures (CONTRACTS.md, DESIGN sections 4, 7, 8).
+checksums, sizes, chapter markers, the feed's enclosures (docs/formats.md, docs/formats.md).
 """
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 from audio_leaflet.check.audio_checks import FileContext
 from audio_leaflet.check.report import Problem, ProblemKind, Severity, Thresholds
-from audio_leaflet.errors import AudioError
+from audio_leaflet.errors import AudioError, ManifestError
 from audio_leaflet.ffmpeg import read_metadata
 from audio_leaflet.fileio import sha256_file
+from audio_leaflet.manifest import MANIFEST_NAME, ChapterEntry, load_manifest
 from audio_leaflet.model import Cue
 
-MANIFEST_NAME = "manifest.json"
 FEED_NAME = "feed.xml"
 
 
@@ -82,132 +79,72 @@ def _manifest_problem(message: str) -> Problem:
 
 
 def read_bundle(folder: Path) -> tuple[BundleSpec | None, list[Problem]]:
-    """The bundle's manifest as a `BundleSpec`, or None and the reason it cannot be read."""
-    path = folder / MANIFEST_NAME
+    """The bundle's manifest as a `BundleSpec`, or None and the reason it cannot be read.
+
+    The manifest is read with its one typed definition (`Manifest.from_json`),
+    which refuses a missing checksum or a value of the wrong type.
+    """
     if not folder.is_dir():
         return None, [_manifest_problem(f"{folder} is not a folder; give a bundle folder")]
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not (folder / MANIFEST_NAME).is_file():
         return None, [
             _manifest_problem(
                 f"{folder} has no {MANIFEST_NAME}: is it a bundle built by audio-leaflet?"
             )
         ]
-    except (OSError, ValueError) as error:
-        return None, [_manifest_problem(f"{path} cannot be read ({error}); rebuild the bundle")]
-    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
-        return None, [_manifest_problem(f"{path} lists no chapters; rebuild the bundle")]
+    try:
+        manifest = load_manifest(folder)
+    except ManifestError as error:
+        return None, [_manifest_problem(f"{error}; rebuild the bundle")]
     problems: list[Problem] = []
-    chapters = []
-    checksums: dict[str, tuple[str | None, int | None]] = {}
-    for index, entry in enumerate(data["chapters"], start=1):
-        chapter = _chapter(entry, index, folder, problems)
-        if chapter is not None:
-            chapters.append(chapter)
-            checksums[chapter.file] = (chapter.sha256, chapter.size)
-    full = _table(data, "full")
-    full_file = _str(full.get("file"))
-    if full_file:
-        checksums[full_file] = (_str(full.get("sha256")), _int(full.get("bytes")))
-    else:
-        problems.append(_manifest_problem("the manifest names no whole-leaflet file ('full')"))
-    cover = _table(data, "cover")
-    cover_file = _str(cover.get("file"))
-    if cover_file:
-        checksums[cover_file] = (_str(cover.get("sha256")), None)
-    files = _table(data, "files")
+    chapters = tuple(_chapter(entry, problems) for entry in manifest.chapters)
+    checksums: dict[str, tuple[str | None, int | None]] = {
+        name: (digest, size) for name, digest, size in manifest.checksums()
+    }
+    if not manifest.files:
+        problems.append(
+            _manifest_problem(
+                "the manifest lists no published files with their checksums, so changes to "
+                "them cannot be seen; rebuild the bundle"
+            )
+        )
     spec = BundleSpec(
         folder=folder,
-        slug=_str(data.get("slug")) or folder.name,
-        title=_str(data.get("title")) or folder.name,
-        chapters=tuple(chapters),
-        full_file=full_file,
-        full_duration_ms=_int(full.get("duration_ms")),
-        files={str(k): str(v) for k, v in files.items()},
+        slug=manifest.slug,
+        title=manifest.title,
+        chapters=chapters,
+        full_file=manifest.full.file,
+        full_duration_ms=manifest.full.duration_ms,
+        files=dict(manifest.files),
         checksums=checksums,
-        engine=_str(_table(data, "engine").get("name")),
+        engine=manifest.engine.name,
     )
-    if not chapters:
-        problems.append(_manifest_problem("the manifest lists no usable chapter"))
     return spec, problems
 
 
-def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _chapter(entry: Any, index: int, folder: Path, problems: list[Problem]) -> ChapterSpec | None:
-    if not isinstance(entry, dict) or not _str(entry.get("file")):
-        problems.append(_manifest_problem(f"chapter entry {index} names no file"))
-        return None
-    number = _int(entry.get("number")) or index
-    title = _str(entry.get("title")) or f"Chapter {number}"
-    cues = tuple(
-        Cue(int(c.get("start_ms", 0)), int(c.get("end_ms", 0)), str(c["text"]))
-        for c in entry.get("cues") or []
-        if isinstance(c, dict) and isinstance(c.get("text"), str)
-    )
-    if not cues:
-        cues = _cues_from_script(entry, folder)
+def _chapter(entry: ChapterEntry, problems: list[Problem]) -> ChapterSpec:
+    cues = tuple(Cue(c.start_ms, c.end_ms, c.text) for c in entry.cues)
     if not cues:
         problems.append(
             Problem(
                 ProblemKind.MANIFEST,
                 "the manifest has no narration text (cues) for this chapter, so its speech "
                 "cannot be checked; rebuild the bundle",
-                chapter=number,
-                chapter_title=title,
+                chapter=entry.number,
+                chapter_title=entry.title,
                 file=MANIFEST_NAME,
             )
         )
     return ChapterSpec(
-        number=number,
-        title=title,
-        file=entry["file"],
-        start_ms=_int(entry.get("start_ms")),
-        duration_ms=_int(entry.get("duration_ms")),
-        size=_int(entry.get("bytes")),
-        sha256=_str(entry.get("sha256")),
+        number=entry.number,
+        title=entry.title,
+        file=entry.file,
+        start_ms=entry.start_ms,
+        duration_ms=entry.duration_ms,
+        size=entry.bytes,
+        sha256=entry.sha256,
         cues=cues,
     )
-
-
-_PLACEHOLDER = re.compile(r"\{[^}]*\}")
-_PAUSE = re.compile(r"^\[pause [^\]]*\]$", re.IGNORECASE)
-
-
-def _cues_from_script(entry: dict[str, Any], folder: Path) -> tuple[Cue, ...]:
-    """Sentences without times, from the manifest's script list or the narration file.
-
-    Used only for bundles whose manifest has no cues. Placeholders such as
-    "{total length}" are dropped: their words are not known here.
-    """
-    sentences: list[str] = []
-    script = entry.get("script")
-    if isinstance(script, list):
-        sentences = [s for s in script if isinstance(s, str)]
-    elif _str(entry.get("narration")):
-        narration = Path(entry["narration"])
-        for candidate in (narration, folder.parent.parent / narration, folder / narration):
-            if candidate.is_file():
-                lines = candidate.read_text(encoding="utf-8").splitlines()
-                sentences = [
-                    line.strip()
-                    for line in lines
-                    if line.strip() and not line.startswith("#") and not _PAUSE.match(line.strip())
-                ]
-                break
-    return tuple(Cue(0, 0, _PLACEHOLDER.sub("", s)) for s in sentences)
 
 
 # --------------------------------------------------------------------------
@@ -216,7 +153,11 @@ def _cues_from_script(entry: dict[str, Any], folder: Path) -> tuple[Cue, ...]:
 
 
 def checksum_problems(spec: BundleSpec) -> list[Problem]:
-    """Files missing, or whose checksum or size differs from the manifest."""
+    """Files missing, or whose checksum or size differs from the manifest, and files not listed.
+
+    A staging folder holds exactly what the build wrote; a published bundle may
+    have gained files by hand (a changed player, a stray upload): each is named.
+    """
     chapters = {c.file: c for c in spec.chapters}
     expected: dict[str, list[tuple[str | None, int | None]]] = {}
     for name, pair in spec.checksums.items():
@@ -224,6 +165,15 @@ def checksum_problems(spec: BundleSpec) -> list[Problem]:
     for name, listed in spec.files.items():
         expected.setdefault(name, []).append((listed, None))
     problems = []
+    for path in sorted(spec.folder.iterdir()):
+        if path.name != MANIFEST_NAME and path.name not in expected:
+            problems.append(
+                FileContext(path.name).problem(
+                    ProblemKind.UNLISTED_FILE,
+                    f"{path.name} is in the bundle but not in its manifest: the build did not "
+                    "write it; remove it, or rebuild",
+                )
+            )
     for name in sorted(expected):
         chapter = chapters.get(name)
         where = chapter.where() if chapter else FileContext(name)

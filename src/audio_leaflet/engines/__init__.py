@@ -1,4 +1,4 @@
-"""Speech engines by name (DESIGN section 6): piper (default), espeak, gtts.
+"""Speech engines by name (docs/architecture.md, "Engines"): piper (default), espeak, gtts.
 
     engine = make_engine("piper", wpm=150, lexicon=load_lexicon(project_lexicon))
     clip = engine.synthesize(engine.engine_text("Section 1 of 8. Introduction."))
@@ -10,6 +10,7 @@ UsageError listing the engines.
 
 from __future__ import annotations
 
+from audio_leaflet.config import WPM_RANGE
 from audio_leaflet.engines import espeak, gtts, piper
 from audio_leaflet.engines.base import Engine, VoiceInfo
 from audio_leaflet.errors import UsageError
@@ -21,7 +22,7 @@ ENGINES: dict[str, type[piper.PiperEngine | espeak.EspeakEngine | gtts.GttsEngin
     cls.NAME: cls for cls in (piper.PiperEngine, espeak.EspeakEngine, gtts.GttsEngine)
 }
 DEFAULT_ENGINE = piper.PiperEngine.NAME
-MIN_WPM, MAX_WPM = 80, 250
+MIN_WPM, MAX_WPM = WPM_RANGE
 
 
 def make_engine(

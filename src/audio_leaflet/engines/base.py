@@ -1,4 +1,4 @@
-"""The speech engine interface (DESIGN section 6).
+"""The speech engine interface (docs/architecture.md, "Engines").
 
 An engine turns one sentence of narration into a `Clip`. It applies the
 pronunciation lexicon in the form it takes (respelling or phonemes) in
@@ -93,7 +93,7 @@ class VoiceInfo:
 
 
 # --------------------------------------------------------------------------
-# Pace (DESIGN section 5; CONTRACTS "Chapters and pauses")
+# Pace (docs/narration.md; docs/formats.md "Chapters and pauses")
 # --------------------------------------------------------------------------
 
 # The silence the assembly adds, per spoken word: 400 ms between sentences,
@@ -152,7 +152,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # consonant ("h", "f") and the release of a final stop ("t", "k"), which sit
 # below the trimming threshold.
 SENTENCE_GAP_MS = 400
-"""Silence between two sentences an engine finds in one script line (CONTRACTS: 400 ms)."""
+"""Silence between two sentences an engine finds in one script line (docs/formats.md: 400 ms)."""
 LEAD_MARGIN_MS = 20
 TRAIL_MARGIN_MS = 50
 FADE_MS = 4

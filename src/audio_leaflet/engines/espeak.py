@@ -1,4 +1,4 @@
-"""espeak-ng: the small, robotic but always-there offline voice (DESIGN section 6).
+"""espeak-ng: the small, robotic but always-there offline voice (docs/architecture.md, "Engines").
 
 The library and its data come from the `espeakng-loader` wheel, so pip alone
 installs it. It is driven through its C API (`speak_lib.h`, API revision 12)

@@ -1,4 +1,6 @@
-"""Google Translate's voice through gTTS: online only, British accent (DESIGN section 6).
+"""Google Translate's voice through gTTS: online only, British accent.
+
+See docs/architecture.md, "Engines".
 
 gTTS cuts text into 100-character pieces wherever the limit falls, mid-phrase;
 this engine hands it one sentence at a time, cut at commas or between words
@@ -31,7 +33,7 @@ from audio_leaflet.engines.base import (
     trim_silence,
 )
 from audio_leaflet.errors import EngineError
-from audio_leaflet.ffmpeg import change_tempo, decode_audio
+from audio_leaflet.ffmpeg import change_tempo, decode_mp3
 from audio_leaflet.lexicon import Lexicon, LexiconForm, load_lexicon
 from audio_leaflet.model import Clip
 
@@ -135,7 +137,7 @@ class GttsEngine(Engine):
         for text, gap_after in pieces:
             if text not in self._answers:
                 self._answers[text] = self._fetch(text)
-            clip = decode_audio(self._answers[text], self.sample_rate)
+            clip = decode_mp3(self._answers[text], self.sample_rate)
             samples = trim_silence(from_clip(clip), self.sample_rate)
             if len(samples):
                 parts.append(samples)

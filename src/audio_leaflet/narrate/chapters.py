@@ -1,4 +1,4 @@
-"""A Document turned into chapters of sentences and pauses (DESIGN section 5, CONTRACTS).
+"""A Document turned into chapters of sentences and pauses (docs/narration.md, docs/formats.md).
 
 Chapter 1 is the introduction; every section of the leaflet that has something to
 say becomes one chapter. Each chapter opens "Section N of M. <title>." and ends

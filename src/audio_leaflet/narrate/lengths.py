@@ -1,6 +1,6 @@
 """Lengths and dates in words, for the introduction's placeholders (model.py).
 
-The introduction is spoken last (DESIGN section 5): the pipeline measures every
+The introduction is spoken last (docs/narration.md): the pipeline measures every
 other chapter, then fills "{total length}", "{length of section n}" and
 "{last updated}" with these words. Lengths are rounded the way a person would
 say them, so that a few seconds' difference between builds says the same thing.

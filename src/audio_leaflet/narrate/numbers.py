@@ -28,7 +28,7 @@ _ORDINAL_WORDS = {
 }
 
 # Digits as they are read out one by one. "zero" everywhere, never "oh", so a
-# phone number sounds the same each time it is said (DESIGN section 5).
+# phone number sounds the same each time it is said (docs/narration.md).
 DIGIT_WORDS = dict(zip("0123456789", _ONES[:10], strict=True))
 
 

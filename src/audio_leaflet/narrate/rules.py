@@ -1,4 +1,4 @@
-"""Print turned into words for the ear (DESIGN section 5), as an ordered tuple of steps.
+"""Print turned into words for the ear (docs/narration.md), as an ordered tuple of steps.
 
 Each step is a small pure `str -> str` function, in the manner of gTTS's
 `tokenizer.pre_processors`; `speakable` runs them in order. The order matters:
@@ -69,7 +69,7 @@ def drop_stray_slashes(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# web leftovers (DESIGN section 5: "Web leftovers are not spoken")
+# web leftovers (docs/narration.md: "Web leftovers are not spoken")
 # --------------------------------------------------------------------------
 
 # A paragraph that is nothing but page furniture.
@@ -293,7 +293,7 @@ def read_postcodes(text: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# phone numbers (DESIGN section 5: grouped, digit by digit, repeated)
+# phone numbers (docs/narration.md: grouped, digit by digit, repeated)
 # --------------------------------------------------------------------------
 
 _PHONE = re.compile(

@@ -1,5 +1,5 @@
-"""Narration scripts on disk: `narration/<slug>/NN-<chapter-slug>.txt` (DESIGN section 4,
-CONTRACTS "Narration script file").
+"""Narration scripts on disk: `narration/<slug>/NN-<chapter-slug>.txt` (docs/formats.md,
+docs/formats.md).
 
 A script is the text staff proofread and may edit before any audio exists. A script
 is "edited by hand" when the sha256 of its normalised body differs from the
@@ -149,7 +149,7 @@ def render_body(lines: tuple[Line, ...]) -> str:
 
 
 def body_sha256(body: str) -> str:
-    """sha256 of a script body, normalised as CONTRACTS says (trailing spaces, final newline)."""
+    """sha256 of a script body, normalised (trailing spaces, final newline; docs/formats.md)."""
     return hashlib.sha256(_normalised_body(body.splitlines()).encode("utf-8")).hexdigest()
 
 

@@ -1,7 +1,7 @@
 """Sentences for the voice: split where a reader would stop, and give long ones a breath.
 
 Each sentence becomes one line of the narration script, one caption cue and one
-synthesis call (gTTS cuts its input every 100 characters, DESIGN section 6), so a
+synthesis call (gTTS cuts its input every 100 characters, docs/architecture.md, "Engines"), so a
 split in the wrong place ("e.g. | anxiety") is heard as a stop mid-thought.
 """
 

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from audio_leaflet.model import Document
 from audio_leaflet.read.metadata import resolve_metadata, title_from_filename
-from audio_leaflet.read.source import ACCEPTED, Format, decode_text, detect_format, load_bytes
+from audio_leaflet.read.source import (
+    ACCEPTED,
+    Format,
+    check_unpacked_size,
+    decode_text,
+    detect_format,
+    load_bytes,
+)
 from audio_leaflet.read.structure import Hints, Piece, build_document
 from audio_leaflet.read.text import read_text
 
@@ -49,6 +56,7 @@ def read_leaflet(path: Path) -> Document:
     if kind is Format.DOCX:
         from audio_leaflet.read.word import read_docx
 
+        check_unpacked_size(path, data)
         pieces, hints = read_docx(path)
     else:
         text = decode_text(path, data)

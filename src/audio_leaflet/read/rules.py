@@ -237,7 +237,7 @@ def ends_sentence(line: str) -> bool:
 
 # --------------------------------------------------------------------------
 # Web leftovers: whole lines that belong to a web page, not to the leaflet
-# (DESIGN section 5, "Web leftovers are not spoken").
+# (docs/narration.md, "Web leftovers are not spoken").
 # --------------------------------------------------------------------------
 
 _DOWNLOAD_TITLE = re.compile(

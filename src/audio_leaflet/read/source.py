@@ -2,7 +2,7 @@
 
 Everything the user can get wrong about the file itself (missing, a folder,
 empty, binary, a PDF) is caught here with a one-line message that says what
-to do (DESIGN section 9).
+to do (docs/safety.md).
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ _HTML_START = re.compile(
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S", re.M)
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest leaflet file read: 20 MB, far above any leaflet (the seed is 10 KB), so a
+wrong file is refused before it is read, narrated and written out as scripts."""
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+"""Largest a Word file may unpack to (a small .docx can hold a huge compressed part)."""
+
+
 def load_bytes(path: Path) -> bytes:
     """The file's bytes, or a LeafletError saying why it cannot be read."""
     if not path.exists():
@@ -58,9 +65,30 @@ def load_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise LeafletError(f"{path} is a folder, not a leaflet: give a {ACCEPTED} file.")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LeafletError(
+                f"{path} is {size / 1e6:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB a "
+                "leaflet may be: is it the right file? Split a long document into leaflets."
+            )
         return path.read_bytes()
     except OSError as error:
         raise LeafletError(f"Cannot read {path}: {error.strerror or error}.") from error
+
+
+def check_unpacked_size(path: Path, data: bytes) -> None:
+    """Refuse a Word file whose parts unpack to more than MAX_UNPACKED_BYTES, before unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # the Word reader says what is wrong with it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise LeafletError(
+            f"{path} unpacks to {unpacked / 1e6:.0f} MB, more than the "
+            f"{MAX_UNPACKED_BYTES // 2**20} MB a Word leaflet may hold: save it again "
+            "without embedded files, or as .txt"
+        )
 
 
 def _refuse_known_binary(path: Path, data: bytes) -> None:

@@ -17,6 +17,7 @@ decides what the listener hears as sections is written once here:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -242,8 +243,42 @@ def build_document(
     Raises LeafletError when no text is left once web leftovers are dropped.
     """
     hints = hints or Hints()
-    drafts: list[_Draft] = [_Draft(heading=None, level=None)]
+    hints = Hints(_plain(hints.title), _plain(hints.organisation))
     found_titles: list[str] = []
+    drafts = _drafts([without_controls(piece) for piece in pieces], found_titles)
+    if not drafts[0].blocks:
+        drafts.pop(0)
+    title = _leading_title(drafts, source_name)
+    # A heading with nothing under it (a parent of sub-headings, a heading left
+    # over from a dropped widget) would be an empty chapter.
+    drafts = [d for d in drafts if d.blocks]
+    if not drafts:
+        raise LeafletError(
+            f"No leaflet text found in {source_name}: it holds no paragraphs or lists "
+            "once page furniture is removed. Check that it is the right file."
+        )
+    disclaimer = _split_disclaimer(drafts)
+
+    sections = _sections(drafts, disclaimer)
+    texts = [
+        text for section in sections for block in section.blocks for text in _block_texts(block)
+    ]
+    return Document(
+        sections=tuple(sections),
+        title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
+        organisation=metadata.find_organisation(texts) or _clean(hints.organisation),
+        date=metadata.find_date(texts),
+        source_name=source_name,
+    )
+
+
+def _drafts(pieces: Iterable[Piece], found_titles: list[str]) -> list[_Draft]:
+    """The pieces gathered under their headings, points joined into lists.
+
+    Titles carried by web leftovers ("Click here to download X") go to
+    `found_titles`: the leaflet's title may be among them.
+    """
+    drafts: list[_Draft] = [_Draft(heading=None, level=None)]
     gap_pending = False
     list_key: tuple[int, bool] | None = None
     list_items: list[str] = []
@@ -295,19 +330,11 @@ def build_document(
             add(block)
     close_list()
 
-    if not drafts[0].blocks:
-        drafts.pop(0)
-    title = _leading_title(drafts, source_name)
-    # A heading with nothing under it (a parent of sub-headings, a heading left
-    # over from a dropped widget) would be an empty chapter.
-    drafts = [d for d in drafts if d.blocks]
-    if not drafts:
-        raise LeafletError(
-            f"No leaflet text found in {source_name}: it holds no paragraphs or lists "
-            "once page furniture is removed. Check that it is the right file."
-        )
-    disclaimer = _split_disclaimer(drafts)
+    return drafts
 
+
+def _sections(drafts: list[_Draft], disclaimer: _Draft | None) -> list[Section]:
+    """The drafts as sections, the small print last."""
     sections = [
         Section(
             heading=d.heading,
@@ -325,16 +352,41 @@ def build_document(
             )
         )
 
-    texts = [
-        text for section in sections for block in section.blocks for text in _block_texts(block)
-    ]
-    return Document(
-        sections=tuple(sections),
-        title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
-        organisation=metadata.find_organisation(texts) or _clean(hints.organisation),
-        date=metadata.find_date(texts),
-        source_name=source_name,
-    )
+    return sections
+
+
+def plain_text(text: str) -> str:
+    """`text` without control or invisible format characters, wherever in the file they were.
+
+    NUL and other control characters would reach captions, HTML, ID3 and the
+    feed; a right-to-left override or a soft hyphen would be read or shown
+    oddly. Tabs and line breaks are kept; other controls become a space.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in "\t\n":
+            out.append(" ")
+        elif category != "Cf":
+            out.append(char)
+    return "".join(out)
+
+
+def _plain(text: str | None) -> str | None:
+    return plain_text(text) if text else text
+
+
+def without_controls(piece: Piece) -> Piece:
+    """A piece whose text is `plain_text`: the one place leaflet text is cleaned of bytes."""
+    if isinstance(piece, Heading):
+        return Heading(plain_text(piece.text), piece.level)
+    if isinstance(piece, Text):
+        return Text(tuple(plain_text(line) for line in piece.lines))
+    if isinstance(piece, Item):
+        return Item(plain_text(piece.text), piece.ordered, piece.group)
+    return piece
 
 
 def _block_texts(block: Block) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 Site navigation, headers, footers, cookie banners, forms, buttons, hidden
 elements, scripts and styles are removed before any text is taken, so no
-script text can ever reach the narration (DESIGN section 9).
+script text can ever reach the narration (docs/safety.md).
 """
 
 from __future__ import annotations
