@@ -136,7 +136,7 @@ def test_usage_errors_exit_2_and_write_nothing(
     ("project", "fragments"),
     [
         ('engine = "pipr"\n', ["Unknown engine 'pipr'"]),
-        ("wpm = 20\n", ["wpm must be between 80 and 250"]),
+        ("wpm = 20\n", ["wpm must be a whole number from 80 to 250"]),
         ('colour = "red"\n', ["unknown setting 'colour'", "audio-leaflet.toml"]),
         ("engine = \n", ["audio-leaflet.toml", "not valid TOML"]),
     ],
@@ -196,7 +196,9 @@ def test_engine_failures_leave_the_published_bundle_as_it_was(work: Path, tiny: 
         "Encoding chapters",
         "Encoding the whole leaflet",
     ]
-    assert built.stderr.splitlines()[-1].startswith("resting-well: ")
+    summary = [line for line in built.stderr.splitlines() if line.startswith("resting-well: ")]
+    assert len(summary) == 1 and "sentences spoken" in summary[0]
+    assert built.stderr.splitlines()[-2].startswith("  Listen: file://")
     assert manifest_of(bundle)["engine"]["name"] == "espeak"
     before = tree_state(work / "audio_out")
 

@@ -56,7 +56,7 @@ def test_espeak_builds_the_sample_leaflet(
     bundle = tmp_path / result.stdout.strip()
     assert bundle.parent == tmp_path / "audio_out"
     manifest = manifest_of(bundle)
-    assert manifest["source"]["path"] == str(SAMPLE_LEAFLET)
+    assert manifest["source"]["file"] == SAMPLE_LEAFLET.name  # a name, never a local path
     assert manifest["engine"]["name"] == "espeak"
     assert manifest["engine"]["voice"].lower().startswith("en-gb")  # British by default
 

@@ -53,7 +53,7 @@ def edit(
     work = copy_work(seed_build, folder / "work")
     text = SEED_LEAFLET.read_text(encoding="utf-8")
     assert text.count("or develop better ways of living.") == 1
-    leaflet = folder / "leaflet.txt"
+    leaflet = folder / SEED_LEAFLET.name  # edited where staff keep it: same name, new place
     leaflet.write_text(text.replace("ways of living.", "ways of coping."), encoding="utf-8")
     settings = settings_for(work, session_cache, base_url=BASE_URL)
     bundle = work / "audio_out" / SEED_SLUG

@@ -88,8 +88,8 @@ def test_two_leaflets_with_one_title_do_not_share_a_bundle_or_scripts(
     tmp_path: Path, session_cache: Path
 ) -> None:
     work = tmp_path / "work"
-    first = _leaflet(tmp_path / "hospital-a", "botox.txt", "Botox\n\nCome to clinic A.\n")
-    second = _leaflet(tmp_path / "hospital-b", "botox.txt", "Botox\n\nCome to clinic B.\n")
+    first = _leaflet(tmp_path / "hospital-a", "botox-a.txt", "Botox\n\nCome to clinic A.\n")
+    second = _leaflet(tmp_path / "hospital-b", "pil-1234.txt", "Botox\n\nCome to clinic B.\n")
     assert _build(first, work, session_cache).exit_code == 0
     bundle_before = tree_state(work / "audio_out" / "botox")
     scripts_before = tree_state(work / "narration" / "botox")
@@ -107,15 +107,21 @@ def test_two_leaflets_with_one_title_do_not_share_a_bundle_or_scripts(
     assert "clinic B" in said
 
 
-def test_the_same_leaflet_moved_keeps_its_bundle(tmp_path: Path, session_cache: Path) -> None:
+def test_the_same_leaflet_moved_or_copied_keeps_its_bundle(
+    tmp_path: Path, session_cache: Path
+) -> None:
     work = tmp_path / "work"
     leaflet = small_leaflet("pipeline-work.txt", tmp_path / "old")
     assert _build(leaflet, work, session_cache).exit_code == 0
-    moved = tmp_path / "new" / "work-leaflet.txt"
-    moved.parent.mkdir()
-    leaflet.rename(moved)
-
-    assert _build(moved, work, session_cache).exit_code == 0
+    renamed = tmp_path / "new" / "work-leaflet.txt"  # moved and renamed, text the same
+    renamed.parent.mkdir()
+    leaflet.rename(renamed)
+    assert _build(renamed, work, session_cache).exit_code == 0
+    copied = tmp_path / "laptop" / "work-leaflet.txt"  # the project copied, then edited
+    copied.parent.mkdir()
+    copied.write_text(renamed.read_text() + "\nOne more line.\n")
+    result = _build(copied, work, session_cache)
+    assert result.exit_code == 0, result.stderr
 
 
 def test_two_project_leaflets_with_one_slug_are_refused(tmp_path: Path) -> None:
@@ -269,7 +275,8 @@ def _texts(block: object) -> tuple[str, ...]:
 
 
 def test_status_prints_no_terminal_escapes(tmp_path: Path) -> None:
-    leaflet = _leaflet(tmp_path, "esc.txt", "Evil \x1b]0;owned\x07title\n\nSome words here.\n")
+    words = "Dystonia is a condition that makes muscles move on their own. " * 5
+    leaflet = _leaflet(tmp_path, "esc.txt", f"Evil \x1b]0;owned\x07title\n\n{words}\n")
     result = run(
         "status", leaflet, "--out-dir", tmp_path / "out", "--narration-dir", tmp_path / "n"
     )
@@ -375,8 +382,9 @@ def test_a_cache_folder_that_cannot_be_made_is_one_line(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache should be")
-    result = _build(small_leaflet("pipeline-work.txt", tmp_path), tmp_path / "w", blocker)
-    assert_one_line_error(result, 1)
+    cache = blocker / "cache"  # its parent is a file: no folder can be made there
+    result = _build(small_leaflet("pipeline-work.txt", tmp_path), tmp_path / "w", cache)
+    assert_one_line_error(result, 1, "not a directory")
 
 
 def test_sigterm_stops_a_build_like_ctrl_c(tmp_path: Path) -> None:
@@ -409,6 +417,14 @@ def test_a_word_file_that_unpacks_too_large_is_refused_at_once(tmp_path: Path) -
     result = run("script", bomb, "--narration-dir", tmp_path / "n")
     assert_one_line_error(result, 1, "unpacks to", "100 MB")
     assert time.monotonic() - started < 10
+    assert not (tmp_path / "n").exists()
+
+
+def test_a_book_is_refused_before_any_script_is_written(tmp_path: Path) -> None:
+    chapter = "Dystonia makes muscles move on their own, and it can be painful. " * 2000
+    book = _leaflet(tmp_path, "book.txt", "A very long book\n\n" + f"{chapter}\n\n" * 40)
+    result = run("script", book, "--narration-dir", tmp_path / "n")
+    assert_one_line_error(result, 1, "hours of listening", "not narrated")
     assert not (tmp_path / "n").exists()
 
 
@@ -465,7 +481,7 @@ def test_a_later_build_without_base_url_keeps_the_feed_true(
     assert without.exit_code == 0, without.stderr
     feed = (work / "audio_out" / "feed.xml").read_text(encoding="utf-8")
     assert "https://example.org/audio/dystonia-at-work/" in feed
-    assert "https://example.org/audio/dystonia-and-sleep/" in feed
+    assert "https://example.org/audio/sleep-and-dystonia/" in feed
 
 
 # -- 10. no local paths in published files; 11. no locks in the published tree ------

@@ -60,11 +60,15 @@ def test_stale_staging_is_cleared(tmp_path: Path) -> None:
 
 
 def test_a_second_build_of_the_same_leaflet_stops_with_a_clear_message(tmp_path: Path) -> None:
-    with leaflet_lock(tmp_path, "leaflet"):
-        second = leaflet_lock(tmp_path, "leaflet")
+    locks, out_dir = tmp_path / "cache" / "locks", tmp_path / "audio_out"
+    with leaflet_lock(locks, out_dir, "leaflet"):
+        second = leaflet_lock(locks, out_dir, "leaflet")
         with pytest.raises(BuildError, match="another build of 'leaflet' is running"):
             second.__enter__()
-        with leaflet_lock(tmp_path, "other-leaflet"):
+        with leaflet_lock(locks, out_dir, "other-leaflet"):
             pass
-    with leaflet_lock(tmp_path, "leaflet"):
+        with leaflet_lock(locks, tmp_path / "another-out-dir", "leaflet"):
+            pass  # the same slug in another out-dir is another bundle
+    with leaflet_lock(locks, out_dir, "leaflet"):
         pass
+    assert not out_dir.exists(), "no lock file is put in the out-dir staff upload"

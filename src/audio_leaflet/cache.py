@@ -77,11 +77,11 @@ class AudioCache:
         except FileNotFoundError:
             return None
         except OSError as error:
-            log.warning("cannot read the cached audio %s (%s); saying it again", path, error)
+            log.info("cannot read the cached audio %s (%s); saying it again", path, error)
             return None
         clip = _clip_from_wav(data)
         if clip is None:
-            log.warning("cached audio %s is damaged; dropped, and said again", path)
+            log.info("cached audio %s is damaged; dropped, and said again", path)
             self.damaged.append(path)
             path.unlink(missing_ok=True)
         return clip

@@ -139,7 +139,11 @@ def cli(verbose: bool) -> None:
     Start with `audio-leaflet build`: it builds the built-in sample leaflet
     (or the leaflets listed in audio-leaflet.toml) with the offline voice.
     """
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+    if verbose:  # this package's details (cache hits, reuse, timings); libraries stay quiet
+        logging.getLogger("audio_leaflet").setLevel(logging.DEBUG)
 
 
 # ----------------------------------------------------------------------------

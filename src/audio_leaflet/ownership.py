@@ -7,7 +7,8 @@ build writes either folder it claims it (`claim_bundle`, `claim_script_dir`):
 
 - a folder that does not exist, or is empty, is free;
 - a folder this tool made for the same leaflet is the leaflet's own: the same
-  file (by `source_identity`), or the same bytes moved elsewhere;
+  file (by `source_identity`), the same bytes moved elsewhere, or a file of
+  the same name (a project copied to another folder, then edited);
 - a folder made for another leaflet with the same title is refused, naming
   `--slug`, unless the slug was given explicitly (then it is taken over, and
   the build says so);
@@ -52,11 +53,16 @@ class Owner:
     """Checksum of the leaflet's bytes when the folder was last written."""
 
     def is_same_leaflet(self, other: Owner) -> bool:
-        """The same file, or the same bytes moved or renamed."""
-        if self.identity and other.identity:
-            return self.identity == other.identity or self.sha256 == other.sha256
-        # Written before identities were recorded: the file name and bytes are all there is.
-        return self.file == other.file or self.sha256 == other.sha256
+        """The same file; or the same bytes moved or renamed; or a file of the same name.
+
+        The file name counts because a project is often copied to another
+        machine or folder and then edited: its leaflets keep their names. Two
+        different leaflets with one title and one file name (in two folders)
+        are taken for one; `--slug` keeps them apart.
+        """
+        if self.identity and other.identity and self.identity == other.identity:
+            return True
+        return self.sha256 == other.sha256 or (bool(self.file) and self.file == other.file)
 
     def to_json(self) -> dict[str, str]:
         """A JSON-ready dict."""

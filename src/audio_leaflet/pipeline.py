@@ -52,7 +52,7 @@ from audio_leaflet.manifest import (
     verify_files,
     write_manifest,
 )
-from audio_leaflet.model import MAX_CHAPTERS, Narration
+from audio_leaflet.model import MAX_CHAPTERS, Document, Narration
 from audio_leaflet.naming import slugify
 from audio_leaflet.narrate import narrate
 from audio_leaflet.narrate.script import (
@@ -149,6 +149,7 @@ def prepare(
     were edited by hand still win over the leaflet, as they would in a build.
     """
     document = read_leaflet(source)
+    _refuse_a_book(document, source, settings)
     title, organisation = resolve_metadata(
         document, path=source, title=settings.title, organisation=settings.organisation
     )
@@ -545,6 +546,30 @@ def _cover_bytes(settings: Settings, narration: Narration) -> bytes:
     if settings.cover is not None:
         return load_cover(settings.cover)
     return make_cover(narration.title, narration.organisation)
+
+
+BOOK_FACTOR = 3
+"""A leaflet whose printed words alone would take BOOK_FACTOR times MAX_HOURS to hear is
+refused before it is narrated, so no scripts are written for it (`check_buildable`
+refuses the rest once narrated, keeping the scripts to show where to split)."""
+
+
+def _refuse_a_book(document: Document, source: Path, settings: Settings) -> None:
+    from audio_leaflet.read.structure import block_texts
+
+    words = sum(
+        len(text.split())
+        for section in document.sections
+        for block in section.blocks
+        for text in block_texts(block)
+    )
+    hours = words / settings.wpm / 60
+    if hours > BOOK_FACTOR * MAX_HOURS:
+        raise BuildError(
+            f"{source.name} has {words} words, about {hours:.0f} hours of listening, far more "
+            f"than the {MAX_HOURS} hours a build accepts: it was not narrated. Split it into "
+            "leaflets of a few sections each"
+        )
 
 
 def check_buildable(prepared: Prepared, settings: Settings) -> None:

@@ -261,7 +261,7 @@ def build_document(
 
     sections = _sections(drafts, disclaimer)
     texts = [
-        text for section in sections for block in section.blocks for text in _block_texts(block)
+        text for section in sections for block in section.blocks for text in block_texts(block)
     ]
     return Document(
         sections=tuple(sections),
@@ -389,7 +389,8 @@ def without_controls(piece: Piece) -> Piece:
     return piece
 
 
-def _block_texts(block: Block) -> tuple[str, ...]:
+def block_texts(block: Block) -> tuple[str, ...]:
+    """The printed text of a paragraph or list (a contact's is said apart)."""
     if isinstance(block, Paragraph):
         return (block.text,)
     if isinstance(block, BulletList):
