@@ -99,7 +99,10 @@ def test_pace_must_fit_the_text(tmp_path: Path) -> None:
     [fast] = pace_problems(facts, 100, WHERE, Thresholds())  # 300 a minute: cut short
     assert fast.kind is ProblemKind.PACE and "too short" in fast.message
     [slow] = pace_problems(facts, 20, WHERE, Thresholds())
-    assert "too long" in slow.message
+    assert "too long" in slow.message and "menu" not in slow.message
+    menu = ["Section two of three. Menu.", "Home.", "About us.", "Shop.", "News.", "End."]
+    [slow_menu] = pace_problems(facts, 20, WHERE, Thresholds(), menu)
+    assert "is it a menu" in slow_menu.message and "left-out.txt" in slow_menu.message
 
 
 def test_spoken_word_count() -> None:

@@ -61,7 +61,7 @@ def edit(
     stamps_before = snapshot(bundle)
     chapters_cached_before = _chapter_cache(session_cache)
     status = leaflet_status(leaflet, settings)
-    # Same day as the seed build, so "last updated" says the same words.
+    # Same day as the seed build, so the recording date says the same words.
     result = build_leaflet(leaflet, settings, now=lambda: _built_at(before))
     return SimpleNamespace(
         leaflet=leaflet,

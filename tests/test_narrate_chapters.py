@@ -8,7 +8,7 @@ import pytest
 
 from audio_leaflet.errors import NarrationError
 from audio_leaflet.model import (
-    LAST_UPDATED_PLACEHOLDER,
+    RECORDED_ON_PLACEHOLDER,
     TOTAL_LENGTH_PLACEHOLDER,
     BulletList,
     Chapter,
@@ -146,7 +146,8 @@ def test_introduction(narration: Narration) -> None:
         "Botulinum toxin.",
         "An audio leaflet from A Clinic.",
         f"This recording lasts {TOTAL_LENGTH_PLACEHOLDER}.",
-        f"Last updated {LAST_UPDATED_PLACEHOLDER}.",
+        # No date in the leaflet: the recording's date, never "last updated" today.
+        f"This recording was made on {RECORDED_ON_PLACEHOLDER}.",
         "There are six sections: this introduction, and five more.",
     ]
     assert said[6:11] == [
@@ -166,10 +167,43 @@ def test_introduction_says_a_given_date_in_words() -> None:
         _document(), title="Botulinum toxin", organisation="", slug="b", date="25 November 2026"
     )
     said = _said(narration.chapters[0])
-    assert "Last updated the twenty-fifth of November twenty twenty-six." in said
+    assert "This leaflet is dated the twenty-fifth of November twenty twenty-six." in said
+    assert not any("recording was made" in s for s in said)
     assert not any(s.startswith("An audio leaflet") for s in said)
     labelled = narrate(_document(), title="T", organisation="", slug="t", date="Reviewed: May 2025")
-    assert "Last updated May twenty twenty-five." in labelled.chapters[0].sentences
+    assert "This leaflet is dated May twenty twenty-five." in labelled.chapters[0].sentences
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        # The leaflet's own date, as what it is.
+        (["Published: November 2011"], ["This leaflet is dated November twenty eleven."]),
+        (["Autumn 2011 · Issue 37"], ["This leaflet is dated Autumn twenty eleven."]),
+        # Only a review date: said as one, and the recording's date besides.
+        (
+            ["Review date: November 2014"],
+            [
+                "Its review date is November twenty fourteen.",
+                f"This recording was made on {RECORDED_ON_PLACEHOLDER}.",
+            ],
+        ),
+        # No date at all: never "last updated" on the day of the build.
+        (["Call us on weekdays."], [f"This recording was made on {RECORDED_ON_PLACEHOLDER}."]),
+    ],
+)
+def test_introduction_never_invents_a_date(lines: list[str], said: list[str]) -> None:
+    from audio_leaflet.read.structure import Heading, Text, build_document
+
+    document = build_document(
+        [Text(tuple(lines)), Heading("About"), Text(("Dystonia is a condition.",))],
+        source_name="x.txt",
+    )
+    narration = narrate(document, title="T", organisation="", slug="t", date=document.date)
+    sentences = narration.chapters[0].sentences
+    start = sentences.index(f"This recording lasts {TOTAL_LENGTH_PLACEHOLDER}.") + 1
+    assert list(sentences[start : start + len(said)]) == said
+    assert not any(s.startswith("Last updated") for s in sentences)
 
 
 def test_opening_web_leftover_is_not_said(narration: Narration) -> None:
@@ -209,7 +243,7 @@ def test_list_is_announced_with_its_count_and_points_are_paused(narration: Narra
 def test_numbered_list_and_list_without_lead_in(narration: Narration) -> None:
     said = _said(narration.chapters[3])
     assert said[1:7] == [
-        "This is how to prepare:",
+        "This is how to prepare.",
         "There are two points.",
         "Point one: Write down your questions.",
         "Point two: Bring your medicines.",

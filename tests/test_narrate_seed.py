@@ -108,7 +108,8 @@ def test_lists_announced_with_their_count(narration: Narration) -> None:
     overview = narration.chapters[1]
     assert "Some common types are the following four:" in overview.sentences
     relationship = narration.chapters[2].sentences
-    lead_in = relationship.index("This relationship can be two-way:")
+    # The lead-in ends before the count: "two-way: There are three points" ran on.
+    lead_in = relationship.index("This relationship can be two-way.")
     assert relationship[lead_in + 1] == "There are three points."
     # A second's pause before each of the four points.
     first_point = overview.lines.index(Speech("Some common types are the following four:")) + 1

@@ -1,6 +1,6 @@
 """The pipeline end to end on small leaflets of our own, with the real Piper voice.
 
-History and "last updated" with an injected clock, hand-edited scripts used as
+History and the recording date with an injected clock, hand-edited scripts used as
 edited, and the pronunciation lexicon in the sentence cache key.
 """
 
@@ -43,7 +43,7 @@ def _spoken(manifest: dict[str, object]) -> set[str]:
 
 
 # --------------------------------------------------------------------------
-# history and "last updated"
+# history and the recording date
 # --------------------------------------------------------------------------
 
 
@@ -65,7 +65,7 @@ def test_history_and_last_updated_follow_the_source_not_the_build_date(
             "chapters_changed": [1, 2, 3],
         }
     ]
-    said = f"Last updated {describe_date(dt.date(2026, 3, 2))}."
+    said = f"This recording was made on {describe_date(dt.date(2026, 3, 2))}."
     assert said in _cues(manifest, 1)
 
     # A week later, nothing changed: nothing is built, the history does not grow.
@@ -91,7 +91,9 @@ def test_history_and_last_updated_follow_the_source_not_the_build_date(
     edited = build_leaflet(leaflet, settings.replace(bitrate_kbps=48), now=lambda: _at(2026, 4, 20))
     manifest = manifest_of(first.bundle)
     assert manifest["source"]["updated"] == "2026-04-20"
-    assert f"Last updated {describe_date(dt.date(2026, 4, 20))}." in _cues(manifest, 1)
+    assert f"This recording was made on {describe_date(dt.date(2026, 4, 20))}." in _cues(
+        manifest, 1
+    )
     assert said not in _cues(manifest, 1)
     assert edited.chapters_changed == (1, 3)
     assert [h["build"] for h in manifest["history"]] == [1, 2, 3]

@@ -278,6 +278,12 @@ def script(
         click.echo(f"backup of your edit: {path}", err=True)
     for warning in prepared.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if prepared.left_out:
+        click.echo(prepared.left_out, err=True)
+    for line in prepared.lost:
+        click.echo(
+            f"warning: neither spoken nor in left-out.txt (a bug; build refuses): {line}", err=True
+        )
     for chapter in prepared.narration.chapters:
         click.echo(str(script_path(prepared.script_dir, chapter)))
 
@@ -321,6 +327,8 @@ CHECK_WARNINGS_SHOWN = 3
 
 def _result_messages(result: Any) -> list[str]:
     messages = [f"warning: {w}" for w in result.warnings]
+    if result.left_out:
+        messages.append(result.left_out)
     if result.up_to_date:
         messages.append(f"{result.slug}: up to date, nothing rebuilt")
     else:

@@ -45,15 +45,19 @@ def build_inputs(settings: Settings, started: dt.datetime) -> dict[str, str]:
     }
 
 
-def build_fingerprint(narration: Narration, source_sha256: str, inputs: dict[str, str]) -> str:
+def build_fingerprint(
+    narration: Narration, source_sha256: str, inputs: dict[str, str], source: str = ""
+) -> str:
     """One digest of every input that determines the bundle's bytes.
 
     If it matches the last manifest's and the published files match their
-    checksums, the build does nothing at all.
+    checksums, the build does nothing at all. `source` names the leaflet file
+    (its name and where it lives): a leaflet moved or renamed is built again,
+    cheaply (nothing is spoken), so that its manifest names it as it is now.
     """
     parts = [f"{name} {value}" for name, value in sorted(inputs.items())]
     parts += [
-        f"source {source_sha256}",
+        f"source {source_sha256} {source}",
         f"leaflet {narration.slug}|{narration.title}|{narration.organisation}",
     ]
     for chapter in narration.chapters:

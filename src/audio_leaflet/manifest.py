@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -224,6 +224,8 @@ class SourceInfo:
     identity: str = ""
     """A digest of where the leaflet file lives: tells two leaflets with one title apart
     without publishing the path (`audio_leaflet.ownership`)."""
+    dated: str = ""
+    """The leaflet's own date as printed ("November 2011"); "" when it gives none."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -232,6 +234,7 @@ class SourceInfo:
             "sha256": self.sha256,
             "updated": self.updated,
             "identity": self.identity,
+            "dated": self.dated,
         }
 
     @classmethod
@@ -355,6 +358,13 @@ class Manifest:
     def updated(self) -> str:
         """The date the leaflet's text last changed (ISO date), or empty."""
         return self.source.updated
+
+    def date_words(self, human_date: Callable[[str], str]) -> str:
+        """How pages name the leaflet's date: its own ("dated November 2011"), else the
+        recording's ("recorded 1 December 2026"); never a build's date as the leaflet's."""
+        if self.source.dated:
+            return f"dated {self.source.dated}"
+        return f"recorded {human_date(self.updated)}" if self.updated else ""
 
     @property
     def playlist_file(self) -> str:

@@ -86,6 +86,47 @@ class Section:
     """Opening, body or disclaimer."""
 
 
+class LeftOutReason(enum.StrEnum):
+    """Why a line of the source is not spoken (prints as the words staff read)."""
+
+    WEB_FURNITURE = "web page furniture"
+    """"Skip to main content", "Expand", "You are on page 1 of 22", "Print this page"."""
+    BREADCRUMBS = "breadcrumb trail"
+    """"Home > Conditions > Dystonia"."""
+    COOKIE_NOTICE = "cookie notice"
+    """A banner asking to accept cookies."""
+    DOWNLOAD_LINK = "link text"
+    """"Click here to download our leaflet on ..." (its title may still be used)."""
+    SITE_NAVIGATION = "site navigation"
+    """A page's menus, header and footer, outside its main content."""
+    HIDDEN = "hidden text"
+    """Text a web page does not show (hidden, for screen readers only, a form control)."""
+    SCRIPT = "script or style"
+    """Code in a page or in Markdown, not words for people."""
+    IMAGE_TEXT = "image description"
+    """An image's alt text: it describes a picture, it is not leaflet text."""
+    PAGE_FURNITURE = "page furniture"
+    """Link text with a file size ("PDF leaflet (95kB)"), log-in and basket lines."""
+    LABEL = "leaflet label"
+    """A department or audience label over the title ("Eye Department", "For patients")."""
+    CONTENTS = "table of contents"
+    """A contents list: its entries are the sections, spoken as chapters."""
+    MENU = "site navigation menu"
+    """A run of short menu lines copied with a web page."""
+    PARENT_HEADING = "heading over the sections that follow"
+    """A heading with sub-headings and no text of its own; the sub-headings are spoken."""
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """One source line that is not spoken, and why."""
+
+    text: str
+    """The line as it appears in the source."""
+    reason: LeftOutReason
+    """The rule that left it out."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A leaflet as read from its file, format-independent."""
@@ -97,9 +138,13 @@ class Document:
     organisation: str | None = None
     """The organisation found in the document, if any."""
     date: str | None = None
-    """A publication or review date found in the document, as printed, if any."""
+    """The leaflet's own date (published, updated, reviewed, "Autumn 2011"), as printed."""
+    review_date: str | None = None
+    """When the leaflet is due to be reviewed ("Review date: November 2014"), as printed."""
     source_name: str = ""
     """The file name the leaflet came from, for messages and the fallback title."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Every source line that is not spoken, with its reason, in source order."""
 
 
 # --------------------------------------------------------------------------
@@ -168,12 +213,17 @@ class Narration:
     """The organisation that publishes it (may be empty)."""
     chapters: tuple[Chapter, ...]
     """Chapters in order, the introduction first."""
+    dated: str = ""
+    """The leaflet's own date as printed ("November 2011"); "" when it gives none."""
 
 
 # Placeholders in the introduction chapter, filled in once synthesis has
 # measured the other chapters (docs/narration.md: "make it last").
 TOTAL_LENGTH_PLACEHOLDER = "{total length}"
+RECORDED_ON_PLACEHOLDER = "{recording date}"
+"""Filled with the date the recording of the leaflet's current text was made."""
 LAST_UPDATED_PLACEHOLDER = "{last updated}"
+"""The same, as scripts written before it was renamed say it."""
 
 
 def section_length_placeholder(number: int) -> str:

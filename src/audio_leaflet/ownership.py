@@ -64,6 +64,10 @@ class Owner:
             return True
         return self.sha256 == other.sha256 or (bool(self.file) and self.file == other.file)
 
+    def describe(self) -> str:
+        """The file's name and the digest of where it lives, for fingerprints."""
+        return f"{self.file} {self.identity}"
+
     def to_json(self) -> dict[str, str]:
         """A JSON-ready dict."""
         return {"file": self.file, "identity": self.identity, "sha256": self.sha256}
@@ -114,8 +118,7 @@ def claim_script_dir(script_dir: Path, owner: Owner, *, explicit_slug: bool) -> 
     """
     if not script_dir.is_dir():
         return None
-    marker = script_dir / OWNER_FILE
-    recorded = Owner.from_json(_read_json(marker)) if marker.is_file() else None
+    recorded = recorded_script_owner(script_dir)
     if recorded is None:
         if all(_is_script_file(path) for path in script_dir.iterdir()):
             return None
@@ -124,6 +127,12 @@ def claim_script_dir(script_dir: Path, owner: Owner, *, explicit_slug: bool) -> 
             f"it was left as it was; choose another --narration-dir, or {_SLUG_HINT}"
         )
     return _settle(script_dir, "narration scripts", recorded, owner, explicit_slug)
+
+
+def recorded_script_owner(script_dir: Path) -> Owner | None:
+    """The leaflet the scripts in `script_dir` were written from, when it is recorded."""
+    marker = script_dir / OWNER_FILE
+    return Owner.from_json(_read_json(marker)) if marker.is_file() else None
 
 
 def record_script_owner(script_dir: Path, owner: Owner) -> None:
@@ -175,6 +184,8 @@ def _read_json(path: Path) -> Any:
 def _is_script_file(path: Path) -> bool:
     from audio_leaflet.narrate.script import PREAMBLE
 
+    if path.name in ("outline.md", "left-out.txt"):
+        return True  # written beside the scripts (`read.outline`)
     if path.name.startswith(".") and path.suffix == ".tmp":
         return True  # left by a write that was interrupted (fileio.write_atomic)
     if not path.is_file() or path.suffix not in (".txt", ".bak"):

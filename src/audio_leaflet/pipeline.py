@@ -67,6 +67,7 @@ from audio_leaflet.ownership import (
     claim_bundle,
     claim_script_dir,
     record_script_owner,
+    recorded_script_owner,
     source_identity,
 )
 from audio_leaflet.publish import (
@@ -77,8 +78,16 @@ from audio_leaflet.publish import (
     publish,
     recover,
 )
-from audio_leaflet.read import read_leaflet
+from audio_leaflet.read import read_leaflet, source_lines_of
+from audio_leaflet.read.coverage import unaccounted_lines
 from audio_leaflet.read.metadata import resolve_metadata
+from audio_leaflet.read.outline import (
+    LEFT_OUT_FILE,
+    OUTLINE_FILE,
+    left_out_summary,
+    left_out_text,
+    outline_markdown,
+)
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
@@ -133,6 +142,10 @@ class Prepared:
     """Messages for staff, e.g. an edited script whose leaflet text changed."""
     owner: Owner
     """The leaflet file, as the folders it writes record it (`audio_leaflet.ownership`)."""
+    left_out: str = ""
+    """One line saying what was not spoken and where the list is ("" when nothing was)."""
+    lost: tuple[str, ...] = ()
+    """Source lines neither spoken nor in the ledger (`read.coverage`): a reader's bug."""
 
     @property
     def identity(self) -> str:
@@ -158,8 +171,13 @@ def prepare(
         document, title=title, organisation=organisation, slug=slug, date=document.date
     )
     source_sha256 = sha256_file(source)
-    owner = Owner(source.name, source_identity(source), source_sha256)
     script_dir = settings.narration_dir / slug
+    # Built from its own outline.md (corrected by staff), a leaflet stays the one the
+    # outline was made from, and the outline and ledger are theirs to keep.
+    from_outline = source.name == OUTLINE_FILE and _same_folder(source.parent, script_dir)
+    owner = Owner(source.name, source_identity(source), source_sha256)
+    if from_outline:
+        owner = recorded_script_owner(script_dir) or owner
     taken_over = claim_script_dir(script_dir, owner, explicit_slug=settings.slug is not None)
     scripts = None
     if write:
@@ -167,6 +185,10 @@ def prepare(
             generated, script_dir, source_sha256=source_sha256, force=force_scripts
         )
         record_script_owner(script_dir, owner)
+        if not from_outline:
+            outline = outline_markdown(document, title)
+            _write_if_changed(script_dir / OUTLINE_FILE, outline.encode("utf-8"))
+            _write_if_changed(script_dir / LEFT_OUT_FILE, left_out_text(document).encode("utf-8"))
     narration, warnings = load_scripts(generated, script_dir)
     edited = frozenset(
         chapter.number
@@ -175,8 +197,19 @@ def prepare(
     )
     if taken_over:
         warnings.insert(0, taken_over)
+    left_out = left_out_summary(document.left_out, str(script_dir / LEFT_OUT_FILE))
+    lost = unaccounted_lines(source_lines_of(source), generated, document.left_out)
     return Prepared(
-        source, source_sha256, narration, script_dir, scripts, edited, tuple(warnings), owner
+        source,
+        source_sha256,
+        narration,
+        script_dir,
+        scripts,
+        edited,
+        tuple(warnings),
+        owner,
+        left_out,
+        tuple(lost),
     )
 
 
@@ -213,6 +246,8 @@ class BuildResult:
     """Where the listening check's full report was written, when it has warnings."""
     feed: Path | None = None
     """The out-dir's podcast feed, when one is written."""
+    left_out: str = ""
+    """What the reader left out, in one line, and where the list is."""
 
 
 MAX_HOURS = 6
@@ -249,12 +284,23 @@ def build_leaflet(
             prepared = dataclasses.replace(prepared, warnings=(taken_over, *prepared.warnings))
         previous = read_manifest(bundle)
         inputs = build_inputs(settings, started)
-        fingerprint = build_fingerprint(prepared.narration, prepared.source_sha256, inputs)
+        fingerprint = build_fingerprint(
+            prepared.narration, prepared.source_sha256, inputs, prepared.owner.describe()
+        )
         if _is_up_to_date(previous, fingerprint, bundle):
             log.info("%s: every input is as the last build recorded", narration.slug)
             # The published bundle passed its check; a report of a refused build is stale.
             _check_report_path(settings, narration.slug).unlink(missing_ok=True)
-            result = BuildResult(bundle, narration.slug, True, 0, 0, (), prepared.warnings)
+            result = BuildResult(
+                bundle,
+                narration.slug,
+                True,
+                0,
+                0,
+                (),
+                prepared.warnings,
+                left_out=prepared.left_out,
+            )
             return _with_out_dir_files(result, settings)
 
         from audio_leaflet.engines import make_engine
@@ -426,6 +472,7 @@ def _build_into(
         prepared.warnings + _cache_damage(cache),
         "",
         tuple(counts.spoken),
+        left_out=prepared.left_out,
     )
 
 
@@ -446,7 +493,13 @@ def _manifest(
         organisation=narration.organisation,
         language=settings.language,
         built_at=started.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        source=SourceInfo(prepared.source.name, prepared.source_sha256, updated, prepared.identity),
+        source=SourceInfo(
+            prepared.source.name,
+            prepared.source_sha256,
+            updated,
+            prepared.identity,
+            narration.dated,
+        ),
         engine=EngineInfo(engine.NAME, engine.voice_id, engine.wpm),
         full=FullEntry("", 0, 0, ""),
         chapters=(),
@@ -572,8 +625,15 @@ def _refuse_a_book(document: Document, source: Path, settings: Settings) -> None
         )
 
 
+MAX_LOST_SHOWN = 3
+"""Lost lines quoted in the message that stops a build; `script` prints them all."""
+
+
 def check_buildable(prepared: Prepared, settings: Settings) -> None:
     """Refuse, before any synthesis, a leaflet that cannot become one bundle.
+
+    A leaflet some of whose lines the reader lost (neither spoken nor in the
+    left-out ledger) is refused, naming them: a listener could never notice.
 
     More than MAX_CHAPTERS chapters cannot be listed in the whole MP3's chapter
     table; more than MAX_HOURS of speech is not a leaflet but a book (and
@@ -582,6 +642,16 @@ def check_buildable(prepared: Prepared, settings: Settings) -> None:
     """
     narration = prepared.narration
     name = prepared.source.name
+    if prepared.lost:
+        shown = "; ".join(f'"{line[:80]}"' for line in prepared.lost[:MAX_LOST_SHOWN])
+        more = len(prepared.lost) - MAX_LOST_SHOWN
+        raise BuildError(
+            f"{len(prepared.lost)} {'line' if len(prepared.lost) == 1 else 'lines'} of {name} "
+            f"would be neither spoken nor listed in left-out.txt: {shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + ". This is a bug in audio-leaflet's reading of the file: nothing was published. "
+            f"Run 'audio-leaflet script {name}' to see them all, and report it"
+        )
     count = len(narration.chapters)
     if count > MAX_CHAPTERS:
         raise BuildError(
@@ -660,6 +730,13 @@ def write_out_dir_files(settings: Settings) -> list[str]:
             feed = feed_xml(settings.out_dir, manifests, base_url=base_url)
             _write_if_changed(settings.out_dir / FEED_FILE, feed)
     return skipped
+
+
+def _same_folder(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

@@ -21,6 +21,7 @@ from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence
 from audio_leaflet.fingerprint import source_digest
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
+    RECORDED_ON_PLACEHOLDER,
     TOTAL_LENGTH_PLACEHOLDER,
     Chapter,
     ChapterKind,
@@ -82,7 +83,8 @@ def speak_leaflet(
 
     `previous` is the last build's manifest: each chapter is tried first at the
     speed it was said at then, and the introduction at its length then.
-    `updated` is the date the introduction gives as the leaflet's last update.
+    `updated` is the day the recording of the leaflet's current text was made, which
+    the introduction gives when the leaflet has no date of its own.
     """
     from audio_leaflet.audio import PausePlan
 
@@ -358,6 +360,7 @@ def _fill_introduction(
     replacements = {
         TOTAL_LENGTH_PLACEHOLDER: describe_length(total_ms),
         LAST_UPDATED_PLACEHOLDER: describe_date(dt.date.fromisoformat(updated)),
+        RECORDED_ON_PLACEHOLDER: describe_date(dt.date.fromisoformat(updated)),
     }
     for number, item in built.items():
         replacements[section_length_placeholder(number)] = describe_length(

@@ -158,7 +158,9 @@ def leaflet_status(
         reasons,
         damaged,
         previous.fingerprint
-        == build_fingerprint(prepared.narration, prepared.source_sha256, current)
+        == build_fingerprint(
+            prepared.narration, prepared.source_sha256, current, prepared.owner.describe()
+        )
         and not damaged,
     )
 

@@ -129,7 +129,7 @@ def player_html(info: Manifest, *, version: str, sizes: Mapping[str, int]) -> st
         for part in (
             info.organisation,
             f"{length_words(info.full_duration_ms)} in {len(info.chapters)} sections",
-            f"updated {human_date(info.updated)}" if info.updated else "",
+            info.date_words(human_date),
         )
         if part
     )

@@ -42,7 +42,7 @@ def site_index_html(manifests: Sequence[Manifest], *, base_url: str | None = Non
             for part in (
                 length_words(info.full_duration_ms),
                 f"{len(info.chapters)} sections",
-                f"updated {human_date(info.updated)}" if info.updated else "",
+                info.date_words(human_date),
                 info.organisation if len(organisations) > 1 else "",
             )
             if part

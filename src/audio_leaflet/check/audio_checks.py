@@ -282,23 +282,40 @@ def pace_wpm(facts: AudioFacts, words: int) -> float | None:
 
 
 def pace_problems(
-    facts: AudioFacts, words: int, where: FileContext, thresholds: Thresholds
+    facts: AudioFacts,
+    words: int,
+    where: FileContext,
+    thresholds: Thresholds,
+    sentences: Sequence[str] = (),
 ) -> list[Problem]:
-    """The file's length does not fit its text."""
+    """The file's length does not fit its text; for a slow one, what to look at."""
     wpm = pace_wpm(facts, words)
     if wpm is None or thresholds.min_wpm <= wpm <= thresholds.max_wpm:
         return []
     expected_s = words / ((thresholds.min_wpm + thresholds.max_wpm) / 2) * 60
+    verdict = "too short (cut off?)" if wpm > thresholds.max_wpm else "too long"
+    hint = ""
+    if wpm < thresholds.min_wpm and _mostly_short(sentences):
+        hint = (
+            ". Most of its lines are one or two words, each with its pause: is it a menu or "
+            "a list of links? See outline.md and left-out.txt beside the narration scripts"
+        )
     return [
         where.problem(
             ProblemKind.PACE,
             f"{words} words in {facts.duration_s:.1f} s is {wpm:.0f} words a minute, outside "
-            f"{thresholds.min_wpm:g} to {thresholds.max_wpm:g}: the audio is "
-            f"{'too short (cut off?)' if wpm > thresholds.max_wpm else 'too long'} for its text",
+            f"{thresholds.min_wpm:g} to {thresholds.max_wpm:g}: the audio is {verdict} for "
+            f"its text{hint}",
             expected=f"about {expected_s:.0f} s",
             heard=f"{facts.duration_s:.1f} s",
         )
     ]
+
+
+def _mostly_short(sentences: Sequence[str]) -> bool:
+    """Whether most lines (the chapter's opening and closing aside) are one or two words."""
+    body = list(sentences[1:-1])
+    return len(body) >= 4 and sum(len(s.split()) <= 2 for s in body) > len(body) / 2
 
 
 def duration_problems(

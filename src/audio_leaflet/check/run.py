@@ -67,8 +67,6 @@ from audio_leaflet.model import Cue
 Progress = Callable[[str, int, int], None]
 """progress(label, done, total), the pipeline's progress callback."""
 
-_INTRODUCTION = "introduction"
-
 
 def builtin_lexicon_words() -> tuple[str, ...]:
     """Words of the built-in pronunciation lexicon (`audio_leaflet/data/lexicon.toml`)."""
@@ -279,7 +277,7 @@ def _measure_chapter(
         return facts, pcm, problems
     problems += silence_problems(facts, chapter.cues, where, thresholds)
     spoken = spoken_word_count(chapter.sentences)
-    problems += pace_problems(facts, spoken, where, thresholds)
+    problems += pace_problems(facts, spoken, where, thresholds, chapter.sentences)
     problems += duration_problems(facts, chapter.duration_ms, where, thresholds)
     return facts, pcm, problems
 
@@ -342,7 +340,9 @@ def _compare_chapter(
             cues=chapter.cues,
             relisten=None if whole_fails else relisten,
         )
-    if chapter.number == 1 or chapter.title.strip().lower() == _INTRODUCTION:
+    # The generated introduction is always chapter 1; a leaflet's own section
+    # titled "Introduction" is a section like any other.
+    if chapter.number == 1:
         titles = [spec.title] + [c.title for c in spec.chapters if c is not chapter]
         problems += introduction_problems(
             where, speech.heard, titles=titles, thresholds=thresholds, lexicon=lexicon

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from audio_leaflet.errors import NarrationError
 from audio_leaflet.model import (
-    LAST_UPDATED_PLACEHOLDER,
+    RECORDED_ON_PLACEHOLDER,
     TOTAL_LENGTH_PLACEHOLDER,
     Block,
     BulletList,
@@ -121,6 +121,9 @@ def _announce(lead_in: list[Line], count: int) -> list[Line]:
         rewritten = _COUNTABLE_LEAD_IN.sub(rf"\1 the following {cardinal(count)}:", last.text)
         if rewritten != last.text:
             return [*lead_in[:-1], Speech(rewritten)]
+        # "This relationship can be two-way:" then "There are three points." would run a
+        # colon into a new sentence: the lead-in ends, and the count follows it.
+        lead_in = [*lead_in[:-1], Speech(last.text[:-1].rstrip() + ".")]
     return [*lead_in, Speech(f"There are {cardinal(count)} points.")]
 
 
@@ -253,7 +256,29 @@ def _recap(details: list[_Detail]) -> list[list[Line]]:
     return groups
 
 
-def _introduction(title: str, organisation: str, date: str | None, bodies: list[_Body]) -> Chapter:
+def _date_sentences(date: str | None, review_date: str | None) -> list[Line]:
+    """What the introduction says about dates: never a build's date as the leaflet's own.
+
+    The leaflet's own date as what it is ("This leaflet is dated November
+    2011."), a review date as a review date, and with no date of its own the
+    day this recording was made.
+    """
+    if date:
+        return [Speech(f"This leaflet is dated {speakable(date).rstrip('.')}.")]
+    said: list[Line] = []
+    if review_date:
+        said.append(Speech(f"Its review date is {speakable(review_date).rstrip('.')}."))
+    said.append(Speech(f"This recording was made on {RECORDED_ON_PLACEHOLDER}."))
+    return said
+
+
+def _introduction(
+    title: str,
+    organisation: str,
+    date: str | None,
+    review_date: str | None,
+    bodies: list[_Body],
+) -> Chapter:
     total = len(bodies) + 1
     about: list[Line] = [Speech(f"{speakable(title).rstrip('.')}.")]
     if organisation.strip():
@@ -261,8 +286,7 @@ def _introduction(title: str, organisation: str, date: str | None, bodies: list[
     about.append(Speech(f"This recording lasts {TOTAL_LENGTH_PLACEHOLDER}."))
     # A date found in the leaflet may keep its label ("Reviewed: March 2026").
     printed = re.sub(r"^[^:\d]*:\s*", "", date or "").strip()
-    updated = speakable(printed).rstrip(".") if printed else LAST_UPDATED_PLACEHOLDER
-    about.append(Speech(f"Last updated {updated}."))
+    about += _date_sentences(printed or None, review_date)
     contents: list[Line] = [
         Speech(
             f"There are {cardinal(total)} sections: this introduction, "
@@ -297,8 +321,9 @@ def narrate(
 ) -> Narration:
     """The leaflet as chapters of sentences to say, the introduction first.
 
-    `date`, when given, is said in words in the introduction; otherwise the
-    introduction says `LAST_UPDATED_PLACEHOLDER` for the pipeline to fill in.
+    `date`, the leaflet's own, is said in words in the introduction; without
+    one it says when the recording was made (`RECORDED_ON_PLACEHOLDER`, for
+    the pipeline to fill in), and the document's review date if it has one.
     Sections with nothing left to say once web leftovers are removed are skipped.
     Raises NarrationError when nothing at all is left to say.
     """
@@ -311,7 +336,7 @@ def narrate(
             "removed. Check that it is the leaflet itself and not a web page around it."
         )
     total = len(bodies) + 1
-    chapters = [_introduction(title, organisation, date, bodies)]
+    chapters = [_introduction(title, organisation, date, document.review_date, bodies)]
     details = [detail for body in bodies for detail in body.details]
     for number, body in enumerate(bodies, 2):
         last = number == total
@@ -331,4 +356,10 @@ def narrate(
                 lines=tuple(_with_pauses(groups)),
             )
         )
-    return Narration(slug=slug, title=title, organisation=organisation, chapters=tuple(chapters))
+    return Narration(
+        slug=slug,
+        title=title,
+        organisation=organisation,
+        chapters=tuple(chapters),
+        dated=date or "",
+    )

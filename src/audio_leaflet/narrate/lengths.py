@@ -2,7 +2,7 @@
 
 The introduction is spoken last (docs/narration.md): the pipeline measures every
 other chapter, then fills "{total length}", "{length of section n}" and
-"{last updated}" with these words. Lengths are rounded the way a person would
+"{recording date}" with these words. Lengths are rounded the way a person would
 say them, so that a few seconds' difference between builds says the same thing.
 """
 

@@ -144,6 +144,25 @@ def drop_marks_and_references(text: str) -> str:
     return _FIGURE_REFERENCE.sub("", _MARKS.sub("", text))
 
 
+# A footnote number printed against a word ("40,000 people1 in the UK"). Capitals
+# and letters-then-digits codes ("B12", "COVID19", "EYE042") are not footnotes.
+_FOOTNOTE = re.compile(r"\b([A-Za-z]*[a-z]{3})(\d{1,2})(?=[\s,.;:!?)]|$)")
+_NOT_FOOTNOTES = _word_set("covid")
+
+
+def drop_footnote_markers(text: str) -> str:
+    """Drop a footnote number glued to a word: "people1 in the UK" -> "people in the UK"."""
+    return _FOOTNOTE.sub(lambda m: m[0] if m[1].lower() in _NOT_FOOTNOTES else m[1], text)
+
+
+_PLURAL_SLASH = re.compile(r"\b([A-Za-z]{2,})(?:/s|\(s\))(?=\W|$)")
+
+
+def read_optional_plurals(text: str) -> str:
+    """Say "hand/s" and "hand(s)" as the plural, "hands": the ear needs one word."""
+    return _PLURAL_SLASH.sub(r"\1s", text)
+
+
 # --------------------------------------------------------------------------
 # abbreviations said in full
 # --------------------------------------------------------------------------
@@ -505,6 +524,50 @@ def read_dates(text: str) -> str:
     return text
 
 
+_DATES_IN_A_MONTH = re.compile(
+    rf"\b(?P<month>{'|'.join(MONTHS)})\s+(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:to|-|–)\s*"
+    r"(?P<last>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b"
+)
+
+
+def read_day_ranges(text: str) -> str:
+    """Say "May 8th to 14th 2005" as "the eighth to the fourteenth of May two thousand and five"."""
+    if not _DIGIT.search(text):
+        return text
+
+    def said(m: re.Match[str]) -> str:
+        first, last = int(m["first"]), int(m["last"])
+        if not (1 <= first <= 31 and 1 <= last <= 31):
+            return m[0]
+        return f"the {ordinal(first)} to the {ordinal(last)} of {m['month']} {year(int(m['year']))}"
+
+    return _DATES_IN_A_MONTH.sub(said, text)
+
+
+_DECADE_WORDS = {
+    "1": "tens", "2": "twenties", "3": "thirties", "4": "forties", "5": "fifties",
+    "6": "sixties", "7": "seventies", "8": "eighties", "9": "nineties",
+}  # fmt: skip
+_DECADE = re.compile(r"\b(?P<century>1[89]|20)?(?P<tens>[1-9])0'?s\b")
+_DECADE_RANGE = re.compile(r"\b((?:1[89]|20)?[1-9]0'?s)\s*[-–]\s*((?:1[89]|20)?[1-9]0'?s)\b")
+
+
+def read_decades(text: str) -> str:
+    """Say decades in words: "20s-40s" -> "twenties to forties", "1960s" -> "nineteen sixties"."""
+    if not _DIGIT.search(text):
+        return text
+    text = _DECADE_RANGE.sub(r"\1 to \2", text)
+
+    def said(m: re.Match[str]) -> str:
+        century = f"{cardinal(int(m['century']))} " if m["century"] else ""
+        return century + _DECADE_WORDS[m["tens"]]
+
+    return _DECADE.sub(said, text)
+
+
+_RATIO_RANGE = re.compile(r"\b(\d+):(\d+)\s+to\s+(\d+):(\d+)\b")
+
+
 # --------------------------------------------------------------------------
 # ranges, times, ratios, money, per cent, units, ordinals
 # --------------------------------------------------------------------------
@@ -581,9 +644,10 @@ _RATIO = re.compile(r"(?<![\d:])(\d+):(\d+)(?![\d:])")
 
 
 def read_ratios(text: str) -> str:
-    """Say ratios with "to": "2:1" -> "2 to 1"."""
+    """Say ratios with "to": "2:1" -> "2 to 1"; "2:1 to 6:1" -> "2 to 1, up to 6 to 1"."""
     if not _DIGIT.search(text):
         return text
+    text = _RATIO_RANGE.sub(r"\1 to \2, up to \3 to \4", text)
     return _RATIO.sub(r"\1 to \2", text)
 
 
@@ -835,7 +899,7 @@ _EMPHASIS_WORDS = _word_set(
 # Abbreviations still spelt inside a run of shouted capitals ("CALL NHS NOW").
 _KNOWN_ABBREVIATIONS = _word_set(
     "NHS GP GPS OCD CBT BSL DBS MRI EMG EEG ECG CT UK USA EU A&E PTSD ADHD MS MND DVLA "
-    "BMA BBC NI TV FAQ PDF"
+    "BMA BBC NI TV FAQ PDF OBE MBE CBE KBE DBE BEM"
 )
 _CAPS_WORD = re.compile(r"\b([A-Z]{2,5})('?s)?\b")
 _LETTERS_AND_DIGITS = re.compile(r"\b([A-Z]{1,4})(\d{3,})\b")
@@ -951,12 +1015,16 @@ STEPS: tuple[Step, ...] = (
     remove_web_leftovers,
     drop_stray_slashes,
     drop_marks_and_references,
+    drop_footnote_markers,
+    read_optional_plurals,
     expand_abbreviations,
     read_email_addresses,
     read_web_addresses,
     read_postcodes,
     read_phone_numbers,
+    read_day_ranges,
     read_dates,
+    read_decades,
     read_ranges,
     read_times,
     read_ratios,

@@ -22,6 +22,7 @@ from audio_leaflet.errors import NarrationError
 from audio_leaflet.fileio import write_atomic
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
+    RECORDED_ON_PLACEHOLDER,
     TOTAL_LENGTH_PLACEHOLDER,
     Chapter,
     Line,
@@ -53,6 +54,7 @@ _KNOWN_PLACEHOLDER = re.compile(
         [
             re.escape(TOTAL_LENGTH_PLACEHOLDER),
             re.escape(LAST_UPDATED_PLACEHOLDER),
+            re.escape(RECORDED_ON_PLACEHOLDER),
             r"\{length of section \d+\}",
         ]
     )
@@ -197,7 +199,7 @@ def _check_speech(text: str, where: str) -> None:
         if not _KNOWN_PLACEHOLDER.fullmatch(placeholder):
             raise NarrationError(
                 f"{where}: unknown placeholder {placeholder}; the known ones are "
-                f"{TOTAL_LENGTH_PLACEHOLDER}, {LAST_UPDATED_PLACEHOLDER} and "
+                f"{TOTAL_LENGTH_PLACEHOLDER}, {RECORDED_ON_PLACEHOLDER} and "
                 "{length of section N}. Write the words instead."
             )
     if re.search(r"[{}]", _PLACEHOLDER.sub("", text)):

@@ -11,9 +11,10 @@ sees; `read.structure` turns that into sections once for all formats.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from audio_leaflet.model import Document
+from audio_leaflet.model import Document, LeftOut
 from audio_leaflet.read.metadata import resolve_metadata, title_from_filename
 from audio_leaflet.read.source import (
     ACCEPTED,
@@ -51,6 +52,7 @@ def read_leaflet(path: Path) -> Document:
     kind = detect_format(path, data)
     hints = Hints()
     pieces: list[Piece]
+    text = ""
     # Each format's parser is imported only when needed: python-docx and the
     # HTML and Markdown parsers cost about 0.2 s, paid on every command otherwise.
     if kind is Format.DOCX:
@@ -70,4 +72,29 @@ def read_leaflet(path: Path) -> Document:
             pieces = read_markdown(text)
         else:
             pieces = read_text(text)
-    return build_document(pieces, source_name=path.name, hints=hints)
+    document = build_document(pieces, source_name=path.name, hints=hints)
+    return _left_out_in_source_order(document, text)
+
+
+def source_lines_of(path: Path) -> list[str]:
+    """The file's lines as a reader sees them, found without the format's reader
+    (`read.coverage`): what the narration and the left-out ledger must account for."""
+    from audio_leaflet.read.coverage import source_lines
+
+    path = Path(path)
+    data = load_bytes(path)
+    kind = detect_format(path, data)
+    text = "" if kind is Format.DOCX else decode_text(path, data)
+    return source_lines(path, kind, text)
+
+
+def _left_out_in_source_order(document: Document, text: str) -> Document:
+    """The ledger in the order its lines appear in the source (where the text is known)."""
+    if not text or len(document.left_out) < 2:
+        return document
+
+    def place(item: LeftOut) -> int:
+        found = text.find(item.text)
+        return found if found >= 0 else len(text)
+
+    return dataclasses.replace(document, left_out=tuple(sorted(document.left_out, key=place)))

@@ -190,12 +190,52 @@ _YEAR = re.compile(r"\d{4}")
 _NEXT_REVIEW = re.compile(r"\b(?:next\s+review|review\s+date)\b", re.IGNORECASE)
 
 
+_SEASON_DATE = re.compile(
+    rf"\b(?P<date>(?:Spring|Summer|Autumn|Winter)\s+\d{{4}}|{_MONTH}\s+\d{{4}})\b", re.IGNORECASE
+)
+_REVIEW = re.compile(
+    rf"\b(?:next\s+review(?:\s+(?:date|due))?|review\s+(?:date|due))\b(?:\s+(?:on|in|by))?\s*:?\s*"
+    rf"(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
+MAX_DATE_LINE_WORDS = 8
+"""Longest line near the top that may be a bare date ("Autumn 2011 · Issue 37")."""
+
+
 def find_date(texts: Iterable[str]) -> str | None:
-    """The date the leaflet was published or last reviewed, as printed, or None.
+    """The leaflet's own date (published, updated, last reviewed), as printed, or None.
+
+    A short line near the top that is only a date, as on a newsletter
+    ("Autumn 2011 · Issue 37"), is its date too. A review date is not
+    (`find_review_date`).
 
     >>> find_date(["This leaflet was last reviewed on 14 March 2025."])
     '14 March 2025'
     """
+    texts = list(texts)
+    labelled = _labelled_date(texts)
+    if labelled:
+        return labelled
+    for text in texts[:3]:
+        bare = (
+            len(text.split()) <= MAX_DATE_LINE_WORDS
+            and not text.rstrip().endswith((".", "!", "?"))
+            and not _NEXT_REVIEW.search(text)
+        )
+        if bare and (match := _SEASON_DATE.search(text)):
+            return match["date"]
+    return None
+
+
+def find_review_date(texts: Iterable[str]) -> str | None:
+    """When the leaflet is due to be reviewed, as printed, or None."""
+    for text in texts:
+        if _YEAR.search(text) and (match := _REVIEW.search(text)):
+            return match["date"]
+    return None
+
+
+def _labelled_date(texts: list[str]) -> str | None:
     for text in texts:
         if not _YEAR.search(text):
             continue  # cheap test first: every date pattern holds a year

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from audio_leaflet.model import Contact, ContactKind
+from audio_leaflet.model import Contact, ContactKind, LeftOutReason
 
 # --------------------------------------------------------------------------
 # Whitespace
@@ -36,7 +36,11 @@ def clean_text(text: str) -> str:
 # --------------------------------------------------------------------------
 
 # A bullet is a marker, at least one space, then text; "-5 degrees" is not a bullet.
-BULLET = re.compile(r"^\s*[•●○◦▪▫■□‣⁃∙·*\-–—]\s+(?P<text>\S.*)$")
+# The private-use glyphs are bullets from the Symbol and Wingdings fonts, as text
+# copied from a PDF or an old Word file shows them.
+BULLET = re.compile(
+    r"^\s*[•●○◦▪▫■□‣⁃∙·*\-–—\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]\s*(?<=\s|[\uf000-\uf0ff])(?P<text>\S.*)$"
+)
 # "1." "1)" "(1)"; two digits at most, so "2024. A year of change" is prose.
 NUMBERED = re.compile(r"^\s*\(?(?P<number>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 
@@ -230,6 +234,34 @@ def looks_like_heading(line: str) -> bool:
     return not (mentions_contact(text) or re.search(r"\d{5}", text))
 
 
+# Capitals that stay capitals in a heading printed all in capitals: abbreviations.
+_HEADING_ABBREVIATIONS = frozenset(
+    (
+        *("NHS", "GP", "GPS", "UK", "USA", "EU", "OCD", "CBT", "BSL", "DBS", "MRI", "CT"),
+        *("ADHD", "PTSD", "MS", "MND", "A&E", "BBC", "TV", "FAQ", "PDF", "NICE"),
+        *("OBE", "MBE", "CBE"),
+    )
+)
+
+
+def heading_case(text: str) -> str:
+    """A heading printed all in capitals, in sentence case: "DIARY DATES" -> "Diary dates".
+
+    Said as printed, a voice spells short capital words letter by letter
+    ("C H A I R"). Abbreviations keep their capitals ("NHS", "GP").
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters) or len(text.split()) < 2:
+        return text
+    words = [
+        word if word.strip(".,:;!?()'\"’”") in _HEADING_ABBREVIATIONS else word.lower()
+        for word in text.split()
+    ]
+    first = words[0]
+    words[0] = first[:1].upper() + first[1:]
+    return " ".join(words)
+
+
 def ends_sentence(line: str) -> bool:
     """Whether a line ends like a sentence (full stop, question or exclamation mark, colon)."""
     return clean_text(line).rstrip("\"'”’)]")[-1:] in {".", "!", "?", ":"}
@@ -273,6 +305,21 @@ _LEFTOVERS = [
         r"you\s+are\s+here\s*:.*",
     )
 ]
+# Furniture of shops and sites, and link text that names a file's size.
+_PAGE_FURNITURE = [
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"(?:log|sign)\s*(?:in|out|on)(?:\s*(?:/|or)\s*(?:register|sign\s*up))?|register|my\s+account",
+        r"(?:your\s+)?(?:basket|cart|trolley)\s*:?\s*(?:\(?\s*\d+\s*(?:items?)?\s*\)?|is\s+empty)?",
+        r"checkout|view\s+basket",
+        r"you\s+are\s+using\s+an?\s+(?:outdated|old|unsupported)\s+browser\b.*",
+        r".{0,120}\(\s*(?:(?:pdf|word|docx?|rtf)\s*,?\s*)?\d+(?:\.\d+)?\s*[km]i?b\s*\)",
+        r"(?:pdf|word|docx?)\s*,?\s*\d+(?:\.\d+)?\s*[km]i?b",
+        r"(?:share|follow\s+us)(?:\s+(?:this|on|via))?(?:\s+(?:page|article|leaflet))?",
+        r"facebook|twitter|x\s*\(twitter\)|instagram|linkedin|youtube|whatsapp|tiktok|pinterest",
+        r"\(?fig(?:ure)?\.?\s*\d+[a-z]?\)?",
+    )
+]
 _BREADCRUMB_SEPARATOR = re.compile(r"\s[>›»]\s")
 _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b.*\b(?:we\s+use|uses|accept|consent|settings|preferences|"
@@ -305,17 +352,28 @@ def is_web_leftover(line: str) -> bool:
     Examples: "Skip to main content", "Expand", "You are on page 1 of 22",
     "Home > Conditions > Dystonia", "Back to top", "Print this page", cookie notices.
     """
+    return leftover_reason(line) is not None
+
+
+def leftover_reason(line: str) -> LeftOutReason | None:
+    """Why a whole line is web-page furniture (`is_web_leftover`), or None when it is text."""
     if len(line) > MAX_LEFTOVER_CHARS:
-        return False
+        return None
     text = clean_text(line).rstrip(" .:!")
     if not text:
-        return False
+        return None
     words = len(text.split())
     # Web furniture is a few words; a long sentence that starts "Download" is prose.
     if words <= MAX_LEFTOVER_WORDS and any(pattern.fullmatch(text) for pattern in _LEFTOVERS):
-        return True
+        if download_title(line):
+            return LeftOutReason.DOWNLOAD_LINK
+        return LeftOutReason.WEB_FURNITURE
+    if words <= MAX_LEFTOVER_WORDS and any(p.fullmatch(text) for p in _PAGE_FURNITURE):
+        return LeftOutReason.PAGE_FURNITURE
     # A breadcrumb trail: short parts joined by ">" ("Conditions > Dystonia > Treatment").
     parts = _BREADCRUMB_SEPARATOR.split(text)
     if len(parts) >= 3 and all(len(part.split()) <= 6 for part in parts):
-        return True
-    return words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text))
+        return LeftOutReason.BREADCRUMBS
+    if words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text)):
+        return LeftOutReason.COOKIE_NOTICE
+    return None

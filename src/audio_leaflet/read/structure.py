@@ -27,60 +27,15 @@ from audio_leaflet.model import (
     BulletList,
     Contact,
     Document,
+    LeftOut,
+    LeftOutReason,
     Paragraph,
     Section,
     SectionRole,
 )
 from audio_leaflet.read import metadata, rules
-
-
-@dataclass(frozen=True)
-class Heading:
-    """A heading as printed."""
-
-    text: str
-    """The heading's text."""
-    level: int | None = None
-    """1 to 6 as in HTML; 0 for a Word "Title" paragraph; None in plain text (no levels)."""
-
-
-@dataclass(frozen=True)
-class Text:
-    """A run of text, one entry per printed line (a paragraph, or prose with contact lines)."""
-
-    lines: tuple[str, ...]
-    """The printed lines; contact lines among them become Contact blocks."""
-
-
-@dataclass(frozen=True)
-class Item:
-    """One bulleted or numbered point."""
-
-    text: str
-    """The point's text without its bullet or number."""
-    ordered: bool = False
-    """True when the point was numbered."""
-    group: int = 0
-    """Points of one list share a group; a new group starts a new list."""
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A wider gap than usual (two or more blank lines, a rule): a hint that small print follows."""
-
-
-Piece = Heading | Text | Item | Gap
-
-
-@dataclass(frozen=True)
-class Hints:
-    """What a format knows besides its text (an HTML <title>, a site name)."""
-
-    title: str | None = None
-    """A title from the file's own metadata."""
-    organisation: str | None = None
-    """An organisation from the file's own metadata."""
-
+from audio_leaflet.read.furniture import without_furniture
+from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Piece, Text
 
 # --------------------------------------------------------------------------
 # Working state (mutable while building, frozen into Sections at the end)
@@ -118,8 +73,10 @@ SHORT_LINE = 45
 """Longest line (characters) still taken for one line of an address."""
 
 
-def _text_blocks(lines: Iterable[str], found_titles: list[str]) -> list[Block]:
-    """Paragraphs and contacts from one run of text lines; web leftovers dropped."""
+def _text_blocks(
+    lines: Iterable[str], found_titles: list[str], left_out: list[LeftOut]
+) -> list[Block]:
+    """Paragraphs and contacts from one run of text lines; web leftovers left out."""
     blocks: list[Block] = []
     run: list[str] = []
 
@@ -128,11 +85,15 @@ def _text_blocks(lines: Iterable[str], found_titles: list[str]) -> list[Block]:
             blocks.append(Paragraph(join_lines(run)))
             run.clear()
 
-    for raw in lines:
-        line = rules.clean_text(raw)
+    cleaned = [(raw, rules.clean_text(raw)) for raw in lines]
+    index = 0
+    while index < len(cleaned):
+        raw, line = cleaned[index]
+        index += 1
         if not line:
             continue
-        if rules.is_web_leftover(line):
+        if reason := rules.leftover_reason(line):
+            left_out.append(LeftOut(raw.strip(), reason))
             if title := rules.download_title(line):
                 found_titles.append(title)
             continue
@@ -140,9 +101,43 @@ def _text_blocks(lines: Iterable[str], found_titles: list[str]) -> list[Block]:
             flush()
             blocks.append(contact)
             continue
+        points = _points_after(line, [text for _, text in cleaned[index:]])
+        if points:
+            run.append(line)
+            flush()
+            blocks.append(BulletList(items=tuple(points)))
+            index += len(points)
+            continue
         run.append(line)
     flush()
     return blocks
+
+
+MAX_POINT_WORDS = 8
+"""Most words of a line still read as a point of a list printed without bullets."""
+
+
+def _points_after(line: str, following: list[str]) -> list[str]:
+    """The short lines that a line ending in a colon introduces ("Other names:"), if any.
+
+    Two or more short lines that do not end like sentences are the points of
+    a list printed without bullets; they are read as a list, never run into
+    one line.
+    """
+    if not line.endswith(":"):
+        return []
+    points: list[str] = []
+    for text in following:
+        if (
+            not text
+            or len(text.split()) > MAX_POINT_WORDS
+            or rules.ends_sentence(text)
+            or rules.parse_contact(text)
+            or rules.is_web_leftover(text)
+        ):
+            break
+        points.append(text)
+    return points if len(points) >= 2 else []
 
 
 def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
@@ -243,15 +238,15 @@ def build_document(
     Raises LeafletError when no text is left once web leftovers are dropped.
     """
     hints = hints or Hints()
+    left_out = list(hints.left_out)
     hints = Hints(_plain(hints.title), _plain(hints.organisation))
     found_titles: list[str] = []
-    drafts = _drafts([without_controls(piece) for piece in pieces], found_titles)
+    plain = [without_controls(piece) for piece in pieces]
+    drafts = _drafts(without_furniture(plain, left_out), found_titles, left_out)
     if not drafts[0].blocks:
         drafts.pop(0)
     title = _leading_title(drafts, source_name)
-    # A heading with nothing under it (a parent of sub-headings, a heading left
-    # over from a dropped widget) would be an empty chapter.
-    drafts = [d for d in drafts if d.blocks]
+    drafts = _without_empty_headings(drafts, left_out)
     if not drafts:
         raise LeafletError(
             f"No leaflet text found in {source_name}: it holds no paragraphs or lists "
@@ -268,11 +263,54 @@ def build_document(
         title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
         organisation=metadata.find_organisation(texts) or _clean(hints.organisation),
         date=metadata.find_date(texts),
+        review_date=metadata.find_review_date(texts),
         source_name=source_name,
+        left_out=tuple(left_out),
     )
 
 
-def _drafts(pieces: Iterable[Piece], found_titles: list[str]) -> list[_Draft]:
+def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> list[_Draft]:
+    """Drafts that each have text: a heading with nothing under it would be an empty chapter.
+
+    A heading over deeper sub-headings (an HTML h2 before h3s) is left out,
+    and said so; any other heading with nothing under it (a one-line
+    paragraph without a full stop, taken for a heading) is kept as text, in
+    its place: never dropped.
+    """
+    kept: list[_Draft] = []
+    orphans: list[str] = []  # kept text with no section before it yet
+    for index, draft in enumerate(drafts):
+        if draft.blocks:
+            if orphans:
+                draft.blocks[:0] = [Paragraph(text) for text in orphans]
+                draft.gap_before[:0] = [False] * len(orphans)
+                orphans.clear()
+            kept.append(draft)
+            continue
+        if draft.heading is None:
+            continue
+        following = drafts[index + 1] if index + 1 < len(drafts) else None
+        if (
+            following is not None
+            and draft.level is not None
+            and following.level is not None
+            and following.level > draft.level
+        ):
+            left_out.append(LeftOut(draft.heading, LeftOutReason.PARENT_HEADING))
+        elif kept:
+            kept[-1].blocks.append(Paragraph(draft.heading))
+            kept[-1].gap_before.append(False)
+        else:
+            orphans.append(draft.heading)
+    if orphans:
+        paragraphs: list[Block] = [Paragraph(text) for text in orphans]
+        kept.append(_Draft(None, None, paragraphs, [False] * len(orphans)))
+    return kept
+
+
+def _drafts(
+    pieces: Iterable[Piece], found_titles: list[str], left_out: list[LeftOut]
+) -> list[_Draft]:
     """The pieces gathered under their headings, points joined into lists.
 
     Titles carried by web leftovers ("Click here to download X") go to
@@ -299,7 +337,10 @@ def _drafts(pieces: Iterable[Piece], found_titles: list[str]) -> list[_Draft]:
     for piece in pieces:
         if isinstance(piece, Item):
             text = rules.clean_text(piece.text)
-            if not text or rules.is_web_leftover(text):
+            if not text:
+                continue
+            if reason := rules.leftover_reason(text):
+                left_out.append(LeftOut(piece.text, reason))
                 continue
             key = (piece.group, piece.ordered)
             if key != list_key:
@@ -315,15 +356,16 @@ def _drafts(pieces: Iterable[Piece], found_titles: list[str]) -> list[_Draft]:
             text = rules.clean_text(piece.text)
             if not text:
                 continue
-            if rules.is_web_leftover(text):
+            if reason := rules.leftover_reason(text):
+                left_out.append(LeftOut(piece.text, reason))
                 if title := rules.download_title(text):
                     found_titles.append(title)
                 continue
             close_list()
-            drafts.append(_Draft(heading=text, level=piece.level))
+            drafts.append(_Draft(heading=rules.heading_case(text), level=piece.level))
             gap_pending = False
             continue
-        blocks = _text_blocks(piece.lines, found_titles)
+        blocks = _text_blocks(piece.lines, found_titles, left_out)
         if blocks:
             close_list()
         for block in blocks:

@@ -7,6 +7,7 @@ shared rules live in `read.rules` and `read.structure`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from audio_leaflet.read import rules
@@ -62,8 +63,8 @@ def _heading_on_first_line(lines: tuple[str, ...]) -> bool:
     first, second = lines[0], lines[1]
     if _is_list_line(first) or not rules.looks_like_heading(first):
         return False
-    if _is_list_line(second):
-        return True
+    if _is_list_line(second) or rules.parse_contact(rules.clean_text(second)):
+        return True  # "Contact our helpline" over "Helpline: 0330 123 4567"
     text = rules.clean_text(second)
     return text[:1].isupper() and len(text) >= 1.5 * len(rules.clean_text(first))
 
@@ -79,10 +80,29 @@ def _numbered_heading(block: _Block, before: _Block | None, after: _Block | None
 
 
 def _title_block(block: _Block) -> bool:
-    """Whether the first block is a title and a subtitle on short lines of their own."""
-    return 2 <= len(block.lines) <= 3 and all(
-        rules.looks_like_heading(line) and not any(c.isdigit() for c in line)
-        for line in block.lines
+    """Whether the first block is a title and a subtitle on short lines of their own.
+
+    The subtitle may carry a date or an issue number ("Autumn 2011 · Issue 37").
+    """
+    title, *rest = block.lines
+    return (
+        1 <= len(rest) <= 2
+        and rules.looks_like_heading(title)
+        and not any(c.isdigit() for c in title)
+        and all(rules.looks_like_heading(line) or _dated_line(line) for line in rest)
+    )
+
+
+def _dated_line(line: str) -> bool:
+    """A short line that gives a season or month and a year (a newsletter's issue line)."""
+    text = rules.clean_text(line)
+    return len(text.split()) <= 8 and bool(
+        re.search(
+            r"\b(?:spring|summer|autumn|winter|january|february|march|april|may|june|july|"
+            r"august|september|october|november|december)\b.*\b(?:19|20)\d\d\b",
+            text,
+            re.IGNORECASE,
+        )
     )
 
 

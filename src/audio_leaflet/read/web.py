@@ -7,6 +7,8 @@ script text can ever reach the narration (docs/safety.md).
 
 from __future__ import annotations
 
+import copy as copy_module
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator
@@ -15,6 +17,8 @@ import lxml.etree
 import lxml.html
 
 from audio_leaflet.errors import LeafletError
+from audio_leaflet.model import LeftOut, LeftOutReason
+from audio_leaflet.read import rules
 from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Text
 
 # Elements whose content is never leaflet text.
@@ -116,36 +120,101 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s+::\s+")
 
 
-def _is_furniture(element: lxml.html.HtmlElement, *, keep_header: bool) -> bool:
+_CODE_TAGS = frozenset(["script", "style", "template", "noscript"])
+_NAVIGATION_TAGS = frozenset(["nav", "header", "footer", "aside", "menu"])
+_NAVIGATION_ROLES = frozenset(
+    ["navigation", "banner", "contentinfo", "complementary", "menu", "menubar"]
+)
+_COOKIE_NAMES = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
+_BREADCRUMB_NAMES = re.compile(r"breadcrumb", re.IGNORECASE)
+_HIDDEN_NAMES = re.compile(r"visually-?hidden|sr-only|screen-?reader-?text", re.IGNORECASE)
+
+
+def _furniture_reason(element: lxml.html.HtmlElement, *, keep_header: bool) -> LeftOutReason | None:
+    """Why an element is page furniture, not leaflet text; None when it is text."""
     tag = element.tag.lower()
-    if tag in _DROP_TAGS:
-        return True
-    if tag in {"header", "footer"} and not (tag == "header" and keep_header):
-        return True
     attributes = element.attrib
-    if "hidden" in attributes or attributes.get("aria-hidden", "").lower() == "true":
-        return True
-    if attributes.get("type", "").lower() == "hidden":
-        return True
-    if _HIDDEN_STYLE.search(attributes.get("style", "")):
-        return True
-    if attributes.get("role", "").lower() in _DROP_ROLES:
-        return True
     names = f"{attributes.get('class', '')} {attributes.get('id', '')}"
-    return bool(_DROP_NAMES.search(names))
+    role = attributes.get("role", "").lower()
+    if tag in _CODE_TAGS:
+        return LeftOutReason.SCRIPT
+    if (
+        "hidden" in attributes
+        or attributes.get("aria-hidden", "").lower() == "true"
+        or attributes.get("type", "").lower() == "hidden"
+        or _HIDDEN_STYLE.search(attributes.get("style", ""))
+        or _HIDDEN_NAMES.search(names)
+    ):
+        return LeftOutReason.HIDDEN
+    if tag == "header" and keep_header:
+        return None
+    if tag in _NAVIGATION_TAGS or role in _NAVIGATION_ROLES:
+        return LeftOutReason.SITE_NAVIGATION
+    if _COOKIE_NAMES.search(names):
+        return LeftOutReason.COOKIE_NOTICE
+    if _BREADCRUMB_NAMES.search(names):
+        return LeftOutReason.BREADCRUMBS
+    if tag in _DROP_TAGS or role in _DROP_ROLES or _DROP_NAMES.search(names):
+        return LeftOutReason.WEB_FURNITURE
+    return None
 
 
-def _strip_furniture(root: lxml.html.HtmlElement, *, keep_header: bool) -> None:
-    doomed = [
-        element
-        for element in root.iter()
-        if isinstance(element.tag, str)
-        and element is not root
-        and _is_furniture(element, keep_header=keep_header)
-    ]
-    for element in doomed:
-        if element.getparent() is not None:
+def _strip_furniture(root: lxml.html.HtmlElement, *, keep_header: bool) -> list[LeftOut]:
+    """Remove page furniture from `root`; what it said, line by line, with the reason."""
+    doomed = []
+    for element in root.iter():
+        if isinstance(element.tag, str) and element is not root:
+            reason = _furniture_reason(element, keep_header=keep_header)
+            if reason is not None:
+                doomed.append((element, reason))
+    left_out: list[LeftOut] = []
+    for element, reason in doomed:
+        if element.getparent() is not None:  # not inside furniture already removed
+            if reason is not LeftOutReason.SCRIPT:  # code is not words for people
+                left_out += [LeftOut(line, reason) for line in _shown_lines(element)]
             element.drop_tree()  # keeps the element's tail text, which belongs to its parent
+    return left_out
+
+
+def _shown_lines(element: lxml.html.HtmlElement) -> list[str]:
+    """The lines of text an element shows, one per block, link or list point."""
+    copy = copy_module.deepcopy(element)
+    copy.tail = None
+    for inner in list(copy.iter()):
+        if not isinstance(inner.tag, str):
+            continue
+        if inner.tag.lower() in _CODE_TAGS and inner is not copy:
+            inner.drop_tree()
+        elif inner.tag.lower() in _LINE_TAGS:
+            inner.tail = "\n" + (inner.tail or "")
+            inner.text = "\n" + (inner.text or "")
+    return [" ".join(line.split()) for line in copy.text_content().splitlines() if line.strip()]
+
+
+_LINE_TAGS = frozenset(
+    [
+        "a",
+        "br",
+        "li",
+        "p",
+        "td",
+        "th",
+        "tr",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "dt",
+        "dd",
+        "option",
+        "button",
+        "label",
+        "span",
+    ]
+)
 
 
 def _main_content(document: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement, bool]:
@@ -285,18 +354,76 @@ def _parse(text: str, name: str) -> lxml.html.HtmlElement:
         raise LeafletError(f"Cannot read {name} as HTML: {error}.") from error
 
 
+_VOID = ("embed", "source", "track", "param", "img", "input", "wbr", "area", "col")
+"""Elements that never hold content. libxml2's HTML parser does not know some of them
+(embed, source, track) and nests what follows inside, which was then lost with them."""
+
+
+def _unnest_void_elements(document: lxml.html.HtmlElement) -> None:
+    """Move whatever the parser put inside a void element back after it."""
+    for element in list(document.iter(*_VOID)):
+        parent = element.getparent()
+        if parent is None or (len(element) == 0 and not element.text):
+            continue
+        position = parent.index(element)
+        if element.text:
+            element.tail = element.text + (element.tail or "")
+            element.text = None
+        # The element's tail belongs after the moved children.
+        tail, element.tail = element.tail, None
+        children = list(element)
+        for offset, child in enumerate(children, 1):
+            parent.insert(position + offset, child)
+        if tail:
+            if children:
+                children[-1].tail = (children[-1].tail or "") + tail
+            else:
+                element.tail = tail
+
+
+def _image_descriptions(root: lxml.html.HtmlElement) -> list[LeftOut]:
+    """The alt text of a page's images: not read aloud, but listed."""
+    return [
+        LeftOut(alt, LeftOutReason.IMAGE_TEXT)
+        for image in root.iter("img")
+        if (alt := " ".join((image.get("alt") or "").split()))
+    ]
+
+
 def read_html(text: str, name: str) -> tuple[list[Piece], Hints]:
     """Pieces of a web page's main content, and the title and site name its head declares."""
     document = _parse(text, name)
+    _unnest_void_elements(document)
     hints = _hints(document)
     root, is_main = _main_content(document)
+    left_out = _outside(document, root) if is_main else []
     # Inside <main> or <article>, a <header> holds the page's own h1; around
     # them, it is the site's banner.
-    _strip_furniture(root, keep_header=is_main)
+    left_out += _strip_furniture(root, keep_header=is_main)
+    left_out += _image_descriptions(root)
     walker = _Walker(itertools.count(1))
     walker.walk(root)
     walker.flush()
-    return walker.pieces, hints
+    return walker.pieces, dataclasses.replace(hints, left_out=tuple(left_out))
+
+
+def _outside(document: lxml.html.HtmlElement, main: lxml.html.HtmlElement) -> list[LeftOut]:
+    """What the page shows around its main content (menus, banners, footers)."""
+    bodies = document.xpath("//body")
+    if not bodies or main is bodies[0]:
+        return []
+    main.set(_MAIN_MARK, "")
+    body = copy_module.deepcopy(bodies[0])
+    del main.attrib[_MAIN_MARK]
+    for element in body.xpath(f".//*[@{_MAIN_MARK}]"):
+        element.getparent().replace(element, lxml.html.Element("hr"))
+    return [
+        LeftOut(line, rules.leftover_reason(line) or LeftOutReason.SITE_NAVIGATION)
+        for line in _shown_lines(body)
+    ]
+
+
+_MAIN_MARK = "data-audio-leaflet-main"
 
 
 def html_fragment_pieces(fragment: str, groups: Iterator[int]) -> list[Piece]:

@@ -1,0 +1,100 @@
+"""No word lost without a reason: the source's lines neither spoken nor in the ledger.
+
+After a leaflet is read and narrated, every line of the source must be
+accounted for: its words said in the narration, or the line listed in
+`left-out.txt` with the rule that left it out. A line that is neither was
+lost by a reader's bug; a build stops, naming it, and publishes nothing.
+
+The source's lines are taken afresh from the file here, not from the
+reader's pieces: a web page's visible text (scripts and styles aside), a
+Markdown file without its markup and link addresses, a Word file's
+paragraphs. Words are compared loosely, as sets of lower-case words of
+letters: the narration says numbers, dates and symbols in words, so tokens
+with digits are left to the narration's own rules, and an abbreviation
+counts as said when its letters are ("G P").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from audio_leaflet.model import LeftOut, Narration
+from audio_leaflet.read.source import Format
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+MIN_WORD_LETTERS = 3
+"""Shorter words ("a", "of", "to") prove nothing about a line and are not looked for."""
+_SAID_AS = {"etc": "so"}
+"""Words the narration says as others ("etc" is "and so on"): one of those stands for it."""
+
+
+def source_lines(path: Path, kind: Format, text: str) -> list[str]:
+    """The lines a reader of the file sees, found without the format's reader."""
+    if kind is Format.HTML:
+        import lxml.html
+
+        try:
+            root = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
+        except (ValueError, lxml.etree.ParserError):
+            return []
+        for element in root.xpath("//script|//style|//template|//noscript|//head"):
+            element.drop_tree()
+        # Each text node on a line of its own: "About us" and "Donate" are two links.
+        return [line for line in "\n".join(root.itertext()).splitlines() if line.strip()]
+    if kind is Format.MARKDOWN:
+        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
+        text = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "]", text)  # link addresses
+        text = re.sub(r"<[^>]+>", " ", text)
+    if kind is Format.DOCX:
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return [p.text for p in document.paragraphs if p.text.strip()] + cells
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _words(text: str) -> set[str]:
+    return {
+        word.lower().replace("’", "'")
+        for token in text.split()
+        if not any(ch.isdigit() for ch in token)
+        for word in _WORD.findall(token)
+    }
+
+
+def _spelt(text: str) -> set[str]:
+    """Abbreviations said letter by letter ("G P's" is "GP")."""
+    runs = re.findall(r"\b(?:[A-Za-z]\b\s*){2,}", text)
+    return {"".join(run.split()).lower() for run in runs}
+
+
+def unaccounted_lines(
+    lines: Iterable[str], narration: Narration, left_out: Iterable[LeftOut]
+) -> list[str]:
+    """Source lines with a word that is neither said nor in a left-out line."""
+    said_text = " ".join(s for chapter in narration.chapters for s in chapter.sentences)
+    said = _words(said_text) | _spelt(said_text) | _words(narration.title)
+    said |= _words(narration.organisation)
+    listed = set().union(*(_words(item.text) for item in left_out))
+    # "Mon", "Jan", "approx" are said in full ("Monday"): a short word may begin a said one.
+    beginnings = {word[:length] for word in said for length in (3, 4) if len(word) > length}
+    lost = []
+    for line in lines:
+        missing = [
+            word
+            for word in _words(line)
+            if len(word) >= MIN_WORD_LETTERS
+            and word not in said
+            and word not in listed
+            and word.rstrip("s") not in said
+            and word.replace("'", "") not in said
+            and not (len(word) <= 4 and word in beginnings)
+            and _SAID_AS.get(word) not in said
+        ]
+        if missing:
+            lost.append(" ".join(line.split()))
+    return lost

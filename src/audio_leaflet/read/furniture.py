@@ -1,0 +1,148 @@
+"""Whole blocks that are a page's furniture, not its text: menus, contents lists, labels.
+
+`read.rules` knows single lines ("Skip to main content", "Expand"); these
+rules need a block's neighbours to decide, so they run on a reader's pieces
+before they are gathered into sections (`read.structure`). Everything they
+take out goes to the left-out ledger with its reason; nothing is dropped
+silently.
+
+- A **menu** copied with a web page: a run of five or more short lines (a
+  few words, no full stop, no number), with page furniture among them or
+  before any of the leaflet's prose.
+- A **contents list**: a "Contents" heading (or line) and the entries under
+  it, which end in page numbers or repeat the leaflet's own headings. The
+  entries are the sections, which are spoken as chapters; the introduction
+  lists them again, with their lengths.
+- A **label** over the title: "Eye Department", "Information for patients".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from audio_leaflet.model import LeftOut, LeftOutReason
+from audio_leaflet.read import rules
+from audio_leaflet.read.pieces import Gap, Heading, Item, Piece, Text
+
+MIN_MENU_LINES = 5
+"""Fewest short lines that make a menu: an address or a short list has fewer."""
+MAX_MENU_WORDS = 4
+"""Most words on one line of a menu ("Living with dystonia")."""
+MENU_SHARE = 0.75
+"""Share of a block's lines that must be menu lines or furniture."""
+
+_CONTENTS_HEADING = re.compile(
+    r"^(?:contents|table of contents|in this (?:leaflet|guide|booklet|issue|factsheet))$",
+    re.IGNORECASE,
+)
+_CONTENTS_ENTRY = re.compile(r"^(?P<entry>\D.{0,100}?)(?:\s*[.·…_]{2,}\s*|\s+)(?P<page>\d{1,3})$")
+_LABEL = re.compile(
+    r"^(?:(?:[A-Z][\w&'’-]*\s+){1,5}(?:Department|Directorate)"
+    r"|patient information(?: leaflet)?"
+    r"|information (?:for|about) (?:patients|parents|carers|relatives|visitors)"
+    r"(?: and (?:carers|relatives|visitors|families))?)$",
+    re.IGNORECASE,
+)
+
+
+def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[Piece]:
+    """`pieces` without menus, contents lists and labels; what was taken is in `left_out`."""
+    headings = {rules.clean_text(p.text).casefold() for p in pieces if isinstance(p, Heading)}
+    kept: list[Piece] = []
+    prose_seen = False
+    in_contents = False
+    for index, piece in enumerate(pieces):
+        if isinstance(piece, Heading):
+            text = rules.clean_text(piece.text)
+            if _CONTENTS_HEADING.match(text) and _entries_follow(pieces, index, headings):
+                left_out.append(LeftOut(piece.text, LeftOutReason.CONTENTS))
+                in_contents = True
+                continue
+            in_contents = False
+            if not prose_seen and _LABEL.match(text) and _another_heading_follows(pieces, index):
+                left_out.append(LeftOut(piece.text, LeftOutReason.LABEL))
+                continue
+            kept.append(piece)
+            continue
+        if isinstance(piece, Gap):
+            kept.append(piece)
+            continue
+        lines = [piece.text] if isinstance(piece, Item) else list(piece.lines)
+        if in_contents and _is_contents(lines, headings):
+            left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines]
+            continue
+        in_contents = False
+        if isinstance(piece, Text):
+            if (
+                lines
+                and _CONTENTS_HEADING.match(rules.clean_text(lines[0]))
+                and _is_contents(lines[1:], headings)
+            ):
+                left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines]
+                continue
+            if _is_menu(lines, prose_seen):
+                left_out += [LeftOut(line.strip(), _menu_reason(line)) for line in lines]
+                continue
+            if len(lines) == 1 and not prose_seen and _LABEL.match(rules.clean_text(lines[0])):
+                left_out.append(LeftOut(lines[0].strip(), LeftOutReason.LABEL))
+                continue
+            prose_seen = prose_seen or any(rules.ends_sentence(line) for line in lines)
+        kept.append(piece)
+    return kept
+
+
+def _menu_line(line: str) -> bool:
+    text = rules.clean_text(line)
+    words = text.split()
+    return (
+        0 < len(words) <= MAX_MENU_WORDS
+        and not re.search(r"[.!?:;,]$", text)
+        and not any(ch.isdigit() for ch in text)
+        and rules.parse_contact(text) is None
+    )
+
+
+def _is_menu(lines: Sequence[str], prose_seen: bool) -> bool:
+    """Whether a block of lines is a menu copied with a web page."""
+    furniture = [rules.leftover_reason(line) is not None for line in lines]
+    short = [_menu_line(line) for line in lines]
+    if sum(short) < MIN_MENU_LINES:
+        return False
+    if rules.clean_text(lines[0]).endswith(":"):
+        return False  # "Symptoms include:" and its points
+    share = sum(a or b for a, b in zip(furniture, short, strict=True)) / len(lines)
+    return share >= MENU_SHARE and (any(furniture) or not prose_seen)
+
+
+def _menu_reason(line: str) -> LeftOutReason:
+    return rules.leftover_reason(line) or LeftOutReason.MENU
+
+
+def _is_contents(lines: Sequence[str], headings: set[str]) -> bool:
+    """Whether lines are the entries of a contents list (page numbers, or later headings)."""
+    entries = [rules.clean_text(line) for line in lines if rules.clean_text(line)]
+    if not entries:
+        return False
+    found = 0
+    for entry in entries:
+        match = _CONTENTS_ENTRY.match(entry)
+        named = (match["entry"] if match else entry).strip(" .").casefold()
+        if match or named in headings:
+            found += 1
+    return found / len(entries) >= 0.6
+
+
+def _entries_follow(pieces: Sequence[Piece], index: int, headings: set[str]) -> bool:
+    """Whether the pieces after a "Contents" heading are its entries."""
+    lines: list[str] = []
+    for piece in pieces[index + 1 :]:
+        if isinstance(piece, Heading | Gap):
+            break
+        lines += [piece.text] if isinstance(piece, Item) else list(piece.lines)
+    return bool(lines) and _is_contents(lines, headings)
+
+
+def _another_heading_follows(pieces: Sequence[Piece], index: int) -> bool:
+    """A label is taken off only when a real title comes after it."""
+    return any(isinstance(p, Heading) for p in pieces[index + 1 : index + 4])

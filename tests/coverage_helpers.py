@@ -1,0 +1,104 @@
+"""Every word of a source is spoken or listed in its ledger: checked without the reader's code.
+
+The words of a leaflet file are found here by other means than the reader
+uses (the standard library's HTML parser, a regular expression over a Word
+file's XML, plain splitting for text and Markdown), then looked for in what
+will be said (the narration scripts) and in `left-out.txt`. A word that is
+in neither was lost silently.
+
+Words with digits are left to the number tests: the narration says them in
+words ("two to three"). Abbreviations are said as letters ("G P"), so a
+word is also found when its letters are spoken one by one.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import re
+import zipfile
+from pathlib import Path
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+_SAID_FOR = {"eg": "for example", "ie": "that is", "etc": "and so on", "vs": "versus"}
+
+
+class _VisibleText(html.parser.HTMLParser):
+    """The text a browser would show, without scripts, styles or the head."""
+
+    HIDDEN = frozenset({"script", "style", "template", "noscript", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.parts.append(data)
+
+
+def source_text(path: Path) -> str:
+    """The words a reader of the file sees, by a route that is not the reader's."""
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read("word/document.xml").decode("utf-8")
+        paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+        return "\n".join(
+            "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs
+        )
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # what Windows calls "ANSI"
+    if path.suffix in (".html", ".htm"):
+        parser = _VisibleText()
+        parser.feed(text)
+        return "\n".join(parser.parts)
+    if path.suffix == ".md":
+        text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
+        text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read out
+        text = re.sub(r"<[^>]+>", " ", text)
+    return text
+
+
+def words_of(text: str) -> list[str]:
+    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers."""
+    return [
+        word.lower().replace("'", "").replace("’", "")
+        for token in text.split()
+        if not any(ch.isdigit() for ch in token)
+        for word in _WORD.findall(token)
+    ]
+
+
+def unaccounted_words(source: Path, narration_dir: Path) -> list[str]:
+    """Words of `source` neither spoken in `narration_dir`'s scripts nor in its left-out list."""
+    spoken_text = " ".join(
+        line
+        for script in sorted(narration_dir.glob("[0-9][0-9]-*.txt"))
+        for line in script.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    )
+    ledger = narration_dir / "left-out.txt"
+    left_out_text = ledger.read_text(encoding="utf-8") if ledger.is_file() else ""
+    spoken = set(words_of(spoken_text))
+    letters = " ".join(spoken_text.lower().split())
+    listed = set(words_of(left_out_text))
+    missing = []
+    for word in words_of(source_text(source)):
+        if word in spoken or word in listed or word.rstrip("s") in spoken:
+            continue
+        if " ".join(word) in letters or (word in _SAID_FOR and _SAID_FOR[word] in letters):
+            continue
+        missing.append(word)
+    return missing
