@@ -643,3 +643,25 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(rules)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# Ear rules that failed on real leaflets (each case found in one of them).
+@pytest.mark.parametrize(
+    ("printed", "said"),
+    [
+        ("40,000 people1 in the UK", "forty thousand people in the U K"),
+        ("Vitamin B12 helps.", "Vitamin B twelve helps."),
+        ("It starts in the 20s-40s.", "It starts in the twenties to forties."),
+        ("In the 1960s.", "In the nineteen sixties."),
+        ("Rest your hand/s.", "Rest your hands."),
+        ("Rest your hand(s).", "Rest your hands."),
+        ("Ratios of 2:1 to 6:1.", "Ratios of two to one, up to six to one."),
+        (
+            "From May 8th to 14th 2005.",
+            "From the eighth to the fourteenth of May two thousand and five.",
+        ),
+        ("SIR JOHN SMITH OBE OPENED THE DAY", "Sir john smith O B E opened the day"),
+    ],
+)
+def test_ear_rules_from_real_leaflets(printed: str, said: str) -> None:
+    assert speakable(printed) == said

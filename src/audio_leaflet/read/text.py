@@ -127,6 +127,14 @@ def _split_heading(
     return None, lines
 
 
+_SUBTITLE = re.compile(r"^(?:for|a guide for|information for|advice for)\s", re.IGNORECASE)
+
+
+def _subtitle(block: _Block) -> bool:
+    """A line under the title that says who the leaflet is for: text, not a section."""
+    return len(block.lines) == 1 and bool(_SUBTITLE.match(rules.clean_text(block.lines[0])))
+
+
 class _Reader:
     """Turns blocks into pieces; list points in consecutive blocks form one list."""
 
@@ -190,6 +198,9 @@ def read_text(text: str) -> list[Piece]:
     for index, block in enumerate(blocks):
         if index and block.blank_lines_before >= WIDE_GAP_BLANK_LINES:
             reader.gap()
+        if first is not None and index == first + 1 and _subtitle(block):
+            reader.lines(block.lines)  # "For people with dystonia and their carers"
+            continue
         heading, lines = _split_heading(
             block,
             is_first=index == first,
