@@ -141,14 +141,14 @@ def test_staff_correct_a_heading_in_the_outline_and_build_from_it(tmp_path: Path
 
 
 def test_a_line_the_reader_would_lose_stops_the_build(tmp_path: Path) -> None:
+    import dataclasses
+
     from audio_leaflet.errors import BuildError
     from audio_leaflet.pipeline import check_buildable
 
     prepared = _prepared(CORPUS / "question-headings.txt", tmp_path)
-    import dataclasses
-
     broken = dataclasses.replace(prepared, lost=("Please ring the eye clinic",))
-    with pytest.raises(BuildError, match="neither spoken nor listed.*Please ring the eye clinic"):
+    with pytest.raises(BuildError, match=r"neither spoken nor listed.*Please ring the eye clinic"):
         check_buildable(broken, Settings())
 
 
