@@ -47,6 +47,12 @@ class _VisibleText(html.parser.HTMLParser):
 
 def source_text(path: Path) -> str:
     """The words a reader of the file sees, by a route that is not the reader's."""
+    if path.suffix == ".pdf":
+        # pdfminer's plain text extraction: not the layout analysis the reader uses.
+        from pdfminer.high_level import extract_text
+
+        text = extract_text(str(path))
+        return re.sub(r"([a-z])-\s*\n\s*([a-z])", r"\1\2", text)  # "pain-" / "ful"
     if path.suffix == ".docx":
         with zipfile.ZipFile(path) as archive:
             xml = archive.read("word/document.xml").decode("utf-8")

@@ -161,7 +161,7 @@ def test_a_bad_project_file_is_a_usage_error(
         ("empty.txt", b"", ["empty.txt", "is empty"]),
         ("blank.txt", b"\n  \n\t\n", ["blank.txt"]),
         ("photo.txt", bytes(range(256)) * 8, ["photo.txt"]),
-        ("leaflet.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", ["leaflet.pdf", "PDF", ".txt"]),
+        ("leaflet.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", ["leaflet.pdf", "as a PDF"]),
         ("broken.docx", b"PK\x03\x04garbage", ["broken.docx", "save it as .docx"]),
         ("page.html", b"<p>Click here to download</p><p>Skip navigation</p>", ["page.html"]),
     ],

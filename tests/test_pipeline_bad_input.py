@@ -47,7 +47,7 @@ def _refused(outcome: Result, work: Path, cache: Path, *words: str) -> str:
         ("blank.txt", b"  \n\n\t\n", ("is empty",)),
         ("leaflet.txt", random.Random(4).randbytes(4096), ("binary",)),
         ("leaflet.docx", b"PK\x03\x04 not really a zip", ("not a Word .docx file",)),
-        ("leaflet.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", ("is a PDF",)),
+        ("leaflet.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", ("as a PDF",)),
         # UTF-16 without its byte-order mark: NUL bytes, refused as binary.
         ("leaflet.txt", "Dystonia\n\nAbout\n\nText.\n".encode("utf-16-le"), ("binary",)),
         ("punctuation.txt", b"* * *\n\n----\n\n###\n", ("Nothing to say",)),

@@ -327,7 +327,7 @@ def test_docx_named_otherwise_is_read_by_content(tmp_path: Path) -> None:
         ("empty.txt", "{path} is empty: put the leaflet's text in it, or give another file."),
         (
             "not-a-leaflet.bin",
-            "Cannot read {path}: unknown format. Give a leaflet as .txt, .md, .html or .docx.",
+            "Cannot read {path}: unknown format. Give a leaflet as .txt, .md, .html, .docx or .pdf.",
         ),
     ],
 )
@@ -354,7 +354,7 @@ def test_bad_fixture_is_a_one_line_error(fixtures: Path, name: str, message: str
         (
             "image.txt",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-            "{path} looks like binary data, not a leaflet: give a .txt, .md, .html or .docx file.",
+            "{path} looks like binary data, not a leaflet: give a .txt, .md, .html, .docx or .pdf file.",
         ),
         (
             "nav-only.html",
@@ -383,7 +383,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(LeafletError) as caught:
         read_leaflet(tmp_path)
     assert str(caught.value) == (
-        f"{tmp_path} is a folder, not a leaflet: give a .txt, .md, .html or .docx file."
+        f"{tmp_path} is a folder, not a leaflet: give a .txt, .md, .html, .docx or .pdf file."
     )
 
 

@@ -54,13 +54,7 @@ def test_detect_format(name: str, data: bytes, expected: Format) -> None:
         (
             "x.bin",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-            "Cannot read x.bin: unknown format. Give a leaflet as .txt, .md, .html or .docx.",
-        ),
-        (
-            "x.pdf",
-            b"%PDF-1.7\n%\xe2\xe3",
-            "x.pdf is a PDF, which cannot be read: save the leaflet as .txt, .md, .html or "
-            ".docx (for example by copying its text into a .txt file).",
+            "Cannot read x.bin: unknown format. Give a leaflet as .txt, .md, .html, .docx or .pdf.",
         ),
         (
             "x.doc",
@@ -81,7 +75,7 @@ def test_detect_format(name: str, data: bytes, expected: Format) -> None:
         (
             "x.zip",
             _zip(["readme.txt"]),
-            "x.zip is a zip archive, not a leaflet: give a .txt, .md, .html or .docx file.",
+            "x.zip is a zip archive, not a leaflet: give a .txt, .md, .html, .docx or .pdf file.",
         ),
     ],
 )
@@ -122,5 +116,5 @@ def test_binary_content_is_refused(data: bytes) -> None:
     with pytest.raises(LeafletError) as caught:
         decode_text(Path("x.txt"), data)
     assert str(caught.value) == (
-        "x.txt looks like binary data, not a leaflet: give a .txt, .md, .html or .docx file."
+        "x.txt looks like binary data, not a leaflet: give a .txt, .md, .html, .docx or .pdf file."
     )

@@ -113,6 +113,10 @@ class LeftOutReason(enum.StrEnum):
     """A contents list: its entries are the sections, spoken as chapters."""
     MENU = "site navigation menu"
     """A run of short menu lines copied with a web page."""
+    RUNNING_HEADER = "running header or footer"
+    """A PDF's line repeated at the top or bottom of its pages."""
+    PAGE_NUMBER = "page number"
+    """A PDF's page number."""
     PARENT_HEADING = "heading over the sections that follow"
     """A heading with sub-headings and no text of its own; the sub-headings are spoken."""
 

@@ -1,4 +1,4 @@
-"""Read a leaflet (.txt, .md, .html, .docx) into the format-independent `Document`.
+"""Read a leaflet (.txt, .md, .html, .docx, .pdf) into the format-independent `Document`.
 
     >>> from audio_leaflet.read import read_leaflet, SAMPLE_LEAFLET
     >>> read_leaflet(SAMPLE_LEAFLET).title
@@ -60,6 +60,10 @@ def read_leaflet(path: Path) -> Document:
 
         check_unpacked_size(path, data)
         pieces, hints = read_docx(path)
+    elif kind is Format.PDF:
+        from audio_leaflet.read.pdf import read_pdf
+
+        pieces, hints = read_pdf(path)
     else:
         text = decode_text(path, data)
         if kind is Format.HTML:
@@ -84,7 +88,7 @@ def source_lines_of(path: Path) -> list[str]:
     path = Path(path)
     data = load_bytes(path)
     kind = detect_format(path, data)
-    text = "" if kind is Format.DOCX else decode_text(path, data)
+    text = "" if kind in (Format.DOCX, Format.PDF) else decode_text(path, data)
     return source_lines(path, kind, text)
 
 

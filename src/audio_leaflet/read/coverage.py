@@ -48,6 +48,12 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "]", text)  # link addresses
         text = re.sub(r"<[^>]+>", " ", text)
+    if kind is Format.PDF:
+        from pdfminer.high_level import extract_text
+
+        # A word broken by a hyphen at a line's end is said whole.
+        whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", extract_text(str(path)))
+        return [line for line in whole.splitlines() if line.strip()]
     if kind is Format.DOCX:
         import docx
 

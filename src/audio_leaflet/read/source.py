@@ -25,6 +25,7 @@ class Format(enum.Enum):
     MARKDOWN = "md"
     HTML = "html"
     DOCX = "docx"
+    PDF = "pdf"
 
 
 SUFFIXES = {
@@ -36,8 +37,9 @@ SUFFIXES = {
     ".htm": Format.HTML,
     ".xhtml": Format.HTML,
     ".docx": Format.DOCX,
+    ".pdf": Format.PDF,
 }
-ACCEPTED = ".txt, .md, .html or .docx"
+ACCEPTED = ".txt, .md, .html, .docx or .pdf"
 """The accepted formats, as said in messages."""
 
 SNIFF_BYTES = 65536
@@ -94,11 +96,6 @@ def check_unpacked_size(path: Path, data: bytes) -> None:
 def _refuse_known_binary(path: Path, data: bytes) -> None:
     """Formats people often try that cannot be read, each with what to do instead."""
     head = data[:8].lstrip()
-    if head.startswith(b"%PDF"):
-        raise LeafletError(
-            f"{path} is a PDF, which cannot be read: save the leaflet as {ACCEPTED} "
-            "(for example by copying its text into a .txt file)."
-        )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise LeafletError(
             f"{path} is an old Word .doc file: open it in Word and save it as .docx."
@@ -127,6 +124,8 @@ def detect_format(path: Path, data: bytes) -> Format:
     if not data.strip():
         raise LeafletError(f"{path} is empty: put the leaflet's text in it, or give another file.")
     _refuse_known_binary(path, data)
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return Format.PDF
     if _is_docx(data):
         return Format.DOCX
     suffix = path.suffix.lower()
