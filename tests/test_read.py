@@ -327,7 +327,8 @@ def test_docx_named_otherwise_is_read_by_content(tmp_path: Path) -> None:
         ("empty.txt", "{path} is empty: put the leaflet's text in it, or give another file."),
         (
             "not-a-leaflet.bin",
-            "Cannot read {path}: unknown format. Give a leaflet as .txt, .md, .html, .docx or .pdf.",
+            "Cannot read {path}: unknown format. "
+            "Give a leaflet as .txt, .md, .html, .docx or .pdf.",
         ),
     ],
 )
@@ -354,7 +355,8 @@ def test_bad_fixture_is_a_one_line_error(fixtures: Path, name: str, message: str
         (
             "image.txt",
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-            "{path} looks like binary data, not a leaflet: give a .txt, .md, .html, .docx or .pdf file.",
+            "{path} looks like binary data, not a leaflet: "
+            "give a .txt, .md, .html, .docx or .pdf file.",
         ),
         (
             "nav-only.html",
