@@ -99,3 +99,28 @@ def test_a_broken_package_is_a_clear_error(tmp_path: Path) -> None:
     message = str(caught.value)
     assert message.startswith(f"Cannot read {path} as a Word .docx file (")
     assert message.endswith("): open it in Word and save it again.")
+
+
+def test_a_title_typed_in_bold_large_type_is_the_title(tmp_path: Path) -> None:
+    """Staff often type the title in bold 20-point text instead of using the Title style."""
+    from docx import Document
+    from docx.shared import Pt
+
+    from audio_leaflet.read import read_leaflet
+
+    document = Document()
+    title = document.add_paragraph().add_run("Managing fatigue with dystonia")
+    title.bold, title.font.size = True, Pt(20)
+    for heading, text in (
+        ("Why am I tired?", "Muscles that never rest use a lot of energy."),
+        ("Pacing yourself", "Plan your day with rests between tasks."),
+    ):
+        document.add_paragraph().add_run(heading).bold = True
+        document.add_paragraph(text)
+    path = tmp_path / "fatigue-leaflet-v3-final.docx"
+    document.save(str(path))
+
+    read = read_leaflet(path)
+
+    assert read.title == "Managing fatigue with dystonia"
+    assert [s.heading for s in read.sections] == ["Why am I tired?", "Pacing yourself"]

@@ -103,6 +103,10 @@ class _Reader:
         return None if found is None else self.is_numbered(*found)
 
 
+TITLE_POINTS = 16
+"""A bold paragraph in type this large (points) or larger is a main heading (the title)."""
+
+
 def _heading_level(paragraph: WordParagraph, style: str) -> int | None:
     if style.lower() == "title":
         return 0
@@ -113,8 +117,12 @@ def _heading_level(paragraph: WordParagraph, style: str) -> int | None:
         return None
     runs = [run for run in paragraph.runs if run.text.strip()]
     # A short paragraph typed all in bold, with no full stop, is how many
-    # leaflets written in Word mark their headings.
-    return 2 if runs and all(run.bold for run in runs) else None
+    # leaflets written in Word mark their headings; typed large as well
+    # (staff often set the title in bold 20-point text), it outranks them.
+    if not runs or not all(run.bold for run in runs):
+        return None
+    sizes = [run.font.size.pt for run in runs if run.font.size is not None]
+    return 1 if sizes and min(sizes) >= TITLE_POINTS else 2
 
 
 def _open(path: Path) -> docx.document.Document:
