@@ -111,6 +111,7 @@ def test_a_title_typed_in_bold_large_type_is_the_title(tmp_path: Path) -> None:
     document = Document()
     title = document.add_paragraph().add_run("Managing fatigue with dystonia")
     title.bold, title.font.size = True, Pt(20)
+    document.add_paragraph("This leaflet is for anyone who feels worn out by dystonia.")
     for heading, text in (
         ("Why am I tired?", "Muscles that never rest use a lot of energy."),
         ("Pacing yourself", "Plan your day with rests between tasks."),
@@ -123,4 +124,4 @@ def test_a_title_typed_in_bold_large_type_is_the_title(tmp_path: Path) -> None:
     read = read_leaflet(path)
 
     assert read.title == "Managing fatigue with dystonia"
-    assert [s.heading for s in read.sections] == ["Why am I tired?", "Pacing yourself"]
+    assert [s.heading for s in read.sections] == [None, "Why am I tired?", "Pacing yourself"]
