@@ -21,6 +21,7 @@ import pytest
 from audio_leaflet.cache import AudioCache
 from audio_leaflet.check.report import ProblemKind
 from audio_leaflet.check.structure import checksum_problems, read_bundle
+from audio_leaflet.errors import ManifestError
 from audio_leaflet.manifest import Manifest
 from audio_leaflet.model import BulletList, Clip, Paragraph
 from audio_leaflet.read import read_leaflet
@@ -201,7 +202,7 @@ def test_a_bad_manifest_stops_no_other_build_and_is_named(
     assert WORK_SLUG in other.stderr and "build that leaflet again" in other.stderr
     index = (work / "audio_out" / "index.html").read_text(encoding="utf-8")
     assert "Sleep" in index
-    with pytest.raises(Exception, match="duration_ms"):
+    with pytest.raises(ManifestError, match="duration_ms"):
         Manifest.from_json(damaged)
 
     repaired = _build(small_leaflet("pipeline-work.txt", tmp_path), work, session_cache)
@@ -244,7 +245,7 @@ def test_the_manifest_is_checked_on_reading(change, words: str) -> None:  # type
     }
     assert Manifest.from_json(good).to_json()["chapters"][0]["sha256"] == "2" * 64
     change(good)
-    with pytest.raises(Exception, match=words):
+    with pytest.raises(ManifestError, match=words):
         Manifest.from_json(good)
 
 

@@ -151,9 +151,9 @@ class ChapterEntry:
     @classmethod
     def from_json(cls, data: object, where: str) -> ChapterEntry:
         """Read a chapter entry; ManifestError names what is wrong."""
-        table = _Table(data, where)
-        place = f"{where} {table.raw.get('number', '?')}"
-        table = _Table(data, place)
+        number = data.get("number", "?") if isinstance(data, dict) else "?"
+        table = _Table(data, f"{where} {number}")
+        place = table.where
         return cls(
             number=table.count("number"),
             title=table.text("title"),
