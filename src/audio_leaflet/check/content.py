@@ -763,8 +763,15 @@ def introduction_problems(
     titles: Sequence[str],
     thresholds: Thresholds,
     lexicon: frozenset[str] = frozenset(),
+    cues: Sequence[Cue] = (),
+    relisten: Relisten | None = None,
 ) -> list[Problem]:
     """The introduction must be heard to name the leaflet and every section.
+
+    A title not heard in the whole chapter is listened for again in the
+    sentence that names it, alone and carefully (`relisten`), as a missed
+    number is; only a title missed twice is a problem. Each problem is placed
+    at that sentence, so a build can say it again.
 
     A title holding a lexicon word is only a warning where misheard lexicon
     words are (`Thresholds.lexicon_misheard_fails`): espeak-ng's "What is
@@ -774,6 +781,10 @@ def introduction_problems(
     problems = []
     for title in titles:
         alike = title_similarity(title, texts)
+        naming = _cue_naming(title, cues)
+        if alike < thresholds.min_title_similarity and naming and relisten is not None:
+            again = [normalise(w.text) for w in relisten(naming)]
+            alike = max(alike, title_similarity(title, [t for ts in again for t in ts]))
         if alike < thresholds.min_title_similarity:
             excused = not thresholds.lexicon_misheard_fails and any(
                 _lexicon_word(token, lexicon) for token in normalise(title)
@@ -791,6 +802,16 @@ def introduction_problems(
                     expected=title,
                     heard="",
                     severity=Severity.WARNING if excused else Severity.ERROR,
+                    time_s=naming.start_ms / 1000 if naming else None,
                 )
             )
     return problems
+
+
+def _cue_naming(title: str, cues: Sequence[Cue]) -> Cue | None:
+    """The introduction's sentence that names `title`, or None."""
+    wanted = " ".join(normalise(title))
+    for cue in cues:
+        if wanted and wanted in " ".join(normalise(cue.text)):
+            return cue
+    return None

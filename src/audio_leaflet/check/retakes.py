@@ -12,7 +12,10 @@ from audio_leaflet.check.report import CheckReport
 from audio_leaflet.manifest import Manifest, ManifestCue
 
 # Problems the check places at one sentence, which a new take may cure.
-_SENTENCE_PROBLEMS = frozenset({"number", "negation", "lexicon-word", "sentence", "announcement"})
+# The introduction naming a section is placed at the sentence that names it.
+_SENTENCE_PROBLEMS = frozenset(
+    {"number", "negation", "lexicon-word", "sentence", "announcement", "introduction"}
+)
 # A chapter's word error rate may be high because of those same sentences.
 _SPEECH_PROBLEMS = _SENTENCE_PROBLEMS | {"word-errors"}
 # How far from a sentence's span a finding may be and still be that sentence's.

@@ -345,7 +345,13 @@ def _compare_chapter(
     if chapter.number == 1:
         titles = [spec.title] + [c.title for c in spec.chapters if c is not chapter]
         problems += introduction_problems(
-            where, speech.heard, titles=titles, thresholds=thresholds, lexicon=lexicon
+            where,
+            speech.heard,
+            titles=titles,
+            thresholds=thresholds,
+            lexicon=lexicon,
+            cues=chapter.cues,
+            relisten=relisten,
         )
     result = ChapterResult(
         number=chapter.number,
