@@ -68,8 +68,10 @@ def decode_mp3(data: bytes, sample_rate: int) -> Clip:
     import warnings
 
     with warnings.catch_warnings():
-        # pydub looks for ffmpeg on PATH when imported; it is given this one below.
+        # pydub looks for ffmpeg on PATH when imported (it is given this one below),
+        # and imports audioop, which Python 3.12 deprecates (audioop-lts replaces it).
         warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
         from pydub import AudioSegment
         from pydub.exceptions import CouldntDecodeError
 
