@@ -183,9 +183,10 @@ def _read_json(path: Path) -> Any:
 
 def _is_script_file(path: Path) -> bool:
     from audio_leaflet.narrate.script import PREAMBLE
+    from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE
 
-    if path.name in ("outline.md", "left-out.txt"):
-        return True  # written beside the scripts (`read.outline`)
+    if path.name in (OUTLINE_FILE, LEFT_OUT_FILE):
+        return True  # written beside the scripts
     if path.name.startswith(".") and path.suffix == ".tmp":
         return True  # left by a write that was interrupted (fileio.write_atomic)
     if not path.is_file() or path.suffix not in (".txt", ".bak"):

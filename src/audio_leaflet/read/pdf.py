@@ -202,7 +202,9 @@ def _pieces(lines: list[_Line]) -> list[Piece]:
             # A point wrapped onto the next line of the same box.
             point = pieces[-1]
             assert isinstance(point, Item), "in_list is set only after a point"
-            pieces[-1] = Item(_dehyphenated([point.text, line.text]), point.ordered, point.group)
+            pieces[-1] = Item(
+                " ".join(_rejoined([point.text, line.text])), point.ordered, point.group
+            )
         else:
             # A new box starts a new paragraph, unless the text runs on into it (some
             # producers, Chromium among them, put every line in a box of its own).
@@ -242,14 +244,3 @@ def _rejoined(lines: list[str]) -> list[str]:
         else:
             out.append(line)
     return out
-
-
-def _dehyphenated(lines: list[str]) -> str:
-    """Lines of one paragraph joined, a word broken by a hyphen at a line's end made whole."""
-    joined = lines[0]
-    for line in lines[1:]:
-        if _HYPHEN_BREAK.search(joined) and line[:1].islower():
-            joined = joined[:-1] + line
-        else:
-            joined = f"{joined} {line}"
-    return joined
