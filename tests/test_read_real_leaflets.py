@@ -194,3 +194,29 @@ def test_an_html_embed_swallows_nothing(tmp_path: Path) -> None:
         for s in c.sentences
     )  # fmt: skip
     assert "You will be sent a letter" in said and "Bring a list of the medicines" in said
+
+
+def _nested_page(depth: int) -> str:
+    return (
+        "<!doctype html><html><head><title>Clinic news</title></head><body>"
+        "<h1>Clinic news</h1>" + "<div>" * depth + "<p>Words deep inside the page.</p>"
+        + "</div>" * depth + "<p>Words after the nesting.</p></body></html>"
+    )  # fmt: skip
+
+
+def test_a_deeply_nested_page_is_read_in_full(tmp_path: Path) -> None:
+    page = tmp_path / "nested.html"
+    page.write_text(_nested_page(390), encoding="utf-8")  # past libxml2's default 256
+    prepared = _prepared(page, tmp_path)
+    said = [s for c in prepared.narration.chapters for s in c.sentences]
+    assert "Words deep inside the page." in said and "Words after the nesting." in said
+
+
+@pytest.mark.parametrize("depth", [1_000, 50_000])
+def test_a_page_nested_too_deep_is_refused_not_cut_short(depth: int, tmp_path: Path) -> None:
+    from audio_leaflet.errors import LeafletError
+
+    page = tmp_path / "nested.html"
+    page.write_text(_nested_page(depth), encoding="utf-8")
+    with pytest.raises(LeafletError, match=r"nested.html nests its elements more than 400 deep"):
+        read_leaflet(page)

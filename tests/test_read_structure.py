@@ -49,6 +49,25 @@ OPENING, BODY, SMALL_PRINT = SectionRole.OPENING, SectionRole.BODY, SectionRole.
             ["Page last reviewed: 12 March 2024", "Next review due: 12 March 2027"],
             "Page last reviewed: 12 March 2024, Next review due: 12 March 2027",
         ),
+        # A cover: the charity's name and address over a long line keep their pauses.
+        (
+            [
+                "The Kestrel Dystonia Network",
+                "Kestrel House, 4 Mill Lane, York YO1 7HH",
+                "Registered charity number 1234567 (England and Wales) and SC012345",
+            ],
+            "The Kestrel Dystonia Network, Kestrel House, 4 Mill Lane, York YO1 7HH, "
+            "Registered charity number 1234567 (England and Wales) and SC012345",
+        ),
+        # A short line broken mid-sentence, before a name with a capital, is prose.
+        (
+            ["Ring the", "Helpline on 0330 123 4567 if you are worried about anything."],
+            "Ring the Helpline on 0330 123 4567 if you are worried about anything.",
+        ),
+        (
+            ["If you have questions please ring", "Sister Patel on the ward."],
+            "If you have questions please ring Sister Patel on the ward.",
+        ),
     ],
 )
 def test_join_lines(lines: list[str], expected: str) -> None:

@@ -17,6 +17,8 @@ decides what the listener hears as sections is written once here:
 
 from __future__ import annotations
 
+import itertools
+
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -56,17 +58,43 @@ def join_lines(lines: Sequence[str]) -> str:
 
     Short lines that do not end like sentences are an address or a list
     without bullets, so they are joined with commas (said with a pause);
-    anything else is prose wrapped by the page and joined with spaces.
+    a line broken by the page's width is prose and joined with a space. A
+    line well short of the others that is followed by a capital ended where
+    its writer ended it (a charity's name over its address), so it keeps a
+    pause too.
 
     >>> join_lines(["Kestrel House", "4 Mill Lane", "York YO1 7HH"])
     'Kestrel House, 4 Mill Lane, York YO1 7HH'
     """
-    if len(lines) > 1 and all(
-        len(line) <= SHORT_LINE and not rules.ends_sentence(line) and line[-1] != ","
-        for line in lines
-    ):
+    if len(lines) > 1 and all(_ends_unpunctuated(line) for line in lines):
         return ", ".join(lines)
-    return " ".join(lines)
+    widest = max((len(line) for line in lines), default=0)
+    joined = lines[0] if lines else ""
+    for line, after in itertools.pairwise(lines):
+        own_line = (
+            _ends_unpunctuated(line)
+            and len(line) < WRAPPED_SHARE * widest
+            and after[:1].isupper()
+            and line.split()[-1].lower() not in _OPEN_ENDINGS
+        )
+        joined += (", " if own_line else " ") + after
+    return joined
+
+
+def _ends_unpunctuated(line: str) -> bool:
+    """A short line that ends without a full stop or comma: a line of its own, if short."""
+    return len(line) <= SHORT_LINE and not rules.ends_sentence(line) and line[-1] != ","
+
+
+_OPEN_ENDINGS = frozenset(
+    "a an the and or but of to in on at for with by from your our their my is are "
+    "can will may call ring contact see".split()
+)
+"""Words a sentence goes on after: a line ending in one was broken mid-sentence."""
+
+WRAPPED_SHARE = 0.75
+"""A line at least this share of a paragraph's widest line may have been
+broken by the page's width; a shorter one was ended by its writer."""
 
 
 SHORT_LINE = 45

@@ -345,13 +345,38 @@ def _hints(document: lxml.html.HtmlElement) -> Hints:
     return Hints(title=title, organisation=meta("og:site_name"))
 
 
+MAX_NESTING = 400
+"""Elements nested deeper than this are refused, not read in part. Real pages
+nest a few dozen deep; the reader walks the tree recursively."""
+
+
 def _parse(text: str, name: str) -> lxml.html.HtmlElement:
     # lxml refuses a str that still carries an XML encoding declaration (XHTML).
     text = _XML_DECLARATION.sub("", text, count=1)
+    # Without huge_tree, libxml2 stops at 256 levels and silently drops the
+    # rest of the page; with it, it stops at 2048 and says so.
+    parser = lxml.html.HTMLParser(huge_tree=True)
     try:
-        return lxml.html.document_fromstring(text)
+        document = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as error:
         raise LeafletError(f"Cannot read {name} as HTML: {error}.") from error
+    cut_short = any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
+    if cut_short or _nesting(document) > MAX_NESTING:
+        raise LeafletError(
+            f"{name} nests its elements more than {MAX_NESTING} deep, too deep to read "
+            "without losing text: open it in a browser, copy the leaflet's text and "
+            "paste it into a .txt file."
+        )
+    return document
+
+
+def _nesting(document: lxml.html.HtmlElement) -> int:
+    """How deep the page's elements are nested, counted without recursion."""
+    depth = deepest = 0
+    for event, _element in lxml.etree.iterwalk(document, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 _VOID = ("embed", "source", "track", "param", "img", "input", "wbr", "area", "col")
