@@ -18,7 +18,6 @@ decides what the listener hears as sections is written once here:
 from __future__ import annotations
 
 import itertools
-
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,8 +86,36 @@ def _ends_unpunctuated(line: str) -> bool:
 
 
 _OPEN_ENDINGS = frozenset(
-    "a an the and or but of to in on at for with by from your our their my is are "
-    "can will may call ring contact see".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "your",
+        "our",
+        "their",
+        "my",
+        "is",
+        "are",
+        "can",
+        "will",
+        "may",
+        "call",
+        "ring",
+        "contact",
+        "see",
+    ]
 )
 """Words a sentence goes on after: a line ending in one was broken mid-sentence."""
 
