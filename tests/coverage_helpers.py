@@ -19,7 +19,13 @@ import zipfile
 from pathlib import Path
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
-_SAID_FOR = {"eg": "for example", "ie": "that is", "etc": "and so on", "vs": "versus"}
+_SAID_FOR = {
+    "eg": "for example",
+    "ie": "that is",
+    "etc": "and so on",
+    "vs": "versus",
+    "dr": "doctor",
+}
 
 
 class _VisibleText(html.parser.HTMLParser):
@@ -102,7 +108,8 @@ def unaccounted_words(source: Path, narration_dir: Path) -> list[str]:
     listed = set(words_of(left_out_text))
     missing = []
     for word in words_of(source_text(source)):
-        if word in spoken or word in listed or word.rstrip("s") in spoken:
+        # "hand/s" is said "hands": a word may be heard in its plural.
+        if word in spoken or word in listed or word.rstrip("s") in spoken or word + "s" in spoken:
             continue
         if " ".join(word) in letters or (word in _SAID_FOR and _SAID_FOR[word] in letters):
             continue

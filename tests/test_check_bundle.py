@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -625,9 +625,14 @@ class _SkippingFirstListen:
         self.first = True
 
     def transcribe(
-        self, audio: bytes | Path, sample_rate: int, *, careful: bool = False
+        self,
+        audio: bytes | Path,
+        sample_rate: int,
+        *,
+        careful: bool = False,
+        vocabulary: Sequence[str] = (),
     ) -> list[Word]:
-        words = self.inner.transcribe(audio, sample_rate, careful=careful)
+        words = self.inner.transcribe(audio, sample_rate, careful=careful, vocabulary=vocabulary)
         if self.first:
             self.first = False
             return words[: len(words) * 2 // 3]

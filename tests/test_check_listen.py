@@ -7,6 +7,7 @@ orchestration; the real recogniser runs in test_check_bundle.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,12 @@ class Scripted:
         self.calls: list[tuple[float, bool]] = []
 
     def transcribe(
-        self, audio: bytes | Path, sample_rate: int, *, careful: bool = False
+        self,
+        audio: bytes | Path,
+        sample_rate: int,
+        *,
+        careful: bool = False,
+        vocabulary: Sequence[str] = (),
     ) -> list[Word]:
         assert isinstance(audio, bytes) and sample_rate == RATE
         self.calls.append((len(audio) / 2 / RATE, careful))

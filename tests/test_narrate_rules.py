@@ -665,3 +665,24 @@ def test_docstring_examples() -> None:
 )
 def test_ear_rules_from_real_leaflets(printed: str, said: str) -> None:
     assert speakable(printed) == said
+
+
+# Where a rule and the sentence splitter met on a press release.
+@pytest.mark.parametrize(
+    ("printed", "said"),
+    [
+        (
+            "Open from 10am to 4pm, Monday to Friday.",
+            ["Open from ten a.m. to four p.m., Monday to Friday."],
+        ),
+        (
+            'She said: "Nobody should face it alone."',
+            ['She said: "Nobody should face it alone."'],
+        ),
+        ("Open at 9am.. Come early.", ["Open at nine a.m.", "Come early."]),
+    ],
+)
+def test_sentences_keep_their_own_stops(printed: str, said: list[str]) -> None:
+    from audio_leaflet.narrate.sentences import sentences_of
+
+    assert sentences_of(speakable(printed)) == said

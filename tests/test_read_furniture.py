@@ -27,10 +27,13 @@ R = LeftOutReason
         ("Conditions > Dystonia > Treatment", R.BREADCRUMBS),
         ("We use cookies to make this site work better for you.", R.COOKIE_NOTICE),
         ("Click here to download our leaflet on Dystonia and sleep.", R.DOWNLOAD_LINK),
+        ("ENDS", R.PAGE_FURNITURE),
+        ("- ends -", R.PAGE_FURNITURE),
         # Leaflet text, never furniture.
         ("Log in to your online NHS account to see your results.", None),
         ("The basket weaving group meets on Tuesdays.", None),
         ("Share your story with us: we would love to hear from you.", None),
+        ("Ends of the fingers may tingle.", None),
     ],
 )
 def test_line_furniture_and_its_reason(line: str, reason: LeftOutReason | None) -> None:

@@ -29,6 +29,7 @@ import io
 import os
 import threading
 import wave
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,6 +49,20 @@ CAREFUL_PROMPT = (
 """What Whisper is told before a careful listening. Measured on the seed leaflet's nine
 phone-number sentences: with it all nine are written digit by digit and right; greedy and
 unprompted, three lose a digit."""
+
+
+def careful_prompt(vocabulary: Sequence[str] = ()) -> str:
+    """What Whisper is told before a careful listening of one sentence.
+
+    A medical word said alone ("Blepharospasm.", a leaflet's title) is
+    outside tiny.en's vocabulary ("Blood for a specimen"); told the word,
+    as a listener who knows the subject would be, it can write it when it
+    is said clearly. Only the second listening is told: the first is
+    reported as a warning when the two disagree.
+    """
+    if not vocabulary:
+        return CAREFUL_PROMPT
+    return f"{CAREFUL_PROMPT} Words it may use: {', '.join(vocabulary)}."
 
 
 @dataclass(frozen=True)
@@ -73,12 +88,18 @@ class Recogniser(Protocol):
         ...
 
     def transcribe(
-        self, audio: bytes | Path, sample_rate: int, *, careful: bool = False
+        self,
+        audio: bytes | Path,
+        sample_rate: int,
+        *,
+        careful: bool = False,
+        vocabulary: Sequence[str] = (),
     ) -> list[Word]:
         """Words heard in `audio`: mono 16-bit PCM at `sample_rate`, or a file ffmpeg reads.
 
         `sample_rate` is ignored for a file. `careful`: `audio` is one short
         sentence heard a second time; spend more effort, especially on digits.
+        `vocabulary`: rare words (the lexicon's) the sentence is known to use.
         """
         ...
 
@@ -144,7 +165,12 @@ class WhisperRecogniser:
         return f"faster-whisper tiny.en beam {self.beam_size}"
 
     def transcribe(
-        self, audio: bytes | Path, sample_rate: int, *, careful: bool = False
+        self,
+        audio: bytes | Path,
+        sample_rate: int,
+        *,
+        careful: bool = False,
+        vocabulary: Sequence[str] = (),
     ) -> list[Word]:
         """Timed words heard in `audio` (see `Recogniser.transcribe`)."""
         pcm = pcm_16k(audio, sample_rate)
@@ -157,7 +183,7 @@ class WhisperRecogniser:
                 samples,
                 language="en",
                 beam_size=CAREFUL_BEAM_SIZE if careful else self.beam_size,
-                initial_prompt=CAREFUL_PROMPT if careful else None,
+                initial_prompt=careful_prompt(vocabulary) if careful else None,
                 temperature=0.0,
                 word_timestamps=True,
                 condition_on_previous_text=False,

@@ -8,7 +8,7 @@ import hashlib
 import json
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
@@ -62,6 +62,7 @@ from audio_leaflet.check.structure import (
     marker_problems,
     read_bundle,
 )
+from audio_leaflet.check.words import normalise
 from audio_leaflet.model import Cue
 
 Progress = Callable[[str, int, int], None]
@@ -204,7 +205,7 @@ def _compare_chapters(
             results.append(ChapterResult(chapter.number, chapter.title, chapter.file))
             continue
         facts, pcm = measured[chapter.number]
-        relisten = _relistener(pcm, chosen, cache_dir, timings)
+        relisten = _relistener(pcm, chosen, cache_dir, timings, words_of_lexicon)
         compare = functools.partial(
             _compare_chapter,
             spec,
@@ -377,10 +378,14 @@ _RELISTEN_MARGIN_S = 0.25
 
 
 def _relistener(
-    pcm: bytes, recogniser: Recogniser, cache_dir: Path | None, timings: dict[str, float]
+    pcm: bytes,
+    recogniser: Recogniser,
+    cache_dir: Path | None,
+    timings: dict[str, float],
+    lexicon: frozenset[str] = frozenset(),
 ) -> Relisten:
     """Hear one sentence of a chapter again, carefully and on its own (cached like the
-    first listening)."""
+    first listening), told the lexicon words it uses."""
 
     heard: dict[Cue, list[Word]] = {}
 
@@ -395,11 +400,14 @@ def _relistener(
         piece = pcm[2 * start : 2 * end]
         if len(piece) < WHISPER_SAMPLE_RATE // 5:
             return []
-        key = _key(recogniser, piece, careful=True)
+        vocabulary = sorted(lexicon.intersection(normalise(cue.text)))
+        key = _key(recogniser, piece, careful=True, vocabulary=vocabulary)
         words = _read_cached(cache_dir, key)
         if words is None:
             with _timed(timings, "second listenings"):
-                words = recogniser.transcribe(piece, WHISPER_SAMPLE_RATE, careful=True)
+                words = recogniser.transcribe(
+                    piece, WHISPER_SAMPLE_RATE, careful=True, vocabulary=vocabulary
+                )
             _write_cached(cache_dir, key, words)
         offset = start / WHISPER_SAMPLE_RATE
         return [Word(w.text, w.start_s + offset, w.end_s + offset, w.probability) for w in words]
@@ -548,9 +556,18 @@ def _fill_gaps(pcm: bytes, words: list[Word], recogniser: Recogniser) -> list[Wo
     return sorted(found, key=lambda w: w.start_s) if len(found) > len(words) else found
 
 
-def _key(recogniser: Recogniser, pcm: bytes, *, careful: bool, alone: bool = False) -> str:
+def _key(
+    recogniser: Recogniser,
+    pcm: bytes,
+    *,
+    careful: bool,
+    alone: bool = False,
+    vocabulary: Sequence[str] = (),
+) -> str:
     """Cache key of a transcript: the recogniser, how it listened, and the audio."""
     how = f"{recogniser.name}|{'careful' if careful else 'first'}{'|alone' if alone else ''}"
+    if vocabulary:
+        how += "|told " + ",".join(vocabulary)
     return hashlib.sha256(how.encode() + b"\0" + pcm).hexdigest()
 
 

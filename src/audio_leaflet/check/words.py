@@ -88,6 +88,7 @@ def _pieces(word: str) -> list[str]:
 _NUMBER_WITH_SUFFIX = re.compile(r"^(\d[\d,]*)(st|nd|rd|th|s)$")
 # "Section 4 of 4" written "4F4" by tiny.en.
 _NUMBER_OF_NUMBER = re.compile(r"^(\d+)(?:of|f)(\d+)$")
+_LETTERS_THEN_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
 _CURRENCY = {"£": "pounds", "$": "dollars"}
 
 
@@ -104,6 +105,10 @@ def _split_symbols(piece: str) -> list[str]:
         between = _NUMBER_OF_NUMBER.match(part)
         if between:
             out.extend([between.group(1), "of", between.group(2)])
+            continue
+        coded = _LETTERS_THEN_DIGITS.match(part)
+        if coded:  # "EYE042", a leaflet's code, as Whisper writes "E Y E zero four two"
+            out.extend([coded.group(1), coded.group(2)])
             continue
         match = _NUMBER_WITH_SUFFIX.match(part)
         if match:  # "25th" -> "25", "1990s" -> "1990"
@@ -371,6 +376,8 @@ _TENS = {
         ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
     )
 }
+# A decade is heard as the recogniser writes it ("their twenties", "the 1960s").
+_TENS |= {word.removesuffix("y") + "ies": value for word, value in _TENS.items()}
 _SCALES = {"thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _ORDINALS = {
     "first": 1,

@@ -994,7 +994,9 @@ _TIDY: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\s+([,.;:!?])"), r"\1"),
     (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),
     (re.compile(r"[,;:]+\s*([.!?])"), r"\1"),
-    (re.compile(r"([.!?])(?:\s*[.,;:])+"), r"\1"),
+    # The stop of "a.m." or "e.g." keeps the comma after it ("four p.m., Monday").
+    (re.compile(r"(?<=\.[a-z])\.(?:\s*[.;:])+"), "."),
+    (re.compile(r"(?<!\.[a-z])([.!?])(?:\s*[.,;:])+"), r"\1"),
     (re.compile(r"^[\s,;:.!?-]+"), ""),
     (re.compile(r"[\s,;]+$"), ""),
     (re.compile(r"([,;:])(?=[^\s\d])"), r"\1 "),

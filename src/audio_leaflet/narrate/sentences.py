@@ -83,7 +83,8 @@ def sentences_of(text: str) -> list[str]:
     out = []
     for sentence in split_sentences(text):
         for part in breathe(sentence):
-            if not part.endswith((".", "!", "?", ":")):
+            # A quotation's own stop ends it: 'alone."' needs no second one.
+            if not part.rstrip("\"')]”’").endswith((".", "!", "?", ":")):
                 part += "."
             out.append(part)
     return out

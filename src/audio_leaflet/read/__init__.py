@@ -12,6 +12,9 @@ sees; `read.structure` turns that into sections once for all formats.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import re
+from collections import Counter
 from pathlib import Path
 
 from audio_leaflet.model import Document, LeftOut
@@ -77,6 +80,9 @@ def read_leaflet(path: Path) -> Document:
         else:
             pieces = read_text(text)
     document = build_document(pieces, source_name=path.name, hints=hints)
+    if kind in (Format.DOCX, Format.PDF) and len(document.left_out) > 1:
+        # The readers of Word and PDF list what they leave out at several stages.
+        text = "\n".join(source_lines_of(path))
     return _left_out_in_source_order(document, text)
 
 
@@ -93,12 +99,26 @@ def source_lines_of(path: Path) -> list[str]:
 
 
 def _left_out_in_source_order(document: Document, text: str) -> Document:
-    """The ledger in the order its lines appear in the source (where the text is known)."""
+    """The ledger in the order its lines appear in the source (where the text is known).
+
+    A line is placed where it stands as a whole line (the second "2" at the
+    second line "2"), else where its words are found, else at the end.
+    """
     if not text or len(document.left_out) < 2:
         return document
+    seen: Counter[str] = Counter()
 
     def place(item: LeftOut) -> int:
-        found = text.find(item.text)
-        return found if found >= 0 else len(text)
+        whole_lines = re.finditer(rf"(?m)^[ \t]*{re.escape(item.text)}[ \t]*$", text)
+        found = [match.start() for match in whole_lines]
+        seen[item.text] += 1
+        if len(found) >= seen[item.text]:
+            return found[seen[item.text] - 1]
+        for words in (item.text, item.text.rstrip(" .0123456789")):
+            if words and (at := text.find(words)) >= 0:
+                return at
+        return len(text)
 
-    return dataclasses.replace(document, left_out=tuple(sorted(document.left_out, key=place)))
+    places = [place(item) for item in document.left_out]
+    ordered = [item for _, _, item in sorted(zip(places, itertools.count(), document.left_out))]
+    return dataclasses.replace(document, left_out=tuple(ordered))

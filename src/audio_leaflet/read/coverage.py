@@ -36,7 +36,10 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         import lxml.html
 
         try:
-            root = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
+            root = lxml.html.document_fromstring(
+                re.sub(r"^\s*<\?xml[^>]*\?>", "", text),
+                parser=lxml.html.HTMLParser(huge_tree=True),  # as deep as the reader reads
+            )
         except (ValueError, lxml.etree.ParserError):
             return []
         for element in root.xpath("//script|//style|//template|//noscript|//head"):

@@ -17,6 +17,7 @@ A PDF with no text layer (a scan) gets one line saying so.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections import Counter
@@ -119,8 +120,43 @@ def _lines(path: Path) -> tuple[list[_Line], int, str | None]:
             f"Cannot read {path} as a PDF ({reason}): it may be damaged; save it again as PDF, "
             "or give the leaflet as .docx or .txt"
         ) from error
+    lines = _with_page_references_joined(lines)
     lines.sort(key=lambda line: (line.page, line.column, line.box_top, line.box, line.top))
     return lines, pages, _metadata_title(path)
+
+
+SAME_BASELINE = 0.006
+"""Lines this close in height (share of the page) are on one printed line."""
+
+
+def _with_page_references_joined(lines: list[_Line]) -> list[_Line]:
+    """A contents page's numbers put back at the end of their entries.
+
+    A producer often draws "What is dystonia?" and its page number "2" as
+    two boxes on one printed line; apart, the number would be read as a page
+    number and the entry lose its sign of being a contents line.
+    """
+    joined = list(lines)
+    for number in lines:
+        if not number.text.isdigit() or not EDGE_BAND < number.top < 1 - EDGE_BAND:
+            continue
+        entry = next(
+            (
+                i
+                for i, line in enumerate(joined)
+                if line.page == number.page
+                and line is not number
+                and not line.text.isdigit()
+                and abs(line.top - number.top) < SAME_BASELINE
+            ),
+            None,
+        )
+        if entry is not None:
+            joined[entry] = dataclasses.replace(
+                joined[entry], text=f"{joined[entry].text} {number.text}"
+            )
+            joined.remove(number)
+    return joined
 
 
 def _metadata_title(path: Path) -> str | None:

@@ -318,8 +318,21 @@ _PAGE_FURNITURE = [
         r"(?:share|follow\s+us)(?:\s+(?:this|on|via))?(?:\s+(?:page|article|leaflet))?",
         r"facebook|twitter|x\s*\(twitter\)|instagram|linkedin|youtube|whatsapp|tiktok|pinterest",
         r"\(?fig(?:ure)?\.?\s*\d+[a-z]?\)?",
+        r"[-–—#*\s]*ends[-–—#*\s]*|#{3}",  # the end mark of a press release
     )
 ]
+_KIND_LABEL = re.compile(
+    r"(?:press|news|media)\s+release|patient\s+information(?:\s+(?:leaflet|sheet))?|"
+    r"(?:patient\s+)?information\s+(?:leaflet|sheet)|patient\s+leaflet|fact\s*sheet",
+    re.IGNORECASE,
+)
+
+
+def is_kind_label(line: str) -> bool:
+    """Whether a line only names the kind of paper ("PRESS RELEASE", "Patient information")."""
+    return bool(_KIND_LABEL.fullmatch(clean_text(line).rstrip(" .:")))
+
+
 _BREADCRUMB_SEPARATOR = re.compile(r"\s[>›»]\s")
 _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b.*\b(?:we\s+use|uses|accept|consent|settings|preferences|"

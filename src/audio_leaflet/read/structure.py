@@ -214,11 +214,24 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     if not (first.level is None or outranks or followed_by_heading or names_file):
         return None
     title = first.heading
+    if rules.is_kind_label(title or "") and len(drafts) > 1 and drafts[1].heading:
+        return _title_after_label(drafts)
     if first.blocks:
         first.heading, first.level = None, None  # its text is the untitled opening
     else:
         drafts.pop(0)
     return title
+
+
+def _title_after_label(drafts: list[_Draft]) -> str | None:
+    """ "PRESS RELEASE" over its headline: the headline is the title, the label opening text."""
+    label, headline = drafts[0], drafts.pop(1)
+    label.blocks[:0] = [Paragraph(label.heading or "")]
+    label.gap_before[:0] = [False]
+    label.blocks += headline.blocks
+    label.gap_before += headline.gap_before
+    label.heading, label.level = None, None
+    return headline.heading
 
 
 def _same_words(a: str, b: str) -> bool:
