@@ -55,7 +55,13 @@ def _edit(leaflet: Path) -> None:
 
 
 def _in_staging(out_dir: Path, pattern: str) -> bool:
-    return any(next(folder.glob(pattern), None) for folder in staging_folders(out_dir))
+    for folder in staging_folders(out_dir):
+        try:
+            if next(folder.glob(pattern), None):
+                return True
+        except FileNotFoundError:  # published or removed between listing and looking
+            continue
+    return False
 
 
 @pytest.mark.slow
