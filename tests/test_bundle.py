@@ -14,7 +14,7 @@ import pytest
 from lxml import html as lxml_html
 
 from audio_leaflet.bundle import write_bundle_extras
-from audio_leaflet.bundle.archive import FIXED_TIME, README_FILE
+from audio_leaflet.bundle.archive import README_FILE
 from audio_leaflet.bundle.captions import (
     LINE_WIDTH,
     caption_cues,
@@ -23,6 +23,7 @@ from audio_leaflet.bundle.captions import (
     timestamp,
 )
 from audio_leaflet.bundle.render import clock, json_for_script, length_words
+from audio_leaflet.bundle.zipping import FIXED_TIME
 from audio_leaflet.errors import BuildError, ManifestError
 from audio_leaflet.manifest import Manifest, ManifestCue
 from bundle_helpers import NASTY, make_bundle, parse_m3u, parse_vtt, unescape_vtt
@@ -155,6 +156,8 @@ def test_extras_are_all_written(bundle: tuple[Path, dict[str, Any]], tmp_path: P
         "02-managing-anxiety.vtt",
         "03-getting-support.vtt",
         "index.html",
+        f"{slug}.epub",
+        f"{slug}-daisy.zip",
         f"{slug}.zip",
     }
     assert all((folder / name).is_file() for name in names)
@@ -276,9 +279,13 @@ def test_player_page_without_javascript(bundle: tuple[Path, dict[str, Any]]) -> 
         cue["text"] for c in manifest["chapters"] for cue in c["cues"]
     ]
     links = [a.get("href") for a in doc.xpath("//ul[@class='downloads']//a")]
-    assert links == [manifest["full"]["file"], f"{manifest['slug']}.zip"] + [
-        c["file"] for c in manifest["chapters"]
-    ]
+    slug = manifest["slug"]
+    assert links == [
+        manifest["full"]["file"],
+        f"{slug}.zip",
+        f"{slug}.epub",
+        f"{slug}-daisy.zip",
+    ] + [c["file"] for c in manifest["chapters"]]
     # Nothing is fetched: no external URL in any src or href.
     for element in doc.iter():
         for attribute in ("src", "href"):

@@ -105,8 +105,12 @@ def test_feed_has_every_required_tag(out_dir: tuple[Path, list[dict[str, Any]]])
         encoded = lxml_html.fragment_fromstring(
             item.findtext("content:encoded", namespaces=NS), create_parent="div"
         )
-        assert [li.text_content().rsplit(" (", 1)[0] for li in encoded.iter("li")] == [
+        assert [li.text_content().rsplit(" (", 1)[0] for li in encoded.xpath("ol/li")] == [
             c["title"] for c in manifest["chapters"]
+        ]
+        assert [a.get("href") for a in encoded.xpath("ul/li/a")] == [
+            f"{BASE}{slug}/{slug}.epub",
+            f"{BASE}{slug}/{slug}-daisy.zip",
         ]
         enclosure = item.find("enclosure")
         assert int(enclosure.get("length")) == os.path.getsize(audio)

@@ -2,8 +2,9 @@
 
 Per leaflet, `write_bundle_extras(bundle_dir, manifest)` writes, beside the
 MP3s and cover the earlier stages made: the playlist, chapters.json, the
-captions, the player page and the zip. Per out-dir, `write_feed` writes
-feed.xml and `write_site_index` the page listing every leaflet.
+captions, the talking books (EPUB 3 and DAISY 2.02), the player page and the
+zip. Per out-dir, `write_feed` writes feed.xml and `write_site_index` the
+page listing every leaflet.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from audio_leaflet.bundle.archive import write_zip
 from audio_leaflet.bundle.captions import vtt_text
 from audio_leaflet.bundle.chapters_json import CHAPTERS_FILE, chapters_json_text
+from audio_leaflet.bundle.daisy import daisy_file, write_daisy
+from audio_leaflet.bundle.epub import epub_file, write_epub
 from audio_leaflet.bundle.feed import (
     FEED_FILE,
     ChannelInfo,
@@ -42,7 +45,7 @@ __all__ = [
 
 
 def write_bundle_extras(bundle_dir: Path, info: Manifest) -> list[str]:
-    """Write playlist, chapters.json, captions, player and zip into `bundle_dir`.
+    """Write playlist, chapters.json, captions, player, talking books and zip into `bundle_dir`.
 
     The chapter MP3s, the whole MP3 and the cover named by `manifest` must
     already be there. Names come from the manifest's slug, not from the
@@ -68,6 +71,10 @@ def write_bundle_extras(bundle_dir: Path, info: Manifest) -> list[str]:
         for name in (info.full_file, *(c.file for c in info.chapters))
         if (bundle_dir / name).is_file()
     }
+    written.append(write_epub(info, bundle_dir))
+    written.append(write_daisy(info, bundle_dir))
+    for name in (epub_file(info), daisy_file(info)):
+        sizes[name] = (bundle_dir / name).stat().st_size
     put(PLAYER_FILE, player_html(info, version=_audio_version(info, full), sizes=sizes))
     written.append(write_zip(info, bundle_dir))
     return written

@@ -1,27 +1,22 @@
 """`<slug>.zip`: everything a listener needs, for a phone, a computer or an audio player.
 
-Deterministic (same files give the same bytes): names sorted, a fixed
-timestamp, fixed permissions. Names are ASCII (the bundle's names are slugs),
-so every unzip tool shows them the same. MP3 and JPEG are stored, not
-deflated: they do not compress and storing them is faster to open.
+Deterministic (same files give the same bytes, `bundle.zipping`). Names are
+ASCII (the bundle's names are slugs), so every unzip tool shows them the same.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterable
+import textwrap
 from pathlib import Path
 
 from audio_leaflet.bundle.render import clock, length_words
+from audio_leaflet.bundle.talking_books import talking_books, victor_reader_steps
+from audio_leaflet.bundle.zipping import zip_bytes
 from audio_leaflet.errors import BuildError
 from audio_leaflet.fileio import write_atomic
 from audio_leaflet.manifest import Manifest
 
 README_FILE = "README.txt"
-# The earliest time a zip entry can hold (MS-DOS date): the same for every build.
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-_STORED_SUFFIXES = (".mp3", ".jpg", ".jpeg", ".png", ".zip")
 
 
 def readme_text(info: Manifest) -> str:
@@ -59,8 +54,23 @@ def readme_text(info: Manifest) -> str:
         f"The words spoken are in {info.captions_file} (captions with times),",
         "and one captions file per section. Any text editor opens them.",
         "",
+        "Talking books",
+        "-------------",
+        "Two more files, beside this zip where you downloaded it, hold the text and",
+        "the audio together for the players made for talking books:",
     ]
+    for name, what, players in talking_books(info):
+        lines.append(f"* {name}: {what}.")
+        lines += _wrapped(f"{players[0].upper()}{players[1:]}.", "  ", "  ")
+    lines += ["", "To put the DAISY book on a Victor Reader Stream:"]
+    for number, step in enumerate(victor_reader_steps(info), 1):
+        lines += _wrapped(step, f"{number}. ", "   ")
+    lines.append("")
     return "\r\n".join(lines)
+
+
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, 72, initial_indent=first, subsequent_indent=rest)
 
 
 def archive_members(info: Manifest, bundle_dir: Path) -> list[str]:
@@ -82,22 +92,6 @@ def archive_members(info: Manifest, bundle_dir: Path) -> list[str]:
             "rebuild the leaflet"
         )
     return names
-
-
-def zip_bytes(files: Iterable[tuple[str, bytes]]) -> bytes:
-    """A deterministic zip of (name, data) pairs, sorted by name."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in sorted(files):
-            if not name.isascii():
-                raise BuildError(f"the zip entry {name!r} is not ASCII; file names must be slugs")
-            entry = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            entry.create_system = 3  # Unix, so the permissions below are honoured
-            entry.external_attr = 0o644 << 16
-            stored = name.lower().endswith(_STORED_SUFFIXES)
-            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data, compresslevel=None if stored else 9)
-    return buffer.getvalue()
 
 
 def write_zip(info: Manifest, bundle_dir: Path) -> str:

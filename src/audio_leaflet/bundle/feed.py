@@ -30,7 +30,8 @@ from lxml import etree
 
 from audio_leaflet import __version__
 from audio_leaflet.bundle.chapters_json import CHAPTERS_FILE, CHAPTERS_MIME
-from audio_leaflet.bundle.render import length_words
+from audio_leaflet.bundle.render import length_words, xml_safe
+from audio_leaflet.bundle.talking_books import talking_books
 from audio_leaflet.config import normalise_base_url
 from audio_leaflet.errors import BuildError, UsageError
 from audio_leaflet.fileio import sha256_file, write_atomic
@@ -210,8 +211,13 @@ def _item(
     item = etree.SubElement(channel, "item")
     _sub(item, "title", info.title)
     _sub(item, "link", _file_url(base, info.slug, "index.html"))
-    _sub(item, "description", _plain_description(info))
-    _sub(item, f"{{{CONTENT}}}encoded", _html_description(info))
+    books = [
+        (_file_url(base, info.slug, name), label, players)
+        for name, label, players in talking_books(info)
+        if (folder / name).is_file()
+    ]
+    _sub(item, "description", _plain_description(info, books))
+    _sub(item, f"{{{CONTENT}}}encoded", _html_description(info, books))
     etree.SubElement(
         item,
         "enclosure",
@@ -246,18 +252,25 @@ def _item(
     )
 
 
-def _plain_description(info: Manifest) -> str:
+_Books = Sequence[tuple[str, str, str]]
+"""(address, what it is, which players read it) of each talking book published."""
+
+
+def _plain_description(info: Manifest, books: _Books) -> str:
     by = f" from {info.organisation}" if info.organisation else ""
     sections = "; ".join(
         f"{c.number}. {c.title} ({length_words(c.duration_ms)})" for c in info.chapters
     )
-    return (
+    text = (
         f'The leaflet "{info.title}"{by}, read aloud. '
         f"{len(info.chapters)} sections, {length_words(info.full_duration_ms)} in all: {sections}."
     )
+    for url, label, players in books:
+        text += f" {label} ({players}): {url}"
+    return text
 
 
-def _html_description(info: Manifest) -> str:
+def _html_description(info: Manifest, books: _Books) -> str:
     """HTML for `content:encoded`; lxml escapes it again as XML text (no CDATA needed)."""
     import html
 
@@ -265,10 +278,18 @@ def _html_description(info: Manifest) -> str:
     items = "".join(
         f"<li>{html.escape(c.title)} ({length_words(c.duration_ms)})</li>" for c in info.chapters
     )
-    return (
+    text = (
         f"<p>The leaflet \u201c{html.escape(info.title)}\u201d{by}, read aloud, "
         f"{length_words(info.full_duration_ms)} in all.</p><p>Sections:</p><ol>{items}</ol>"
     )
+    if books:
+        links = "".join(
+            f'<li><a href="{html.escape(url)}">{html.escape(label)}</a>: {html.escape(players)}'
+            "</li>"
+            for url, label, players in books
+        )
+        text += f"<p>Also as talking books:</p><ul>{links}</ul>"
+    return text
 
 
 def _published(manifest: Manifest, now: dt.datetime | None) -> dt.datetime:
@@ -293,12 +314,5 @@ def _file_url(base: str, slug: str, name: str) -> str:
 
 def _sub(parent: etree._Element, tag: str, text: str) -> etree._Element:
     element = etree.SubElement(parent, tag)
-    element.text = _xml_safe(text)
+    element.text = xml_safe(text)
     return element
-
-
-def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 cannot hold (control characters); lxml refuses them."""
-    return "".join(
-        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
-    )

@@ -21,15 +21,14 @@ from audio_leaflet.bundle.render import (
     json_for_script,
     length_words,
     megabytes,
+    paragraphs,
     render,
     template,
 )
-from audio_leaflet.manifest import Manifest, ManifestCue
+from audio_leaflet.bundle.talking_books import talking_books
+from audio_leaflet.manifest import Manifest
 
 PLAYER_FILE = "index.html"
-PARAGRAPH_GAP_MS = 900
-"""A silence at least this long between sentences starts a new transcript paragraph
-(assembly puts 400 ms between sentences and 1000 ms between paragraphs)."""
 
 
 def _e(text: str) -> str:
@@ -80,17 +79,12 @@ def _transcript(info: Manifest) -> str:
     index = 0
     for chapter in info.chapters:
         parts.append(f"<h3>{chapter.number}. {_e(chapter.title)}</h3>\n")
-        paragraphs: list[list[str]] = []
-        previous: ManifestCue | None = None
-        for cue in chapter.cues:
-            span = f'<span class="s" id="s-{index}">{_e(cue.text)}</span>'
-            index += 1
-            if previous is None or cue.start_ms - previous.end_ms >= PARAGRAPH_GAP_MS:
-                paragraphs.append([span])
-            else:
-                paragraphs[-1].append(span)
-            previous = cue
-        parts.extend(f"<p>{' '.join(spans)}</p>\n" for spans in paragraphs)
+        for group in paragraphs(chapter.cues):
+            spans = []
+            for cue in group:
+                spans.append(f'<span class="s" id="s-{index}">{_e(cue.text)}</span>')
+                index += 1
+            parts.append(f"<p>{' '.join(spans)}</p>\n")
     return "".join(parts)
 
 
@@ -101,6 +95,7 @@ def _downloads(info: Manifest, sizes: Mapping[str, int]) -> str:
     rows = [
         (info.full_file, "The whole leaflet", f"MP3{size(info.full_file)}"),
         (info.zip_file, "Everything in one zip file", "all sections, playlist and text"),
+        *((name, label, f"{players}{size(name)}") for name, label, players in talking_books(info)),
     ]
     for chapter in info.chapters:
         rows.append(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from audio_leaflet.manifest import ManifestCue
+
 _PLACEHOLDER = re.compile(r"\{\{([a-z_]+)\}\}")
+
+PARAGRAPH_GAP_MS = 900
+"""A silence at least this long between sentences starts a new paragraph of text
+(assembly puts 400 ms between sentences and 1000 ms between paragraphs)."""
 
 
 @cache
@@ -101,3 +108,62 @@ def human_date(iso: str) -> str:
         return f"{day} {_MONTHS[month - 1]} {year}"
     except (ValueError, IndexError):
         return iso
+
+
+def paragraphs(cues: Sequence[ManifestCue]) -> list[list[ManifestCue]]:
+    """The cues grouped as the listener hears them: a long pause starts a paragraph."""
+    groups: list[list[ManifestCue]] = []
+    previous: ManifestCue | None = None
+    for cue in cues:
+        if previous is None or cue.start_ms - previous.end_ms >= PARAGRAPH_GAP_MS:
+            groups.append([cue])
+        else:
+            groups[-1].append(cue)
+        previous = cue
+    return groups
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot hold (control characters); lxml refuses them."""
+    return "".join(
+        ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
+    )
+
+
+def smil_clock(ms: int) -> str:
+    """A SMIL full clock value to the millisecond: "0:01:02.345"."""
+    seconds, millis = divmod(max(0, ms), 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def seconds(ms: int) -> str:
+    """Milliseconds as seconds with three decimals: "12.345"."""
+    return f"{ms / 1000:.3f}"
+
+
+_PRINTED_DATE = re.compile(
+    r"^(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?:(?P<month>[A-Za-z]+)\s+)?(?P<year>(?:19|20)\d\d)$"
+)
+
+
+def iso_date(printed: str) -> str:
+    """A leaflet's printed date as W3C date ("14 March 2025" -> "2025-03-14",
+    "November 2011" -> "2011-11", "2019" -> "2019"), or "" when it is not one."""
+    match = _PRINTED_DATE.match(printed.strip())
+    if not match:
+        return ""
+    year, month_name, day = match["year"], match["month"], match["day"]
+    if not month_name:
+        return "" if day else year
+    months = [name.lower() for name in _MONTHS]
+    name = month_name.lower()
+    number = next((i for i, m in enumerate(months, 1) if m == name or m[:3] == name), 0)
+    if not number:
+        return ""
+    if not day:
+        return f"{year}-{number:02d}"
+    if not 1 <= int(day) <= 31:
+        return ""
+    return f"{year}-{number:02d}-{int(day):02d}"
