@@ -63,15 +63,17 @@ def test_version() -> None:
 def test_voices_lists_piper_and_espeak_as_usable_offline() -> None:
     result = run("voices")
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
+    # The catalogue first, the default voice at its head; then every engine's voices.
+    assert result.stdout.startswith("en_US-joe-medium  (piper, en-US")
+    engines = result.stdout.split("Every engine's voices on this machine:\n", 1)[1]
+    lines = engines.splitlines()
     for engine in ("piper", "espeak"):
         usable = [line for line in lines if line.split()[0] == engine and "offline, usable" in line]
         assert usable, f"no usable offline {engine} voice in:\n{result.stdout}"
     assert any(line.startswith("gtts") and "online" in line for line in lines)
-    # The default voice comes first: the bundled Piper voice.
     assert lines[0].startswith("piper") and "default" in lines[0]
 
-    voices = json.loads(run("voices", "--json").stdout)
+    voices = json.loads(run("voices", "--json").stdout)["engines"]
     for engine in ("piper", "espeak"):
         assert any(v["engine"] == engine and v["offline"] and v["usable"] for v in voices)
     assert all(not v["offline"] for v in voices if v["engine"] == "gtts")
@@ -198,7 +200,8 @@ def test_engine_failures_leave_the_published_bundle_as_it_was(work: Path, tiny: 
     ]
     summary = [line for line in built.stderr.splitlines() if line.startswith("resting-well: ")]
     assert len(summary) == 1 and "sentences spoken" in summary[0]
-    assert built.stderr.splitlines()[-2].startswith("  Listen: file://")
+    assert built.stderr.splitlines()[-3].startswith("  Listen: file://")
+    assert built.stderr.splitlines()[-1].startswith("  Talking books: ")
     assert manifest_of(bundle)["engine"]["name"] == "espeak"
     before = tree_state(work / "audio_out")
 

@@ -316,13 +316,13 @@ class _Job:
     settings: Settings
 
 
-def _run_job(job: _Job) -> tuple[str, list[str]]:
-    """Build one leaflet in a worker process; return its folder and messages."""
+def _run_job(job: _Job) -> tuple[str, list[str], str]:
+    """Build one leaflet in a worker process; return its folder, messages and voice warning."""
     from audio_leaflet.pipeline import build_leaflet
 
     settings = _entry_settings(job.settings, job.entry)
     result = build_leaflet(job.entry.path, settings)
-    return str(result.bundle), _result_messages(result)
+    return str(result.bundle), _result_messages(result), result.voice_warning
 
 
 def _entry_settings(settings: Settings, entry: LeafletEntry) -> Settings:
@@ -346,6 +346,8 @@ def _result_messages(result: Any) -> list[str]:
             f"{result.slug}: {result.synthesized} sentences spoken, {result.reused} reused; "
             f"chapters rewritten: {changed}"
         )
+    if result.voice:
+        messages.append(f"  Voice: {result.voice}")
     if result.check_summary:
         messages.append(f"{result.slug}: {result.check_summary}")
     for line in result.check_warnings[:CHECK_WARNINGS_SHOWN]:
@@ -364,6 +366,8 @@ def _what_to_open(result: Any) -> list[str]:
     lines = [
         f"  Listen: {(bundle / 'index.html').as_uri()}",
         f"  Download for listeners: {bundle / (result.slug + '.zip')}",
+        f"  Talking books: {bundle / (result.slug + '.epub')} and "
+        f"{bundle / (result.slug + '-daisy.zip')}",
     ]
     if result.feed is not None:
         lines.append(f"  Podcast feed (upload the whole out-dir): {Path(result.feed).absolute()}")
@@ -375,7 +379,10 @@ def _what_to_open(result: Any) -> list[str]:
 @out_dir_option
 @narration_dir_option
 @click.option("--engine", help="Speech engine: piper (default, offline), espeak (offline), gtts.")
-@click.option("--voice", help="Voice: for piper a path to a .onnx voice file.")
+@click.option(
+    "--voice",
+    help="Voice: a name from `audio-leaflet voices`, or for piper a path to a .onnx voice file.",
+)
 @click.option("--wpm", type=click.IntRange(*WPM_RANGE), help="Pace in words per minute (150).")
 @click.option("--base-url", help="Public URL of the out-dir; writes the podcast feed.")
 @title_option
@@ -427,22 +434,31 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
             "--title, --organisation and --slug apply to one leaflet; set them per "
             "leaflet in audio-leaflet.toml instead"
         )
+    # A voice's licence warning is said once, after every leaflet it spoke.
+    voice_warnings: dict[str, None] = {}
     if settings.jobs > 1 and len(entries) > 1:
         with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
-            for folder, messages in pool.map(_run_job, [_Job(e, settings) for e in entries]):
+            work = [_Job(e, settings) for e in entries]
+            for folder, messages, voice_warning in pool.map(_run_job, work):
                 for message in messages:
                     click.echo(message, err=True)
                 click.echo(folder)
-        return
-    for entry in entries:
-        progress = _StderrProgress()
-        try:
-            result = build_leaflet(entry.path, _entry_settings(settings, entry), progress=progress)
-        finally:
-            progress.close()
-        for message in _result_messages(result):
-            click.echo(message, err=True)
-        click.echo(str(result.bundle))
+                voice_warnings[voice_warning] = None
+    else:
+        for entry in entries:
+            progress = _StderrProgress()
+            try:
+                result = build_leaflet(
+                    entry.path, _entry_settings(settings, entry), progress=progress
+                )
+            finally:
+                progress.close()
+            for message in _result_messages(result):
+                click.echo(message, err=True)
+            click.echo(str(result.bundle))
+            voice_warnings[result.voice_warning] = None
+    for warning in filter(None, voice_warnings):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()
@@ -524,20 +540,93 @@ def check(bundle_dir: Path, as_json: bool, report_path: Path | None) -> None:
         sys.exit(1)
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def voices(as_json: bool) -> None:
-    """List the engines and voices usable on this machine."""
-    from audio_leaflet.engines import available_voices
+@click.pass_context
+def voices(context: click.Context, as_json: bool) -> None:
+    """List the voices: installed, and those `voices add NAME` can download.
 
+    Each with its engine, language, accent, quality, size, licence and source,
+    then every engine's voices on this machine.
+    """
+    if context.invoked_subcommand is not None:
+        return
+    from audio_leaflet.engines import available_voices
+    from audio_leaflet.voices import catalogue, is_installed, voices_dir
+
+    known = catalogue()
     found = available_voices()
     if as_json:
-        click.echo(json.dumps([v.to_json() for v in found], indent=2))
+        listed = [
+            {
+                "name": v.name,
+                "engine": v.engine,
+                "language": v.language,
+                "accent": v.accent,
+                "quality": v.quality,
+                "bytes": v.size,
+                "licence": v.licence,
+                "lineage": v.lineage,
+                "use": v.use.value,
+                "source": v.source,
+                "installed": is_installed(v),
+                "installable": v.pinned and not v.bundled,
+            }
+            for v in known
+        ]
+        engines = [v.to_json() for v in found]
+        click.echo(json.dumps({"catalogue": listed, "engines": engines}, indent=2))
         return
-    for voice in found:
-        where = "offline" if voice.offline else "online"
-        usable = "usable" if voice.usable else "not usable"
-        note = f" ({voice.note})" if voice.note else ""
+    for voice in known:
+        if voice.bundled:
+            state = "installed: comes with audio-leaflet"
+        elif is_installed(voice):
+            state = f"installed in {voices_dir() / voice.name}"
+        elif voice.pinned:
+            state = f"to add: audio-leaflet voices add {voice.name} ({voice.size / 1e6:.0f} MB)"
+        else:
+            state = "no checksum pinned yet: install it by hand"
+        click.echo(f"{voice.name}  ({voice.engine}, {voice.language}, {voice.accent})")
+        click.echo(f"    {state}; quality {voice.quality}")
+        click.echo(f"    licence: {voice.licence}")
+        click.echo(f"    lineage: {voice.lineage}")
+        click.echo(f"    from: {voice.source}")
+        if warning := voice.licence_warning():
+            click.echo(f"    warning: {warning}")
+    click.echo("")
+    click.echo("Every engine's voices on this machine:")
+    for usable_voice in found:
+        where = "offline" if usable_voice.offline else "online"
+        usable = "usable" if usable_voice.usable else "not usable"
+        note = f" ({usable_voice.note})" if usable_voice.note else ""
         click.echo(
-            f"{voice.engine:7s} {voice.voice_id:30s} {voice.language:6s} {where}, {usable}{note}"
+            f"{usable_voice.engine:7s} {usable_voice.voice_id:30s} "
+            f"{usable_voice.language:6s} {where}, {usable}{note}"
         )
+
+
+@voices.command("add")
+@click.argument("name")
+def voices_add(name: str) -> None:
+    """Download the voice NAME from its source, check it, and install it.
+
+    The files go into the user's data folder (AUDIO_LEAFLET_DATA, else
+    ~/.local/share/audio-leaflet) under voices/NAME. AUDIO_LEAFLET_VOICES_URL
+    names another address holding the same files, such as the charity's own
+    mirror. Nothing is installed unless every file matches its pinned checksum.
+    """
+    from audio_leaflet.voices import add_voice, find_voice
+
+    reported = [-1]
+
+    def progress(file_name: str, done: int, total: int) -> None:
+        percent = done * 100 // max(1, total)
+        if percent >= reported[0] + 10 or done == total:
+            reported[0] = percent
+            click.echo(f"{name}: {percent}% of {total / 1e6:.1f} MB ({file_name})", err=True)
+
+    folder = add_voice(name, progress=progress)
+    click.echo(str(folder))
+    voice = find_voice(name)
+    if voice is not None and (warning := voice.licence_warning()):
+        click.echo(f"warning: {warning}", err=True)

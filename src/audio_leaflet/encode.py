@@ -54,6 +54,8 @@ class TagFacts:
     """The year of the build."""
     cover: bytes
     """The cover image, JPEG."""
+    voice_credit: str = ""
+    """The voice that speaks and its licence, for a COMM frame."""
 
 
 class BundleFiles:
@@ -238,12 +240,21 @@ def _tags_base(facts: TagFacts) -> dict[str, Any]:
         "comment": f"Audio version of the leaflet '{facts.title}'.",
         "cover_jpeg": facts.cover,
         "tool_version": __version__,
+        "voice_credit": facts.voice_credit,
     }
 
 
-def tag_facts(narration: Narration, language: str, cover: bytes, started: dt.datetime) -> TagFacts:
+def tag_facts(
+    narration: Narration,
+    language: str,
+    cover: bytes,
+    started: dt.datetime,
+    voice_credit: str = "",
+) -> TagFacts:
     """The leaflet-wide facts every file's tags carry."""
-    return TagFacts(narration.title, narration.organisation, language, started.year, cover)
+    return TagFacts(
+        narration.title, narration.organisation, language, started.year, cover, voice_credit
+    )
 
 
 def _lyrics(audio: ChapterAudio) -> str:

@@ -257,16 +257,42 @@ class EngineInfo:
     """The engine's voice identifier."""
     wpm: int
     """The pace asked for, in words per minute."""
+    licence: str = ""
+    """The voice's licence, as the voice catalogue gives it ("" for a voice it does not know)."""
+    lineage: str = ""
+    """Where the voice came from: its recordings and any voice it was fine-tuned from."""
+    source: str = ""
+    """The public address of the voice."""
+
+    @property
+    def credit(self) -> str:
+        """ "Voice: NAME (engine), LICENCE", for pages and tags."""
+        licence = self.licence or "licence not known"
+        return f"Voice: {self.voice or self.name} ({self.name}), {licence}"
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {"name": self.name, "voice": self.voice, "wpm": self.wpm}
+        return {
+            "name": self.name,
+            "voice": self.voice,
+            "wpm": self.wpm,
+            "licence": self.licence,
+            "lineage": self.lineage,
+            "source": self.source,
+        }
 
     @classmethod
     def from_json(cls, data: object, where: str) -> EngineInfo:
         """Read the engine entry."""
         table = _Table(data, where)
-        return cls(table.text("name"), table.text("voice", ""), table.count("wpm", 150))
+        return cls(
+            table.text("name"),
+            table.text("voice", ""),
+            table.count("wpm", 150),
+            table.text("licence", ""),
+            table.text("lineage", ""),
+            table.text("source", ""),
+        )
 
 
 @dataclass(frozen=True)

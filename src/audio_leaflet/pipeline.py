@@ -94,6 +94,7 @@ if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.check.report import CheckReport
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.lexicon import Lexicon
+    from audio_leaflet.voices import VoiceChoice
 
 log = logging.getLogger(__name__)
 
@@ -248,6 +249,11 @@ class BuildResult:
     """The out-dir's podcast feed, when one is written."""
     left_out: str = ""
     """What the reader left out, in one line, and where the list is."""
+    voice: str = ""
+    """The voice that speaks the leaflet and why it was chosen, in one line."""
+    voice_warning: str = ""
+    """When audio was made: a warning that the voice's licence or lineage may not allow
+    publishing, or is not known (the same for every leaflet the voice speaks)."""
 
 
 MAX_HOURS = 6
@@ -267,6 +273,9 @@ def build_leaflet(
     when the leaflet cannot become one MP3 (too many sections, far too long),
     or when another build of the same leaflet holds its lock.
     """
+    from audio_leaflet.voices import with_chosen_voice
+
+    settings, choice = with_chosen_voice(settings)
     with _timed("reading and narrating", source.name):
         prepared = prepare(source, settings)
     narration = prepared.narration
@@ -301,7 +310,7 @@ def build_leaflet(
                 prepared.warnings,
                 left_out=prepared.left_out,
             )
-            return _with_out_dir_files(result, settings)
+            return _with_out_dir_files(_with_voice(result, choice), settings)
 
         from audio_leaflet.engines import make_engine
         from audio_leaflet.lexicon import load_lexicon
@@ -323,7 +332,35 @@ def build_leaflet(
             started=started,
         )
         result = _build_hear_and_publish(bundle, build, settings, engine, lexicon, progress)
-    return _with_out_dir_files(result, settings)
+    result = dataclasses.replace(result, voice_warning=_licence_warning(choice))
+    return _with_out_dir_files(_with_voice(result, choice), settings)
+
+
+def _with_voice(result: BuildResult, choice: VoiceChoice) -> BuildResult:
+    """`result` saying which voice spoke and why."""
+    name = choice.entry.name if choice.entry else Path(choice.voice or "").stem
+    return dataclasses.replace(result, voice=f"{name} ({choice.engine}), {choice.reason}")
+
+
+def _licence_warning(choice: VoiceChoice) -> str:
+    if choice.entry is not None:
+        return choice.entry.licence_warning()
+    return (
+        f"the voice {choice.voice} is not in audio-leaflet's voice catalogue, so its licence "
+        "and lineage are not known: check them before publishing"
+    )
+
+
+def engine_info(engine: Engine) -> EngineInfo:
+    """The manifest's engine entry: the voice, its pace, and what the catalogue says of it."""
+    from audio_leaflet.voices import voice_for
+
+    known = voice_for(engine.NAME, engine.voice_id)
+    if known is None:
+        return EngineInfo(engine.NAME, engine.voice_id, engine.wpm)
+    return EngineInfo(
+        engine.NAME, engine.voice_id, engine.wpm, known.licence, known.lineage, known.source
+    )
 
 
 def _with_out_dir_files(result: BuildResult, settings: Settings) -> BuildResult:
@@ -433,7 +470,7 @@ def _build_into(
     )
     full_clip, starts = join_chapters([item.audio for item in spoken])
 
-    facts = tag_facts(narration, settings.language, cover, started)
+    facts = tag_facts(narration, settings.language, cover, started, engine_info(engine).credit)
     files = BundleFiles(staging, bundle, narration, facts, settings.bitrate_kbps, previous, retake)
     for item, start_ms in zip(spoken, starts, strict=True):
         files.add_chapter(item, start_ms, len(spoken))
@@ -500,7 +537,7 @@ def _manifest(
             prepared.identity,
             narration.dated,
         ),
-        engine=EngineInfo(engine.NAME, engine.voice_id, engine.wpm),
+        engine=engine_info(engine),
         full=FullEntry("", 0, 0, ""),
         chapters=(),
         cover_file="cover.jpg",

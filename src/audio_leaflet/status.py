@@ -122,6 +122,9 @@ def leaflet_status(
     source: Path, settings: Settings, *, now: Callable[[], dt.datetime] = utc_now
 ) -> LeafletStatus:
     """Compare the leaflet and its scripts with the last build's manifest; write nothing."""
+    from audio_leaflet.voices import with_chosen_voice
+
+    settings, _choice = with_chosen_voice(settings)  # the voice a build would speak with
     prepared = prepare(source, settings, write=False)
     narration = prepared.narration
     bundle = settings.out_dir / narration.slug

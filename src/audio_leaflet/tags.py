@@ -53,6 +53,8 @@ SOURCE_SHA256_DESCRIPTION = "audio-leaflet narration sha256"
 """TXXX description of the frame that holds the sha256 of the narration spoken in the file."""
 VERSION_DESCRIPTION = "audio-leaflet version"
 """TXXX description of the frame that holds the version of the tool that built the file."""
+VOICE_DESCRIPTION = "voice"
+"""COMM description of the frame naming the voice that spoke the file and its licence."""
 
 # BCP 47 primary language -> ISO 639-2/B, for TLAN, COMM and USLT.
 _ISO_639_2 = {
@@ -97,6 +99,8 @@ class ChapterTags:
     leaflet leaves this chapter's file byte for byte the same."""
     tool_version: str
     """TXXX "audio-leaflet version": version of the tool that built the file."""
+    voice_credit: str = ""
+    """COMM "voice": the voice that spoke the file and its licence (empty: no frame)."""
     track: int | None = None
     """TRCK number (the chapter number); None for the whole file."""
     track_total: int | None = None
@@ -229,6 +233,11 @@ def _frames(tags: ChapterTags) -> list[Frame]:
     ]
     if tags.artist:
         frames.append(_text(TPE1, tags.artist))
+    if tags.voice_credit:
+        credit = tags.voice_credit
+        frames.append(
+            COMM(encoding=_encoding(credit), lang=language, desc=VOICE_DESCRIPTION, text=[credit])
+        )
     if tags.track is not None:
         total = f"/{tags.track_total}" if tags.track_total is not None else ""
         frames.append(_text(TRCK, f"{tags.track}{total}"))

@@ -267,7 +267,7 @@ def _plain_description(info: Manifest, books: _Books) -> str:
     )
     for url, label, players in books:
         text += f" {label} ({players}): {url}"
-    return text
+    return f"{text} {info.engine.credit}."
 
 
 def _html_description(info: Manifest, books: _Books) -> str:
@@ -289,7 +289,7 @@ def _html_description(info: Manifest, books: _Books) -> str:
             for url, label, players in books
         )
         text += f"<p>Also as talking books:</p><ul>{links}</ul>"
-    return text
+    return f"{text}<p>{html.escape(info.engine.credit)}.</p>"
 
 
 def _published(manifest: Manifest, now: dt.datetime | None) -> dt.datetime:

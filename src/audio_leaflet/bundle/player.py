@@ -151,7 +151,8 @@ def player_html(info: Manifest, *, version: str, sizes: Mapping[str, int]) -> st
         transcript=_transcript(info),
         downloads=_downloads(info, sizes),
         footer=_e(
-            f"{info.organisation + '. ' if info.organisation else ''}Audio made with audio-leaflet."
+            f"{info.organisation + '. ' if info.organisation else ''}Audio made with "
+            f"audio-leaflet. {info.engine.credit}."
         ),
         data=json_for_script(player_data(info, version)),
         js=template("player.js"),
