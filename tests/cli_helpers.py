@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 
 from audio_leaflet.audio import measure_loudness
 from audio_leaflet.cli import cli
+from pace import structural_pauses
 
 ASCII_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CHAPTER_FILE = re.compile(r"^(\d\d)-([a-z0-9-]+)\.mp3$")
@@ -103,14 +104,27 @@ class FileFigures:
     """Decoded length."""
     words: int
     """Words narrated in it (0 for files that are not one chapter)."""
+    structural_ms: int = 0
+    """Silence in runs of 0.6 s or more (edges, paragraph, list and section pauses), found
+    by ffmpeg's silencedetect at -40 dB (scripts/pace.py)."""
 
     @property
     def wpm(self) -> float:
         """Pace over the whole file, pauses included."""
         return self.words * 60_000 / self.duration_ms
 
+    @property
+    def speaking_wpm(self) -> float:
+        """The speaking rate: words a minute with the structural pauses left out."""
+        return self.words * 60_000 / max(1, self.duration_ms - self.structural_ms)
+
     def __str__(self) -> str:
-        pace = f" {self.words} words {self.wpm:.1f} wpm" if self.words else ""
+        pace = (
+            f" {self.words} words {self.speaking_wpm:.1f} wpm speaking "
+            f"({self.wpm:.1f} over the whole file)"
+            if self.words
+            else ""
+        )
         return (
             f"{self.name}: {self.lufs:.1f} LUFS, {self.true_peak_dbtp:.1f} dBTP, "
             f"{self.duration_ms / 1000:.1f} s{pace}"
@@ -123,6 +137,7 @@ def chapter_figures(bundle: Path) -> list[FileFigures]:
     for chapter in manifest_of(bundle)["chapters"]:
         loudness = measure_loudness(bundle / chapter["file"])
         words = sum(spoken_words(cue["text"]) for cue in chapter["cues"])
+        _length_s, structural_s = structural_pauses(bundle / chapter["file"])
         figures.append(
             FileFigures(
                 chapter["file"],
@@ -130,6 +145,7 @@ def chapter_figures(bundle: Path) -> list[FileFigures]:
                 loudness.true_peak_dbtp,
                 loudness.duration_ms,
                 words,
+                round(structural_s * 1000),
             )
         )
     return figures

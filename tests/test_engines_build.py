@@ -72,7 +72,7 @@ def test_espeak_builds_the_sample_leaflet(
     for figure in figures:
         assert abs(figure.lufs + 19.0) <= 1.0, report
         assert figure.true_peak_dbtp <= -1.0, report
-        assert 130 <= figure.wpm <= 160, report
+        assert 140 <= figure.speaking_wpm <= 165, report
 
 
 # --------------------------------------------------------------------------

@@ -22,8 +22,6 @@ from audio_leaflet.model import Clip
 
 pytestmark = pytest.mark.slow
 
-EDGE_MS = 1000
-PARAGRAPH_MS = 1000
 SPOKEN = (
     "The main treatments for mental health conditions are medication and talking therapies. "
     "Many people with dystonia report that stress and anxiety can aggravate their symptoms."
@@ -85,17 +83,18 @@ def section_paragraphs(leaflet: Path, heading: str) -> list[list[str]]:
 
 
 def chapter_pace(engine_name: str, paragraphs: list[list[str]]) -> tuple[float, float]:
-    """Words a minute heard over the chapter, and the correction `pace_correction` gives."""
+    """The chapter's speaking rate (the structural pauses between paragraphs and at the
+    file's ends left out, the gaps between sentences kept), and the correction
+    `pace_correction` gives."""
     engine = make_engine(engine_name)
-    words = speech_ms = 0
-    pause_ms = 2 * EDGE_MS + PARAGRAPH_MS * (len(paragraphs) - 1)
+    words = speech_ms = gap_ms = 0
     for paragraph in paragraphs:
-        pause_ms += SENTENCE_GAP_MS * (len(paragraph) - 1)
+        gap_ms += SENTENCE_GAP_MS * (len(paragraph) - 1)
         for sentence in paragraph:
             words += count_words(sentence)
             speech_ms += engine.synthesize(engine.engine_text(sentence)).duration_ms
-    heard_wpm = words / ((speech_ms + pause_ms) / 60_000)
-    return heard_wpm, pace_correction(words, speech_ms, pause_ms, engine.wpm)
+    speaking_wpm = words / ((speech_ms + gap_ms) / 60_000)
+    return speaking_wpm, pace_correction(words, speech_ms, gap_ms, engine.wpm)
 
 
 @pytest.mark.parametrize("engine_name", ["piper", "espeak"])
@@ -112,7 +111,9 @@ def test_a_chapter_of_the_seed_leaflet_is_heard_at_about_150_wpm(
         [f"End of section {number}."],
     ]
     assert sum(count_words(s) for p in paragraphs for s in p) > 80
-    heard_wpm, correction = chapter_pace(engine_name, paragraphs)
-    assert 130 <= heard_wpm <= 160
+    speaking_wpm, correction = chapter_pace(engine_name, paragraphs)
+    # At the engine's calibrated pace, before the build's own correction (tested on
+    # whole builds, where every chapter lands in 140 to 165).
+    assert 135 <= speaking_wpm <= 165
     # Within the band, a correction re-speaking the chapter would be small.
-    assert 0.85 < correction < 1.2
+    assert 0.9 < correction < 1.1

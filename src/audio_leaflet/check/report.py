@@ -474,8 +474,8 @@ class CheckReport:
             lines.append("")
         lines.append(
             "Chapters (word error rate: share of words heard differently from the narration; "
-            "pace: words a minute between the opening and closing silence, so a little above "
-            "the build's pace over the whole file; "
+            "pace: words a minute between the opening and closing silence, paragraph pauses "
+            "included, so below the speaking rate the build aims at; "
             "checked words: numbers, negations and lexicon words):"
         )
         for c in self.chapters:

@@ -96,38 +96,40 @@ class VoiceInfo:
 # Pace (docs/narration.md; docs/formats.md "Chapters and pauses")
 # --------------------------------------------------------------------------
 
-# The silence the assembly adds, per spoken word: 400 ms between sentences,
-# 1000 ms between paragraphs and list points, 2 x 1000 ms at the file's ends.
-# Measured over the section chapters of the seed leaflet's narration: 50.5 ms
-# a word (41 to 64 ms from chapter to chapter). Chapters with more pause per
-# word also have slower speech (short lines, "Section four of eight."), so the
-# value used is a little lower: it keeps the quickest chapter (long sentences,
-# 41 ms of pause a word) under 160 wpm and brings the slower ones up to 136.
-# The introduction, a list of sections, is slower still: see `pace_correction`.
-PAUSE_MS_PER_WORD = 47.0
+# The pace is the speaking rate a listener hears: words a minute of speech
+# and of the short pauses between the sentences of a paragraph (400 ms). The
+# structural pauses (a file's lead and tail, paragraph, list and section
+# pauses, [pause 2s]: every silence of STRUCTURAL_PAUSE_MS or more) come on
+# top, so a chapter with many of them is not said faster to make up for them.
+# Those short pauses per spoken word, over the narration of the seed leaflet:
+# 11.5 ms (4 to 29 from chapter to chapter); of the built-in sample: 14.4 ms.
+SENTENCE_GAP_MS_PER_WORD = 12.0
+STRUCTURAL_PAUSE_MS = 600
+"""A silence at least this long is structural: it is not part of the speaking rate."""
 
 
 def speech_wpm(wpm: int) -> float:
-    """Words a minute a voice must speak so a chapter, pauses included, is heard at `wpm`."""
-    ms_per_word = 60_000 / wpm - PAUSE_MS_PER_WORD
+    """Words a minute a voice must speak so a chapter's speaking rate is heard at `wpm`."""
+    ms_per_word = 60_000 / wpm - SENTENCE_GAP_MS_PER_WORD
     return 60_000 / max(ms_per_word, 60_000 / 600)
 
 
-MAX_PACE_CORRECTION = 1.3
-"""`pace_correction` never asks for speech more than this much faster or slower."""
+MAX_PACE_CORRECTION = 1.15
+"""`pace_correction` never asks for speech more than this much faster or slower: 15 %
+faster keeps the bundled Piper voice slower than its own trained pace (183 words a
+minute of speech at length_scale 1.0), where it still sounds natural."""
 
 
-def pace_correction(words: int, speech_ms: int, pause_ms: int, wpm: int) -> float:
-    """How much faster (> 1) speech must be for a chapter to be heard at `wpm`.
+def pace_correction(words: int, speech_ms: int, gap_ms: int, wpm: int) -> float:
+    """How much faster (> 1) speech must be for a chapter's speaking rate to be `wpm`.
 
-    `speech_ms` is the chapter's spoken audio, `pause_ms` all the silence the
-    assembly puts in it (gaps, pauses, lead and tail). Pass the result to
-    `Engine.retimed`. Clamped to 1 / MAX_PACE_CORRECTION .. MAX_PACE_CORRECTION:
-    pauses alone may already take longer than the pace allows.
+    `speech_ms` is the chapter's spoken audio, `gap_ms` the short pauses between
+    its sentences (the structural pauses do not count). Pass the result to
+    `Engine.retimed`. Clamped to 1 / MAX_PACE_CORRECTION .. MAX_PACE_CORRECTION.
     """
     if words <= 0 or speech_ms <= 0:
         return 1.0
-    wanted_speech_ms = words * 60_000 / wpm - pause_ms
+    wanted_speech_ms = words * 60_000 / wpm - gap_ms
     if wanted_speech_ms <= 0:
         return MAX_PACE_CORRECTION
     factor = speech_ms / wanted_speech_ms
