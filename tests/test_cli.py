@@ -112,7 +112,10 @@ def test_python_m_and_the_console_script_behave_alike(work: Path) -> None:
         (["build", "missing.txt"], ["missing.txt", "does not exist"]),
         (["script", "missing.txt"], ["missing.txt", "does not exist"]),
         (["status", "missing.txt"], ["missing.txt", "does not exist"]),
-        (["build", "{tiny}", "--engine", "pipr"], ["Unknown engine 'pipr'", "espeak, gtts, piper"]),
+        (
+            ["build", "{tiny}", "--engine", "pipr"],
+            ["Unknown engine 'pipr'", "espeak, gtts, hibari, piper"],
+        ),
         (["build", "{tiny}", "--wpm", "20"], ["--wpm", "80<=x<=250"]),
         (["build", "{tiny}", "--wpm", "fast"], ["--wpm", "not a valid integer"]),
         (["build", "{tiny}", "--jobs", "0"], ["--jobs"]),

@@ -26,16 +26,16 @@ RATE = 22_050
 
 
 def test_registry_names_the_three_engines() -> None:
-    assert sorted(ENGINES) == ["espeak", "gtts", "piper"]
+    assert sorted(ENGINES) == ["espeak", "gtts", "hibari", "piper"]
     assert all(name == cls.NAME for name, cls in ENGINES.items())
-    assert ENGINES["piper"].OFFLINE and ENGINES["espeak"].OFFLINE
+    assert ENGINES["piper"].OFFLINE and ENGINES["espeak"].OFFLINE and ENGINES["hibari"].OFFLINE
     assert not ENGINES["gtts"].OFFLINE
 
 
 def test_an_unknown_engine_is_a_usage_error_listing_the_engines() -> None:
     with pytest.raises(UsageError) as caught:
         make_engine("pipr")
-    assert str(caught.value) == "Unknown engine 'pipr'. Available: espeak, gtts, piper"
+    assert str(caught.value) == "Unknown engine 'pipr'. Available: espeak, gtts, hibari, piper"
 
 
 @pytest.mark.parametrize("wpm", [79, 251, 0])

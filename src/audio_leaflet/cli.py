@@ -378,7 +378,10 @@ def _what_to_open(result: Any) -> list[str]:
 @leaflet_argument
 @out_dir_option
 @narration_dir_option
-@click.option("--engine", help="Speech engine: piper (default, offline), espeak (offline), gtts.")
+@click.option(
+    "--engine",
+    help="Speech engine: piper (default, offline), hibari (offline), espeak (offline), gtts.",
+)
 @click.option(
     "--voice",
     help="Voice: a name from `audio-leaflet voices`, or for piper a path to a .onnx voice file.",

@@ -64,9 +64,10 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     """Where synthesized sentences are cached."""
     engine: str = "piper"
-    """Speech engine name: piper, espeak or gtts."""
+    """Speech engine name: piper, hibari, espeak or gtts."""
     voice: str | None = None
-    """Engine-specific voice; for piper a path to a .onnx voice file."""
+    """A voice the catalogue names (`audio-leaflet voices`), or an engine's own voice: for
+    piper a path to a .onnx voice file, for espeak a language such as "en-gb"."""
     wpm: int = 150
     """Target pace in words per minute, pauses included."""
     bitrate_kbps: int = 64

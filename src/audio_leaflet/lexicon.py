@@ -51,6 +51,9 @@ class LexiconForm(enum.Enum):
     """The plain-letter respelling (`say`), for engines without phoneme input."""
     IPA = "ipa"
     """Piper's inline phonemes, `[[ dɪstˈoʊniə ]]`; the respelling where an entry has no IPA."""
+    MISAKI = "misaki"
+    """hibari's inline pronunciation, `[dystonia](/dɪstˈQnɪə/)`: the IPA in the misaki
+    alphabet Kokoro-style voices were trained on; the respelling where it cannot be."""
     ESPEAK = "espeak"
     """espeak-ng's own phoneme mnemonics, `[[dIst'oUni@]]`; the respelling, in lower case,
     where an entry has no IPA or its IPA has no espeak equivalent."""
@@ -115,7 +118,7 @@ class Lexicon:
         IPA needs another one is said from its respelling instead.
         """
         form = LexiconForm(form)
-        letter_a = _pronounce(_LETTER_A_ENTRY, "", form, dialect, ipa_symbols)
+        letter_a = _pronounce(_LETTER_A_ENTRY, "", form, dialect, ipa_symbols, "A")
         if letter_a is not None:
             text = _LETTER_A.sub(letter_a, text)
         if not self.entries:
@@ -124,7 +127,9 @@ class Lexicon:
         def replace(match: re.Match[str]) -> str:
             entry = self.entries[_key(match.group("word"))]
             suffix = match.group("suffix") or ""
-            return _pronounce(entry, suffix, form, dialect, ipa_symbols) or match.group(0)
+            return _pronounce(
+                entry, suffix, form, dialect, ipa_symbols, match.group(0)
+            ) or match.group(0)
 
         return self._pattern.sub(replace, text)
 
@@ -164,8 +169,19 @@ def _pronounce(
     form: LexiconForm,
     dialect: str,
     ipa_symbols: Collection[str] | None,
+    written: str = "",
 ) -> str | None:
-    """The replacement for `entry` followed by a plural/possessive `suffix`, or None to keep it."""
+    """The replacement for `entry` followed by a plural/possessive `suffix`, or None to keep it.
+
+    `written` is the word as the text has it (the misaki form keeps it beside the phonemes).
+    """
+    if form is LexiconForm.MISAKI and entry.ipa:
+        ipa = adapt_ipa(entry.ipa, dialect)
+        misaki = ipa_to_misaki(ipa + (_ipa_plural(ipa) if suffix else ""), dialect)
+        if ipa_symbols is None or all(c in ipa_symbols for c in misaki):
+            # Brackets inside the written word would end the link early.
+            shown = (written or entry.word).replace("[", "").replace("]", "")
+            return f"[{shown}](/{misaki}/)"
     if form is LexiconForm.IPA and entry.ipa:
         ipa = adapt_ipa(entry.ipa, dialect)
         ipa += _ipa_plural(ipa) if suffix else ""
@@ -303,6 +319,32 @@ _IPA_TO_ESPEAK: dict[str, str] = {
     **{c: c for c in "pbtdkfvszhmnlwj"},
 }
 _ESPEAK_KEYS = sorted(_IPA_TO_ESPEAK, key=len, reverse=True)
+
+
+# IPA to the misaki alphabet of Kokoro-style voices (hibari): diphthongs and
+# affricates are single letters; American misaki has no length marks.
+_IPA_TO_MISAKI = (
+    ("eɪ", "A"),
+    ("aɪ", "I"),
+    ("ɔɪ", "Y"),
+    ("aʊ", "W"),
+    ("əʊ", "Q"),
+    ("oʊ", "O"),
+    ("dʒ", "ʤ"),
+    ("tʃ", "ʧ"),
+    ("r", "ɹ"),
+    ("g", "ɡ"),
+)
+
+
+def ipa_to_misaki(ipa: str, dialect: str) -> str:
+    """IPA (already adapted to `dialect`) in the misaki alphabet."""
+    text = ipa
+    for before, after in _IPA_TO_MISAKI:
+        text = text.replace(before, after)
+    if dialect.lower() != "en-gb":
+        text = text.replace("ː", "")
+    return text
 
 
 def ipa_to_espeak(ipa: str) -> str | None:

@@ -12,7 +12,8 @@ copied into `<voices folder>/<name>/`) is accepted when its files match.
 
 `choose_voice` turns the settings' voice into what an engine loads: a voice
 named by the catalogue becomes its installed files; with no voice named, a
-leaflet in British English is spoken by an installed British voice.
+leaflet in British English is spoken by an installed British voice of the
+engine (the first the catalogue lists).
 """
 
 from __future__ import annotations
@@ -338,9 +339,9 @@ def choose_voice(engine: str, voice: str | None, language: str) -> VoiceChoice:
         if entry is None:
             return VoiceChoice(engine, voice, None, "the voice file named")
         return VoiceChoice(entry.engine, _load_path(entry), entry, "the voice named")
-    if engine == "piper" and language.lower() == "en-gb":
+    if language.lower() == "en-gb":
         for entry in catalogue():
-            if entry.engine == "piper" and entry.british and installed_files(entry):
+            if entry.engine == engine and entry.british and installed_files(entry):
                 reason = "the installed British voice, for a leaflet in British English"
                 return VoiceChoice(engine, _load_path(entry), entry, reason)
     default = next((v for v in catalogue() if v.engine == engine and v.bundled), None)

@@ -1,4 +1,5 @@
-"""Speech engines by name (docs/architecture.md, "Engines"): piper (default), espeak, gtts.
+"""Speech engines by name (docs/architecture.md, "Engines"): piper (default), hibari, espeak,
+gtts.
 
     engine = make_engine("piper", wpm=150, lexicon=load_lexicon(project_lexicon))
     clip = engine.synthesize(engine.engine_text("Section 1 of 8. Introduction."))
@@ -11,15 +12,17 @@ UsageError listing the engines.
 from __future__ import annotations
 
 from audio_leaflet.config import WPM_RANGE
-from audio_leaflet.engines import espeak, gtts, piper
+from audio_leaflet.engines import espeak, gtts, hibari, piper
 from audio_leaflet.engines.base import Engine, VoiceInfo
 from audio_leaflet.errors import UsageError
 from audio_leaflet.lexicon import Lexicon, load_lexicon
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "VoiceInfo", "available_voices", "make_engine"]
 
-ENGINES: dict[str, type[piper.PiperEngine | espeak.EspeakEngine | gtts.GttsEngine]] = {
-    cls.NAME: cls for cls in (piper.PiperEngine, espeak.EspeakEngine, gtts.GttsEngine)
+_EngineClass = type[piper.PiperEngine | hibari.HibariEngine | espeak.EspeakEngine | gtts.GttsEngine]
+ENGINES: dict[str, _EngineClass] = {
+    cls.NAME: cls
+    for cls in (piper.PiperEngine, hibari.HibariEngine, espeak.EspeakEngine, gtts.GttsEngine)
 }
 DEFAULT_ENGINE = piper.PiperEngine.NAME
 MIN_WPM, MAX_WPM = WPM_RANGE
@@ -47,7 +50,12 @@ def available_voices(language: str | None = "en") -> list[VoiceInfo]:
     `language` keeps voices whose language starts with it (espeak-ng has over a
     hundred languages); None lists them all.
     """
-    voices = [*piper.list_voices(), *espeak.list_voices(), *gtts.list_voices()]
+    voices = [
+        *piper.list_voices(),
+        *hibari.list_voices(),
+        *espeak.list_voices(),
+        *gtts.list_voices(),
+    ]
     if language is None:
         return voices
     prefix = language.lower()
