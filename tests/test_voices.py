@@ -306,3 +306,18 @@ def test_the_default_voice_is_used_and_its_lineage_warned_about(
     assert "en_US-joe-medium may not allow publishing" in result.voice_warning
     manifest = load_manifest(result.bundle)
     assert "lessac" in manifest.engine.lineage
+
+
+def test_an_engines_own_voice_takes_what_the_catalogue_says_of_that_engine(
+    data_dir: Path,
+) -> None:
+    espeak = voices.choose_voice("espeak", "en-gb", "en-GB")
+    assert (espeak.engine, espeak.voice) == ("espeak", "en-gb")
+    assert espeak.entry is not None and espeak.entry.name == "espeak-ng"
+    assert espeak.entry.licence_warning() == ""
+    unknown = voices.choose_voice("piper", "/voices/somebody.onnx", "en-GB")
+    assert unknown.entry is None  # a Piper file the catalogue does not know: warned about
+    # No British voice installed: the engine's default, even for an en-GB leaflet.
+    default = voices.choose_voice("piper", None, "en-GB")
+    assert default.voice is None and default.entry is not None
+    assert default.entry.name == "en_US-joe-medium"

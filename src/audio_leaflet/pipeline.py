@@ -338,7 +338,10 @@ def build_leaflet(
 
 def _with_voice(result: BuildResult, choice: VoiceChoice) -> BuildResult:
     """`result` saying which voice spoke and why."""
-    name = choice.entry.name if choice.entry else Path(choice.voice or "").stem
+    if choice.voice and (choice.entry is None or not choice.entry.files):
+        name = Path(choice.voice).stem  # a voice file, or an engine's own voice name
+    else:
+        name = choice.entry.name if choice.entry else "default"
     return dataclasses.replace(result, voice=f"{name} ({choice.engine}), {choice.reason}")
 
 

@@ -337,7 +337,9 @@ def choose_voice(engine: str, voice: str | None, language: str) -> VoiceChoice:
     if voice:
         entry = find_voice(voice)
         if entry is None:
-            return VoiceChoice(engine, voice, None, "the voice file named")
+            # An engine's own voice (a Piper file, an espeak-ng language): what the catalogue
+            # says of the engine's voices in general, if anything.
+            return VoiceChoice(engine, voice, voice_for(engine, voice), "the voice named")
         return VoiceChoice(entry.engine, _load_path(entry), entry, "the voice named")
     if language.lower() == "en-gb":
         for entry in catalogue():
