@@ -181,13 +181,23 @@ def speak_chapter(
     speaker, factor = _at_pace(engine, pace_hint)
     audio, speech_ms, used = _speak(chapter, speaker, engine, cache, plan, counts, tick)
     wanted = _pace_factor(chapter, plan, speech_ms, engine.wpm, band)
-    if wanted != 1.0:
+    # Each correction says the chapter again; an engine whose pace moves in steps
+    # (`Engine.PACE_TRIES`) may need more than one, and the closest take is kept.
+    best = (abs(wanted - 1.0), audio, used, factor)
+    for _ in range(engine.PACE_TRIES):
+        if wanted == 1.0:
+            break
         quicker, new_factor = _at_pace(engine, factor * wanted)
-        if new_factor != factor:
-            audio, _, used = _speak(
-                chapter, quicker, engine, cache, plan, counts, lambda _label: None
-            )
-            factor = new_factor
+        if new_factor == factor:
+            break
+        audio, speech_ms, used = _speak(
+            chapter, quicker, engine, cache, plan, counts, lambda _label: None
+        )
+        factor = new_factor
+        wanted = _pace_factor(chapter, plan, speech_ms, engine.wpm, band)
+        if abs(wanted - 1.0) < best[0]:
+            best = (abs(wanted - 1.0), audio, used, factor)
+    _distance, audio, used, factor = best
     cache.put_chapter(key, CachedChapter(audio.clip, audio.cues, factor, tuple(used)))
     return SpokenChapter(chapter, audio, key, used, factor)
 

@@ -28,6 +28,9 @@ class Engine(ABC):
     """Registry name used by `--engine`."""
     OFFLINE: ClassVar[bool]
     """True when the engine needs no network."""
+    PACE_TRIES: ClassVar[int] = 1
+    """How many times a chapter outside its pace band may be said again at a corrected
+    speed: one for a voice whose pace follows its speed smoothly."""
     VARIES: ClassVar[bool] = False
     """True when every take of a sentence sounds a little different (Piper samples noise):
     a sentence the listening check could not hear clearly is then worth saying again."""

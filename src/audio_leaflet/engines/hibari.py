@@ -45,11 +45,14 @@ AUDIO_VERSION = 1
 
 # Words a minute the voice heart speaks (speech alone, trimmed sentence clips) at
 # a speed, over the seed leaflet's section chapters (77 sentences, 1294 words,
-# lexicon applied). Its durations move in steps, not in proportion: below
-# speed 0.81 they jump to about 124 words a minute and stay there, and the
-# voice is not slowed past that point (where its rhythm is its own); 0.84 to
-# 0.86 is another step. Between the points, durations are interpolated.
+# lexicon applied). Its durations move in steps, not in proportion (the model
+# gives each phoneme a whole number of frames): from 0.79 to 0.81 the pace
+# rises by a sixth, and below 0.79 it hardly moves, so the voice is not slowed
+# further. Between the points durations are interpolated, and a chapter that
+# lands on the wrong side of a step is corrected again (PACE_TRIES).
 PACE_TABLE: tuple[tuple[float, float], ...] = (
+    (0.79, 124.4),
+    (0.8, 134.0),
     (0.81, 146.5),
     (0.84, 149.2),
     (0.86, 156.1),
@@ -76,6 +79,8 @@ class HibariEngine(Engine):
 
     NAME = "hibari"
     OFFLINE = True
+    # Its pace moves in steps (PACE_TABLE): a correction may land on the far side of one.
+    PACE_TRIES = 3
 
     def __init__(
         self, *, voice: str | None = None, wpm: int = 150, lexicon: Lexicon | None = None
