@@ -64,14 +64,14 @@ def test_voices_lists_piper_and_espeak_as_usable_offline() -> None:
     result = run("voices")
     assert result.exit_code == 0, result.stderr
     # The catalogue first, the default voice at its head; then every engine's voices.
-    assert result.stdout.startswith("en_US-joe-medium  (piper, en-US")
+    assert result.stdout.startswith("hibari-heart  (hibari, en-US")
     engines = result.stdout.split("Every engine's voices on this machine:\n", 1)[1]
     lines = engines.splitlines()
     for engine in ("piper", "espeak"):
         usable = [line for line in lines if line.split()[0] == engine and "offline, usable" in line]
         assert usable, f"no usable offline {engine} voice in:\n{result.stdout}"
     assert any(line.startswith("gtts") and "online" in line for line in lines)
-    assert lines[0].startswith("piper") and "default" in lines[0]
+    assert lines[0].startswith("hibari") and "default" in lines[0]
 
     voices = json.loads(run("voices", "--json").stdout)["engines"]
     for engine in ("piper", "espeak"):

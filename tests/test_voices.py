@@ -171,6 +171,8 @@ def test_voices_lists_each_voice_with_its_licence_and_source(data_dir: Path) -> 
     )
     assert alan["bytes"] > 60_000_000 and alan["licence"] and alan["source"]
     assert listed["en_US-joe-medium"]["installed"] is True
+    assert listed["hibari-heart"]["installed"] is True
+    assert listed["hibari-emma"]["installable"] is True
     assert listed["cy_GB-gwryw_gogleddol-medium"]["installable"] is False
     text = CliRunner(mix_stderr=False).invoke(cli, ["voices"]).stdout
     assert "audio-leaflet voices add en_GB-alan-medium" in text
@@ -266,7 +268,9 @@ def test_a_british_leaflet_is_spoken_by_the_added_british_voice(
 ) -> None:
     assert _add(TEST_VOICE).exit_code == 0
     leaflet = small_leaflet("pipeline-sleep.txt", tmp_path / "leaflets")
-    settings = settings_for(tmp_path / "work", session_cache, base_url="https://a.example/")
+    settings = settings_for(
+        tmp_path / "work", session_cache, base_url="https://a.example/", engine="piper"
+    )
     assert settings.language == "en-GB" and settings.voice is None
     result = build_leaflet(leaflet, settings)
 
@@ -297,11 +301,12 @@ def test_a_named_voice_that_is_not_installed_says_how_to_get_it(
     assert not (tmp_path / "work" / "audio_out").exists()
 
 
-def test_the_default_voice_is_used_and_its_lineage_warned_about(
+def test_the_piper_voice_is_used_and_its_lineage_warned_about(
     data_dir: Path, tmp_path: Path, session_cache: Path
 ) -> None:
     leaflet = small_leaflet("pipeline-sleep.txt", tmp_path / "leaflets")
-    result = build_leaflet(leaflet, settings_for(tmp_path / "work", session_cache))
+    settings = settings_for(tmp_path / "work", session_cache, engine="piper")
+    result = build_leaflet(leaflet, settings)
     assert result.voice.startswith("en_US-joe-medium (piper), the default voice")
     assert "en_US-joe-medium may not allow publishing" in result.voice_warning
     manifest = load_manifest(result.bundle)

@@ -380,7 +380,7 @@ def _what_to_open(result: Any) -> list[str]:
 @narration_dir_option
 @click.option(
     "--engine",
-    help="Speech engine: piper (default, offline), hibari (offline), espeak (offline), gtts.",
+    help="Speech engine: hibari (default, offline), piper (offline), espeak (offline), gtts.",
 )
 @click.option(
     "--voice",

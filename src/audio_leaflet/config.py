@@ -5,7 +5,7 @@ level) and a list of leaflets:
 
     title = "Dystonia and mental health"   # only with a single leaflet
     organisation = "The Dystonia Society"
-    engine = "piper"
+    engine = "hibari"
     wpm = 150
     voice = "..."
     base_url = "https://example.org/audio/"
@@ -63,8 +63,8 @@ class Settings:
     """Where narration scripts are written and read back."""
     cache_dir: Path = field(default_factory=default_cache_dir)
     """Where synthesized sentences are cached."""
-    engine: str = "piper"
-    """Speech engine name: piper, hibari, espeak or gtts."""
+    engine: str = "hibari"
+    """Speech engine name: hibari (the default), piper, espeak or gtts."""
     voice: str | None = None
     """A voice the catalogue names (`audio-leaflet voices`), or an engine's own voice: for
     piper a path to a .onnx voice file, for espeak a language such as "en-gb"."""

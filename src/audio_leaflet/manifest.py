@@ -252,7 +252,7 @@ class EngineInfo:
     """The voice that spoke the bundle."""
 
     name: str
-    """Engine name: piper, espeak or gtts."""
+    """Engine name: hibari, piper, espeak or gtts."""
     voice: str
     """The engine's voice identifier."""
     wpm: int

@@ -136,7 +136,9 @@ def _check_table(table: Mapping[str, Any], where: str, name: str, engines: bool)
             continue
         if key not in threshold_keys():
             valid = ", ".join(k.replace("_", "-") for k in threshold_keys())
-            tables = f"; or a table [{name}.espeak], [{name}.gtts] or [{name}.piper]"
+            tables = (
+                f"; or a table [{name}.espeak], [{name}.gtts], [{name}.hibari] or [{name}.piper]"
+            )
             raise UsageError(
                 f"{where}: unknown key '{raw_key}' in [{name}]. Valid keys: {valid}"
                 f"{tables if engines else ''}"

