@@ -326,3 +326,38 @@ def test_an_engines_own_voice_takes_what_the_catalogue_says_of_that_engine(
     default = voices.choose_voice("piper", None, "en-GB")
     assert default.voice is None and default.entry is not None
     assert default.entry.name == "en_US-joe-medium"
+
+
+def test_a_british_hibari_voice_added_is_chosen_by_the_default_engine(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path, tmp_path: Path, session_cache: Path
+) -> None:
+    # hibari's British voices are files the size of its bundled one; no copy exists here,
+    # so the bundled model's bytes stand in for emma's, pinned by a test catalogue.
+    import hibari
+
+    model = Path(hibari.__file__).parent / "assets" / "hibari.onnx"
+    data = model.read_bytes()
+    shipped = voices.catalogue()
+    (emma,) = (v for v in shipped if v.name == "hibari-emma")
+    pinned = dataclasses.replace(
+        emma, files=(VoiceFile(emma.files[0].name, len(data), _sha256(data)),)
+    )
+    monkeypatch.setattr(
+        voices, "catalogue", lambda: tuple(pinned if v is emma else v for v in shipped)
+    )
+    handler = type("Handler", (_Files,), {"files": {emma.files[0].name: data}, "mode": "ok"})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AUDIO_LEAFLET_VOICES_URL", f"http://127.0.0.1:{httpd.server_port}")
+    try:
+        assert _add("hibari-emma").exit_code == 0
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+    leaflet = small_leaflet("pipeline-work.txt", tmp_path / "leaflets")
+    result = build_leaflet(leaflet, settings_for(tmp_path / "work", session_cache))
+    assert result.voice.startswith("hibari-emma (hibari)") and "British" in result.voice
+    manifest = load_manifest(result.bundle)
+    assert (manifest.engine.name, manifest.engine.voice) == ("hibari", "hibari-emma")
+    assert manifest.engine.licence.startswith("Apache-2.0")
