@@ -57,7 +57,8 @@ def test_available_voices_lists_piper_and_espeak_as_usable_offline() -> None:
     espeak = [v for v in voices if v.engine == "espeak"]
     gtts = [v for v in voices if v.engine == "gtts"]
     assert voices[0].engine == "hibari" and voices[0].voice_id == "hibari-heart"
-    assert piper[0].usable and piper[0].offline and "default" in piper[0].note
+    assert piper[0].usable and piper[0].offline and ".onnx" in piper[0].note
+    assert "default" in voices[0].note
     assert espeak[0].voice_id == "en-gb" and espeak[0].language == "en-GB"
     assert all(v.usable and v.offline for v in espeak)
     assert {"en-gb", "en-us", "en-gb-x-rp"} <= {v.voice_id for v in espeak}

@@ -384,7 +384,7 @@ def _what_to_open(result: Any) -> list[str]:
 )
 @click.option(
     "--voice",
-    help="Voice: a name from `audio-leaflet voices`, or for piper a path to a .onnx voice file.",
+    help="Voice: a name from `audio-leaflet voices`, or a path to a Piper .onnx voice file.",
 )
 @click.option("--wpm", type=click.IntRange(*WPM_RANGE), help="Pace in words per minute (150).")
 @click.option("--base-url", help="Public URL of the out-dir; writes the podcast feed.")

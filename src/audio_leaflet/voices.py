@@ -338,7 +338,10 @@ def choose_voice(engine: str, voice: str | None, language: str) -> VoiceChoice:
         entry = find_voice(voice)
         if entry is None:
             # An engine's own voice (a Piper file, an espeak-ng language): what the catalogue
-            # says of the engine's voices in general, if anything.
+            # says of the engine's voices in general, if anything. A .onnx file that is not
+            # one of hibari's is a Piper voice, whichever of the two engines was asked for.
+            if engine == "hibari" and _is_piper_file(voice):
+                engine = "piper"
             return VoiceChoice(engine, voice, voice_for(engine, voice), "the voice named")
         return VoiceChoice(entry.engine, _load_path(entry), entry, "the voice named")
     if language.lower() == "en-gb":
@@ -348,6 +351,12 @@ def choose_voice(engine: str, voice: str | None, language: str) -> VoiceChoice:
                 return VoiceChoice(engine, _load_path(entry), entry, reason)
     default = next((v for v in catalogue() if v.engine == engine and v.bundled), None)
     return VoiceChoice(engine, None, default, "the default voice")
+
+
+def _is_piper_file(voice: str) -> bool:
+    hibari_files = {f.name for v in catalogue() if v.engine == "hibari" for f in v.files}
+    name = Path(voice).name
+    return name.endswith((".onnx", ".onnx.json")) and name not in hibari_files | {"hibari.onnx"}
 
 
 def _load_path(entry: CatalogueVoice) -> str | None:
