@@ -361,3 +361,18 @@ def test_a_british_hibari_voice_added_is_chosen_by_the_default_engine(
     manifest = load_manifest(result.bundle)
     assert (manifest.engine.name, manifest.engine.voice) == ("hibari", "hibari-emma")
     assert manifest.engine.licence.startswith("Apache-2.0")
+
+
+def test_a_damaged_voice_is_never_spoken_with(
+    test_catalogue: CatalogueVoice, data_dir: Path, server: type[_Files]
+) -> None:
+    assert _add(TEST_VOICE).exit_code == 0
+    model = data_dir / "voices" / TEST_VOICE / f"{TEST_VOICE}.onnx"
+    data = bytearray(model.read_bytes())
+    data[1000] ^= 0xFF  # same size, one byte changed
+    model.write_bytes(bytes(data))
+    with pytest.raises(voices.VoiceError, match="a checksum differs"):
+        voices.choose_voice("piper", TEST_VOICE, "en-GB")
+    # Adding it again replaces the damaged copy with the pinned file.
+    assert _add(TEST_VOICE).exit_code == 0
+    assert voices.choose_voice("piper", TEST_VOICE, "en-GB").voice == str(model)

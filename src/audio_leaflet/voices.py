@@ -369,6 +369,13 @@ def _load_path(entry: CatalogueVoice) -> str | None:
             f"The voice {entry.name} is not installed: run `audio-leaflet voices add "
             f"{entry.name}`, or {_by_hand(entry, voices_dir() / entry.name)}"
         )
+    # A voice installed by hand, or damaged since: never spoken with unless it is the file
+    # the catalogue pins.
+    if not _matches(entry, folder):
+        raise VoiceError(
+            f"The files in {folder} are not the voice {entry.name} the catalogue pins "
+            f"(a checksum differs): run `audio-leaflet voices add {entry.name}` again"
+        )
     model = next((f.name for f in entry.files if f.name.endswith(".onnx")), entry.files[0].name)
     return str(folder / model)
 
