@@ -376,3 +376,21 @@ def test_a_damaged_voice_is_never_spoken_with(
     # Adding it again replaces the damaged copy with the pinned file.
     assert _add(TEST_VOICE).exit_code == 0
     assert voices.choose_voice("piper", TEST_VOICE, "en-GB").voice == str(model)
+
+
+def test_a_download_a_kill_left_behind_is_cleared_but_not_one_under_way(
+    test_catalogue: CatalogueVoice, data_dir: Path, server: type[_Files]
+) -> None:
+    import os
+    import time
+
+    folder = data_dir / "voices"
+    left = folder / ".partial-en_GB-testvoice-medium-old"
+    running = folder / ".partial-en_GB-testvoice-medium-now"
+    for path in (left, running):
+        path.mkdir(parents=True)
+        (path / "part").write_bytes(b"x")
+    long_ago = time.time() - voices.STALE_PARTIAL_S - 60
+    os.utime(left, (long_ago, long_ago))
+    assert _add(TEST_VOICE).exit_code == 0
+    assert not left.exists() and running.is_dir()

@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import tomllib
 import urllib.error
 import urllib.request
@@ -306,10 +307,16 @@ def _sha256_of(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
+STALE_PARTIAL_S = 6 * 3600
+"""A download folder untouched this long was left by a kill, not by a download under way."""
+
+
 def _remove_stale_partials() -> None:
-    """Folders of downloads a kill interrupted: ours by name, never finished."""
+    """Folders of downloads a kill interrupted: ours by name, never finished, and old
+    enough that no other `voices add` can still be writing into them."""
+    now = time.time()
     for path in voices_dir().glob(f"{_PARTIAL_PREFIX}*"):
-        if path.is_dir():
+        if path.is_dir() and now - path.stat().st_mtime > STALE_PARTIAL_S:
             shutil.rmtree(path, ignore_errors=True)
 
 
