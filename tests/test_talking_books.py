@@ -141,6 +141,7 @@ def test_the_book_names_itself_and_says_how_it_can_be_read(
     assert meta_values(epub, "creator") == [manifest.organisation]
     assert len(meta_values(epub, "identifier")) == 1
     assert meta_values(epub, "dcterms:modified") == [manifest.built_at]
+    assert meta_values(epub, "media:narrator") == [f"{manifest.engine.voice} (synthetic voice)"]
     assert sorted(meta_values(epub, "schema:accessMode")) == ["auditory", "textual"]
     assert {"auditory", "textual"} <= set(meta_values(epub, "schema:accessModeSufficient"))
     features = meta_values(epub, "schema:accessibilityFeature")

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from audio_leaflet import __version__
-from audio_leaflet.bundle.epub import book_date, book_identifier, sentence_id
+from audio_leaflet.bundle.epub import book_date, book_identifier, narrator, sentence_id
 from audio_leaflet.bundle.render import paragraphs, seconds, xml_safe
 from audio_leaflet.bundle.zipping import zip_bytes
 from audio_leaflet.errors import BuildError
@@ -163,7 +163,7 @@ def _ncc(info: Manifest, *, files: int, kbytes: int) -> etree._Element:
         ("ncc:tocItems", str(len(info.chapters))),
         ("ncc:totalTime", hms(total)),
         ("ncc:generator", GENERATOR),
-        ("ncc:narrator", f"{info.engine.name} synthetic voice"),
+        ("ncc:narrator", narrator(info)),
         ("ncc:producedDate", info.built_at[:10]),
     ):
         _meta(head, name, content)

@@ -72,6 +72,11 @@ def sentence_id(chapter: ChapterEntry, index: int) -> str:
     return f"c{chapter.number:02d}-s{index:03d}"
 
 
+def narrator(info: Manifest) -> str:
+    """Who reads the book: the synthetic voice, by name, e.g. "hibari-heart (synthetic voice)"."""
+    return f"{info.engine.voice or info.engine.name} (synthetic voice)"
+
+
 def book_date(info: Manifest) -> str:
     """The leaflet's own date as a W3C date, else the date its text last changed."""
     return iso_date(info.source.dated) or info.updated
@@ -184,7 +189,7 @@ def _package(info: Manifest) -> etree._Element:
         )
     total = sum(chapter.duration_ms for chapter in info.chapters)
     _sub(metadata, meta, smil_clock(total), property="media:duration")
-    _sub(metadata, meta, f"{info.engine.name} synthetic voice", property="media:narrator")
+    _sub(metadata, meta, narrator(info), property="media:narrator")
     _sub(metadata, meta, ACTIVE_CLASS, property="media:active-class")
     _sub(metadata, meta, PLAYING_CLASS, property="media:playback-active-class")
     # EPUB Accessibility 1.1: everything is in the text and everything is in the audio.
