@@ -45,8 +45,8 @@ AUDIO_VERSION = 1
 
 # Words a minute the voice heart speaks (speech alone, trimmed sentence clips) at
 # a speed, over the seed leaflet's section chapters (77 sentences, 1294 words,
-# lexicon applied). Its durations move in steps, not in proportion (the model
-# gives each phoneme a whole number of frames): from 0.79 to 0.81 the pace
+# lexicon applied). Its durations move in steps, not in proportion (probably
+# because each phoneme lasts a whole number of frames): from 0.79 to 0.81 the pace
 # rises by a sixth, and below 0.79 it hardly moves, so the voice is not slowed
 # further. Between the points durations are interpolated, and a chapter that
 # lands on the wrong side of a step is corrected again (PACE_TRIES).
