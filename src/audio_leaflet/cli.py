@@ -560,23 +560,7 @@ def voices(context: click.Context, as_json: bool) -> None:
     known = catalogue()
     found = available_voices()
     if as_json:
-        listed = [
-            {
-                "name": v.name,
-                "engine": v.engine,
-                "language": v.language,
-                "accent": v.accent,
-                "quality": v.quality,
-                "bytes": v.size,
-                "licence": v.licence,
-                "lineage": v.lineage,
-                "use": v.use.value,
-                "source": v.source,
-                "installed": is_installed(v),
-                "installable": v.pinned and not v.bundled,
-            }
-            for v in known
-        ]
+        listed = [v.to_json() for v in known]
         engines = [v.to_json() for v in found]
         click.echo(json.dumps({"catalogue": listed, "engines": engines}, indent=2))
         return

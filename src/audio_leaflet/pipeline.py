@@ -332,26 +332,13 @@ def build_leaflet(
             started=started,
         )
         result = _build_hear_and_publish(bundle, build, settings, engine, lexicon, progress)
-    result = dataclasses.replace(result, voice_warning=_licence_warning(choice))
+    result = dataclasses.replace(result, voice_warning=choice.licence_warning())
     return _with_out_dir_files(_with_voice(result, choice), settings)
 
 
 def _with_voice(result: BuildResult, choice: VoiceChoice) -> BuildResult:
     """`result` saying which voice spoke and why."""
-    if choice.voice and (choice.entry is None or not choice.entry.files):
-        name = Path(choice.voice).stem  # a voice file, or an engine's own voice name
-    else:
-        name = choice.entry.name if choice.entry else "default"
-    return dataclasses.replace(result, voice=f"{name} ({choice.engine}), {choice.reason}")
-
-
-def _licence_warning(choice: VoiceChoice) -> str:
-    if choice.entry is not None:
-        return choice.entry.licence_warning()
-    return (
-        f"the voice {choice.voice} is not in audio-leaflet's voice catalogue, so its licence "
-        "and lineage are not known: check them before publishing"
-    )
+    return dataclasses.replace(result, voice=choice.describe())
 
 
 def engine_info(engine: Engine) -> EngineInfo:

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import AudioLeafletError
+from audio_leaflet.fileio import sha256_file
 
 VOICES_URL_ENV = "AUDIO_LEAFLET_VOICES_URL"
 DATA_DIR_ENV = "AUDIO_LEAFLET_DATA"
@@ -111,6 +112,23 @@ class CatalogueVoice:
     def british(self) -> bool:
         """Speaks British English."""
         return self.language.lower() == "en-gb"
+
+    def to_json(self) -> dict[str, object]:
+        """The voice as `voices --json` lists it."""
+        return {
+            "name": self.name,
+            "engine": self.engine,
+            "language": self.language,
+            "accent": self.accent,
+            "quality": self.quality,
+            "bytes": self.size,
+            "licence": self.licence,
+            "lineage": self.lineage,
+            "use": self.use.value,
+            "source": self.source,
+            "installed": is_installed(self),
+            "installable": self.pinned and not self.bundled,
+        }
 
     def licence_warning(self) -> str:
         """A warning for staff when the licence or lineage may not allow publishing, else ""."""
@@ -297,14 +315,9 @@ def _by_hand(voice: CatalogueVoice, folder: Path) -> str:
 def _matches(voice: CatalogueVoice, folder: Path) -> bool:
     """Every file's checksum is the pinned one (files without a pin are taken as they are)."""
     return all(
-        not pinned.sha256 or _sha256_of(folder / pinned.name) == pinned.sha256
+        not pinned.sha256 or sha256_file(folder / pinned.name) == pinned.sha256
         for pinned in voice.files
     )
-
-
-def _sha256_of(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 STALE_PARTIAL_S = 6 * 3600
@@ -337,6 +350,23 @@ class VoiceChoice:
     """What the catalogue says of it, or None for a voice it does not know."""
     reason: str
     """Why this voice, for the build's report."""
+
+    def describe(self) -> str:
+        """ "NAME (engine), why", for the build's report."""
+        if self.voice and (self.entry is None or not self.entry.files):
+            name = Path(self.voice).stem  # a voice file, or an engine's own voice name
+        else:
+            name = self.entry.name if self.entry else "default"
+        return f"{name} ({self.engine}), {self.reason}"
+
+    def licence_warning(self) -> str:
+        """The warning staff need about this voice's licence or lineage, or ""."""
+        if self.entry is not None:
+            return self.entry.licence_warning()
+        return (
+            f"the voice {self.voice} is not in audio-leaflet's voice catalogue, so its licence "
+            "and lineage are not known: check them before publishing"
+        )
 
 
 def choose_voice(engine: str, voice: str | None, language: str) -> VoiceChoice:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audio_leaflet.bundle.archive import write_zip
+from audio_leaflet.bundle.book_parts import chapter_audio
 from audio_leaflet.bundle.captions import vtt_text
 from audio_leaflet.bundle.chapters_json import CHAPTERS_FILE, chapters_json_text
 from audio_leaflet.bundle.daisy import daisy_file, write_daisy
@@ -71,8 +72,9 @@ def write_bundle_extras(bundle_dir: Path, info: Manifest) -> list[str]:
         for name in (info.full_file, *(c.file for c in info.chapters))
         if (bundle_dir / name).is_file()
     }
-    written.append(write_epub(info, bundle_dir))
-    written.append(write_daisy(info, bundle_dir))
+    audio = chapter_audio(info, bundle_dir)  # read once for both talking books
+    written.append(write_epub(info, bundle_dir, audio))
+    written.append(write_daisy(info, bundle_dir, audio))
     for name in (epub_file(info), daisy_file(info)):
         sizes[name] = (bundle_dir / name).stat().st_size
     put(PLAYER_FILE, player_html(info, version=_audio_version(info, full), sizes=sizes))

@@ -13,20 +13,27 @@ escaped; the zip is deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from lxml import etree
 
 from audio_leaflet import __version__
-from audio_leaflet.bundle.epub import book_date, book_identifier, narrator, sentence_id
-from audio_leaflet.bundle.render import paragraphs, seconds, xml_safe
+from audio_leaflet.bundle.book_parts import (
+    XHTML,
+    add_sentences,
+    book_date,
+    book_identifier,
+    element,
+    narrator,
+    sentence_id,
+    xml_bytes,
+)
+from audio_leaflet.bundle.render import seconds, smil_clock, xml_safe
 from audio_leaflet.bundle.zipping import zip_bytes
-from audio_leaflet.errors import BuildError
 from audio_leaflet.fileio import write_atomic
 from audio_leaflet.manifest import ChapterEntry, Manifest
 
-XHTML = "http://www.w3.org/1999/xhtml"
 NCC_FILE = "ncc.html"
 CONTENT_FILE = "content.html"
 GENERATOR = f"audio-leaflet {__version__}"
@@ -57,65 +64,33 @@ def hms(ms: int) -> str:
     return f"{hours:02d}:{minutes:02d}:{second:02d}"
 
 
-def hms_exact(ms: int) -> str:
-    """A duration to the millisecond: "00:00:54.580"."""
-    whole, millis = divmod(max(0, ms), 1000)
-    hours, rest = divmod(whole, 3600)
-    minutes, second = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}:{second:02d}.{millis:03d}"
-
-
-def write_daisy(info: Manifest, bundle_dir: Path) -> str:
-    """Write `<slug>-daisy.zip` from the manifest and the chapter MP3s in `bundle_dir`."""
-    members = [(f"{info.slug}/{name}", data) for name, data in _book_files(info, bundle_dir)]
+def write_daisy(info: Manifest, bundle_dir: Path, audio: Mapping[str, bytes]) -> str:
+    """Write `<slug>-daisy.zip` into `bundle_dir` from the manifest and the chapter MP3s
+    (`book_parts.chapter_audio`)."""
+    members = [(f"{info.slug}/{name}", data) for name, data in _book_files(info, audio)]
     write_atomic(bundle_dir / daisy_file(info), zip_bytes(members))
     return daisy_file(info)
 
 
-def _book_files(info: Manifest, bundle_dir: Path) -> Iterator[tuple[str, bytes]]:
-    silent = [str(chapter.number) for chapter in info.chapters if not chapter.cues]
-    if silent:
-        raise BuildError(
-            f"cannot make {daisy_file(info)}: the manifest has no sentences for chapter "
-            f"{', '.join(silent)}; rebuild the leaflet"
-        )
-    audio: dict[str, bytes] = {}
-    for chapter in info.chapters:
-        path = bundle_dir / chapter.file
-        if not path.is_file():
-            raise BuildError(
-                f"cannot make {daisy_file(info)}: {chapter.file} is missing; rebuild the leaflet"
-            )
-        audio[chapter.file] = path.read_bytes()
+def _book_files(info: Manifest, audio: Mapping[str, bytes]) -> Iterator[tuple[str, bytes]]:
     smils = {}
     elapsed = 0
     for chapter in info.chapters:
-        smils[smil_file(chapter)] = _xml(_smil(info, chapter, elapsed), _SMIL_DOCTYPE)
+        smils[smil_file(chapter)] = xml_bytes(_smil(info, chapter, elapsed), _SMIL_DOCTYPE)
         elapsed += chapter.duration_ms
-    content = _xml(_content(info), _XHTML_DOCTYPE)
+    content = xml_bytes(_content(info), _XHTML_DOCTYPE)
     # ncc:files and ncc:kByteSize count every file of the book, the NCC included,
     # so the NCC's own size is estimated from a first rendering with the others known.
     others = len(content) + sum(map(len, smils.values())) + sum(map(len, audio.values()))
     count = 2 + len(smils) + len(audio)
-    draft = _xml(_ncc(info, files=count, kbytes=0), _XHTML_DOCTYPE)
-    ncc = _xml(_ncc(info, files=count, kbytes=round((others + len(draft)) / 1024)), _XHTML_DOCTYPE)
+    draft = xml_bytes(_ncc(info, files=count, kbytes=0), _XHTML_DOCTYPE)
+    ncc = xml_bytes(
+        _ncc(info, files=count, kbytes=round((others + len(draft)) / 1024)), _XHTML_DOCTYPE
+    )
     yield NCC_FILE, ncc
     yield CONTENT_FILE, content
     yield from smils.items()
-    yield from audio.items()
-
-
-def _xml(root: etree._Element, doctype: str) -> bytes:
-    return etree.tostring(
-        root, xml_declaration=True, encoding="utf-8", doctype=doctype, pretty_print=True
-    )
-
-
-def _sub(parent: etree._Element, tag: str, text: str = "", **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, attributes)
-    if text:
-        element.text = xml_safe(text)
-    return element
+    yield from ((chapter.file, audio[chapter.file]) for chapter in info.chapters)
 
 
 def _html(info: Manifest, title: str) -> tuple[etree._Element, etree._Element, etree._Element]:
@@ -126,15 +101,15 @@ def _html(info: Manifest, title: str) -> tuple[etree._Element, etree._Element, e
         nsmap={None: XHTML},
     )
     head = etree.SubElement(root, f"{{{XHTML}}}head")
-    _sub(head, f"{{{XHTML}}}meta", **{"http-equiv": "Content-type"}).set(
+    element(head, f"{{{XHTML}}}meta", **{"http-equiv": "Content-type"}).set(
         "content", "text/html; charset=utf-8"
     )
-    _sub(head, f"{{{XHTML}}}title", title)
+    element(head, f"{{{XHTML}}}title", title)
     return root, head, etree.SubElement(root, f"{{{XHTML}}}body")
 
 
 def _meta(head: etree._Element, name: str, content: str) -> None:
-    _sub(head, f"{{{XHTML}}}meta", name=name, content=xml_safe(content))
+    element(head, f"{{{XHTML}}}meta", name=name, content=xml_safe(content))
 
 
 def _ncc(info: Manifest, *, files: int, kbytes: int) -> etree._Element:
@@ -170,26 +145,19 @@ def _ncc(info: Manifest, *, files: int, kbytes: int) -> etree._Element:
     for index, chapter in enumerate(info.chapters):
         # The first heading is the book's title (DAISY 2.02, "class title").
         label = info.title if index == 0 else chapter.title
-        heading = _sub(body, f"{{{XHTML}}}h1", id=f"nav-c{chapter.number:02d}")
+        heading = element(body, f"{{{XHTML}}}h1", id=f"nav-c{chapter.number:02d}")
         if index == 0:
             heading.set("class", "title")
         first = sentence_id(chapter, 1)
-        _sub(heading, f"{{{XHTML}}}a", label, href=f"{smil_file(chapter)}#txt-{first}")
+        element(heading, f"{{{XHTML}}}a", label, href=f"{smil_file(chapter)}#txt-{first}")
     return root
 
 
 def _content(info: Manifest) -> etree._Element:
     root, _head, body = _html(info, info.title)
     for chapter in info.chapters:
-        _sub(body, f"{{{XHTML}}}h1", f"{chapter.number}. {chapter.title}")
-        index = 0
-        for group in paragraphs(chapter.cues):
-            paragraph = _sub(body, f"{{{XHTML}}}p")
-            for position, cue in enumerate(group):
-                index += 1
-                span = _sub(paragraph, f"{{{XHTML}}}span", cue.text, id=sentence_id(chapter, index))
-                if position < len(group) - 1:
-                    span.tail = " "
+        element(body, f"{{{XHTML}}}h1", f"{chapter.number}. {chapter.title}")
+        add_sentences(body, chapter)
     return root
 
 
@@ -201,8 +169,8 @@ def _smil(info: Manifest, chapter: ChapterEntry, elapsed_ms: int) -> etree._Elem
         ("dc:title", f"{chapter.number}. {chapter.title}"),
         ("dc:identifier", book_identifier(info)),
         ("ncc:generator", GENERATOR),
-        ("ncc:timeInThisSmil", hms_exact(chapter.duration_ms)),
-        ("ncc:totalElapsedTime", hms_exact(elapsed_ms)),
+        ("ncc:timeInThisSmil", smil_clock(chapter.duration_ms, hour_width=2)),
+        ("ncc:totalElapsedTime", smil_clock(elapsed_ms, hour_width=2)),
     ):
         etree.SubElement(head, "meta", name=name, content=xml_safe(content))
     layout = etree.SubElement(head, "layout")

@@ -11,19 +11,27 @@ as the OCF container requires, then names sorted, fixed times).
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from lxml import etree
 
-from audio_leaflet.bundle.render import iso_date, paragraphs, smil_clock, xml_safe
+from audio_leaflet.bundle.book_parts import (
+    XHTML,
+    add_sentences,
+    book_date,
+    book_identifier,
+    element,
+    narrator,
+    sentence_id,
+    xml_bytes,
+)
+from audio_leaflet.bundle.render import smil_clock
 from audio_leaflet.bundle.zipping import zip_bytes
 from audio_leaflet.errors import BuildError
 from audio_leaflet.fileio import write_atomic
 from audio_leaflet.manifest import ChapterEntry, Manifest
 
-XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -59,62 +67,35 @@ def epub_file(info: Manifest) -> str:
     return f"{info.slug}.epub"
 
 
-def book_identifier(info: Manifest) -> str:
-    """A stable URN for the leaflet's talking books: the same leaflet keeps it across
-    builds, two leaflets with one title differ (their source identity differs)."""
-    return "urn:uuid:" + str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"audio-leaflet:{info.source.identity}:{info.slug}")
-    )
-
-
-def sentence_id(chapter: ChapterEntry, index: int) -> str:
-    """The id of a chapter's `index`th sentence (from 1) in the talking books' text."""
-    return f"c{chapter.number:02d}-s{index:03d}"
-
-
-def narrator(info: Manifest) -> str:
-    """Who reads the book: the synthetic voice, by name, e.g. "hibari-heart (synthetic voice)"."""
-    return f"{info.engine.voice or info.engine.name} (synthetic voice)"
-
-
-def book_date(info: Manifest) -> str:
-    """The leaflet's own date as a W3C date, else the date its text last changed."""
-    return iso_date(info.source.dated) or info.updated
-
-
-def write_epub(info: Manifest, bundle_dir: Path) -> str:
-    """Write `<slug>.epub` from the manifest and the chapter MP3s in `bundle_dir`."""
-    members = list(_epub_members(info, bundle_dir))
+def write_epub(info: Manifest, bundle_dir: Path, audio: Mapping[str, bytes]) -> str:
+    """Write `<slug>.epub` from the manifest, the chapter MP3s (`book_parts.chapter_audio`)
+    and the cover in `bundle_dir`."""
+    members = list(_epub_members(info, bundle_dir, audio))
     write_atomic(bundle_dir / epub_file(info), zip_bytes(members, sort=False))
     return epub_file(info)
 
 
-def _epub_members(info: Manifest, bundle_dir: Path) -> Iterator[tuple[str, bytes]]:
-    silent = [str(chapter.number) for chapter in info.chapters if not chapter.cues]
-    if silent:
-        raise BuildError(
-            f"cannot make {epub_file(info)}: the manifest has no sentences for chapter "
-            f"{', '.join(silent)}; rebuild the leaflet"
-        )
+def _epub_members(
+    info: Manifest, bundle_dir: Path, audio: Mapping[str, bytes]
+) -> Iterator[tuple[str, bytes]]:
     # OCF: the first entry is "mimetype", stored, holding exactly this.
     yield "mimetype", b"application/epub+zip"
-    yield "META-INF/container.xml", _xml(_container())
-    yield "EPUB/package.opf", _xml(_package(info))
-    yield "EPUB/nav.xhtml", _xhtml(_nav(info))
+    yield "META-INF/container.xml", xml_bytes(_container())
+    yield "EPUB/package.opf", xml_bytes(_package(info))
+    yield "EPUB/nav.xhtml", xml_bytes(_nav(info), "<!DOCTYPE html>")
     yield "EPUB/style.css", STYLE.encode("utf-8")
     if info.cover_file:
-        yield f"EPUB/{info.cover_file}", _read(bundle_dir, info.cover_file, info)
+        cover = bundle_dir / info.cover_file
+        if not cover.is_file():
+            raise BuildError(f"cannot make {epub_file(info)}: {cover} is missing; rebuild")
+        yield f"EPUB/{info.cover_file}", cover.read_bytes()
     for chapter in info.chapters:
-        yield f"EPUB/{_text_href(chapter)}", _xhtml(_chapter_document(info, chapter))
-        yield f"EPUB/{_overlay_href(chapter)}", _xml(_overlay(chapter))
-        yield f"EPUB/audio/{chapter.file}", _read(bundle_dir, chapter.file, info)
-
-
-def _read(bundle_dir: Path, name: str, info: Manifest) -> bytes:
-    path = bundle_dir / name
-    if not path.is_file():
-        raise BuildError(f"cannot make {epub_file(info)}: {name} is missing; rebuild the leaflet")
-    return path.read_bytes()
+        yield (
+            f"EPUB/{_text_href(chapter)}",
+            xml_bytes(_chapter_document(info, chapter), "<!DOCTYPE html>"),
+        )
+        yield f"EPUB/{_overlay_href(chapter)}", xml_bytes(_overlay(chapter))
+        yield f"EPUB/audio/{chapter.file}", audio[chapter.file]
 
 
 def _text_href(chapter: ChapterEntry) -> str:
@@ -127,23 +108,6 @@ def _overlay_href(chapter: ChapterEntry) -> str:
 
 def _key(chapter: ChapterEntry) -> str:
     return f"c{chapter.number:02d}"
-
-
-def _xml(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
-
-
-def _xhtml(root: etree._Element) -> bytes:
-    return etree.tostring(
-        root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>", pretty_print=True
-    )
-
-
-def _sub(parent: etree._Element, tag: str, text: str = "", **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, attributes)
-    if text:
-        element.text = xml_safe(text)
-    return element
 
 
 def _container() -> etree._Element:
@@ -168,19 +132,19 @@ def _package(info: Manifest) -> etree._Element:
         nsmap={None: OPF},
     )
     metadata = etree.SubElement(root, f"{{{OPF}}}metadata", nsmap={"dc": DC})
-    _sub(metadata, f"{{{DC}}}identifier", book_identifier(info), id="book-id")
-    _sub(metadata, f"{{{DC}}}title", info.title)
-    _sub(metadata, f"{{{DC}}}language", info.language)
+    element(metadata, f"{{{DC}}}identifier", book_identifier(info), id="book-id")
+    element(metadata, f"{{{DC}}}title", info.title)
+    element(metadata, f"{{{DC}}}language", info.language)
     if info.organisation:
-        _sub(metadata, f"{{{DC}}}creator", info.organisation)
-        _sub(metadata, f"{{{DC}}}publisher", info.organisation)
+        element(metadata, f"{{{DC}}}creator", info.organisation)
+        element(metadata, f"{{{DC}}}publisher", info.organisation)
     if book_date(info):
-        _sub(metadata, f"{{{DC}}}date", book_date(info))
-    _sub(metadata, f"{{{DC}}}description", f'The leaflet "{info.title}", read aloud.')
+        element(metadata, f"{{{DC}}}date", book_date(info))
+    element(metadata, f"{{{DC}}}description", f'The leaflet "{info.title}", read aloud.')
     meta = f"{{{OPF}}}meta"
-    _sub(metadata, meta, info.built_at, property="dcterms:modified")
+    element(metadata, meta, info.built_at, property="dcterms:modified")
     for chapter in info.chapters:
-        _sub(
+        element(
             metadata,
             meta,
             smil_clock(chapter.duration_ms),
@@ -188,14 +152,14 @@ def _package(info: Manifest) -> etree._Element:
             refines=f"#mo-{_key(chapter)}",
         )
     total = sum(chapter.duration_ms for chapter in info.chapters)
-    _sub(metadata, meta, smil_clock(total), property="media:duration")
-    _sub(metadata, meta, narrator(info), property="media:narrator")
-    _sub(metadata, meta, ACTIVE_CLASS, property="media:active-class")
-    _sub(metadata, meta, PLAYING_CLASS, property="media:playback-active-class")
+    element(metadata, meta, smil_clock(total), property="media:duration")
+    element(metadata, meta, narrator(info), property="media:narrator")
+    element(metadata, meta, ACTIVE_CLASS, property="media:active-class")
+    element(metadata, meta, PLAYING_CLASS, property="media:playback-active-class")
     # EPUB Accessibility 1.1: everything is in the text and everything is in the audio.
     for mode in ("textual", "auditory"):
-        _sub(metadata, meta, mode, property="schema:accessMode")
-        _sub(metadata, meta, mode, property="schema:accessModeSufficient")
+        element(metadata, meta, mode, property="schema:accessMode")
+        element(metadata, meta, mode, property="schema:accessModeSufficient")
     for feature in (
         "synchronizedAudioText",
         "structuralNavigation",
@@ -203,9 +167,9 @@ def _package(info: Manifest) -> etree._Element:
         "readingOrder",
         "displayTransformability",
     ):
-        _sub(metadata, meta, feature, property="schema:accessibilityFeature")
-    _sub(metadata, meta, "none", property="schema:accessibilityHazard")
-    _sub(metadata, meta, ACCESSIBILITY_SUMMARY, property="schema:accessibilitySummary")
+        element(metadata, meta, feature, property="schema:accessibilityFeature")
+    element(metadata, meta, "none", property="schema:accessibilityHazard")
+    element(metadata, meta, ACCESSIBILITY_SUMMARY, property="schema:accessibilitySummary")
 
     items = etree.SubElement(root, f"{{{OPF}}}manifest")
     _item(items, "nav", "nav.xhtml", "application/xhtml+xml", properties="nav")
@@ -243,7 +207,7 @@ def _html(info: Manifest, title: str) -> tuple[etree._Element, etree._Element]:
     )
     head = etree.SubElement(root, f"{{{XHTML}}}head")
     etree.SubElement(head, f"{{{XHTML}}}meta", charset="utf-8")
-    _sub(head, f"{{{XHTML}}}title", title)
+    element(head, f"{{{XHTML}}}title", title)
     return root, etree.SubElement(root, f"{{{XHTML}}}body")
 
 
@@ -255,13 +219,15 @@ def _stylesheet(root: etree._Element, href: str) -> None:
 def _nav(info: Manifest) -> etree._Element:
     root, body = _html(info, info.title)
     _stylesheet(root, "style.css")
-    nav = _sub(body, f"{{{XHTML}}}nav", id="toc", role="doc-toc")
+    nav = element(body, f"{{{XHTML}}}nav", id="toc", role="doc-toc")
     nav.set(f"{{{OPS}}}type", "toc")
-    _sub(nav, f"{{{XHTML}}}h1", "Sections")
-    listing = _sub(nav, f"{{{XHTML}}}ol")
+    element(nav, f"{{{XHTML}}}h1", "Sections")
+    listing = element(nav, f"{{{XHTML}}}ol")
     for chapter in info.chapters:
-        entry = _sub(listing, f"{{{XHTML}}}li")
-        _sub(entry, f"{{{XHTML}}}a", f"{chapter.number}. {chapter.title}", href=_text_href(chapter))
+        entry = element(listing, f"{{{XHTML}}}li")
+        element(
+            entry, f"{{{XHTML}}}a", f"{chapter.number}. {chapter.title}", href=_text_href(chapter)
+        )
     return root
 
 
@@ -269,18 +235,10 @@ def _chapter_document(info: Manifest, chapter: ChapterEntry) -> etree._Element:
     heading = f"{chapter.number}. {chapter.title}"
     root, body = _html(info, heading)
     _stylesheet(root, "../style.css")
-    section = _sub(body, f"{{{XHTML}}}section", **{"aria-labelledby": f"{_key(chapter)}-title"})
+    section = element(body, f"{{{XHTML}}}section", **{"aria-labelledby": f"{_key(chapter)}-title"})
     section.set(f"{{{OPS}}}type", "chapter")
-    _sub(section, f"{{{XHTML}}}h1", heading, id=f"{_key(chapter)}-title")
-    index = 0
-    for group in paragraphs(chapter.cues):
-        paragraph = _sub(section, f"{{{XHTML}}}p")
-        for position, cue in enumerate(group):
-            index += 1
-            span = _sub(paragraph, f"{{{XHTML}}}span", cue.text, id=sentence_id(chapter, index))
-            # A space between sentences, as the text would have it.
-            if position < len(group) - 1:
-                span.tail = " "
+    element(section, f"{{{XHTML}}}h1", heading, id=f"{_key(chapter)}-title")
+    add_sentences(section, chapter)
     return root
 
 

@@ -130,12 +130,13 @@ def xml_safe(text: str) -> str:
     )
 
 
-def smil_clock(ms: int) -> str:
-    """A SMIL full clock value to the millisecond: "0:01:02.345"."""
+def smil_clock(ms: int, *, hour_width: int = 1) -> str:
+    """A SMIL full clock value to the millisecond: "0:01:02.345" (DAISY's metadata writes
+    the hours with two digits: `hour_width=2`, "00:01:02.345")."""
     seconds, millis = divmod(max(0, ms), 1000)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return f"{hours:0{hour_width}d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
 
 
 def seconds(ms: int) -> str:

@@ -208,6 +208,18 @@ def join_with_gaps(
     return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
 
 
+def join_sentences(
+    chunks: Sequence[npt.NDArray[np.float32]], sample_rate: int
+) -> npt.NDArray[np.float32] | None:
+    """The sentences an engine said for one script line, each trimmed, joined by the
+    sentence gap; None when none of them holds any sound."""
+    parts = [trim_silence(np.asarray(chunk, dtype=np.float32), sample_rate) for chunk in chunks]
+    parts = [part for part in parts if len(part)]
+    if not parts:
+        return None
+    return join_with_gaps(parts, [SENTENCE_GAP_MS] * (len(parts) - 1), sample_rate)
+
+
 def to_clip(samples: npt.NDArray[np.float32], sample_rate: int) -> Clip:
     """Float samples in [-1, 1] as a 16-bit `Clip`."""
     scaled = np.clip(samples.astype(np.float64) * 32767.0, -32767, 32767)

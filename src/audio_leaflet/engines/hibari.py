@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import itertools
 import threading
 from pathlib import Path
@@ -21,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from audio_leaflet.engines.base import (
-    SENTENCE_GAP_MS,
     Engine,
     VoiceInfo,
     count_words,
-    join_with_gaps,
+    join_sentences,
     speech_wpm,
     to_clip,
     trim_silence,
 )
 from audio_leaflet.errors import EngineError
+from audio_leaflet.fileio import sha256_file
 from audio_leaflet.lexicon import Lexicon, LexiconForm, load_lexicon
 from audio_leaflet.model import Clip
 
@@ -135,11 +134,9 @@ class HibariEngine(Engine):
             chunks = list(self._tts.stream(engine_text, speed=self.speed, seed=SEED))
         except Exception as error:  # onnxruntime and the G2P raise anything
             raise EngineError(f"hibari could not say {engine_text[:60]!r}: {error}") from error
-        parts = [trim_silence(np.asarray(c, dtype=np.float32), self.sample_rate) for c in chunks]
-        parts = [part for part in parts if len(part)]
-        if not parts:
+        joined = join_sentences(chunks, self.sample_rate)
+        if joined is None:
             raise EngineError(f"hibari produced no sound for {engine_text[:60]!r}")
-        joined = join_with_gaps(parts, [SENTENCE_GAP_MS] * (len(parts) - 1), self.sample_rate)
         return to_clip(_peak_safe(joined), self.sample_rate)
 
 
@@ -215,8 +212,8 @@ def _load(name: str, model: str) -> Any:
 
 @functools.lru_cache(maxsize=4)
 def _file_sha256(path: str) -> str:
-    with open(path, "rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+    """The voice file's checksum, once per process (it is part of the cache key)."""
+    return sha256_file(Path(path))
 
 
 @functools.lru_cache(maxsize=4)

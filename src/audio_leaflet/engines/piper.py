@@ -18,17 +18,13 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from audio_leaflet.engines.base import (
-    SENTENCE_GAP_MS,
     Engine,
     VoiceInfo,
     count_words,
-    join_with_gaps,
+    join_sentences,
     speech_wpm,
     to_clip,
-    trim_silence,
 )
 from audio_leaflet.errors import EngineError
 from audio_leaflet.lexicon import Lexicon, LexiconForm, load_lexicon
@@ -162,13 +158,9 @@ class PiperEngine(Engine):
             ]
         except Exception as error:  # onnxruntime and the phonemizer raise anything
             raise EngineError(f"Piper could not say {engine_text[:60]!r}: {error}") from error
-        parts = [
-            trim_silence(np.asarray(chunk, dtype=np.float32), self.sample_rate) for chunk in chunks
-        ]
-        parts = [part for part in parts if len(part)]
-        if not parts:
+        joined = join_sentences(chunks, self.sample_rate)
+        if joined is None:
             raise EngineError(f"Piper produced no sound for {engine_text[:60]!r}")
-        joined = join_with_gaps(parts, [SENTENCE_GAP_MS] * (len(parts) - 1), self.sample_rate)
         return to_clip(joined, self.sample_rate)
 
 
