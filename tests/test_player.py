@@ -316,7 +316,12 @@ def test_keyboard_alone_drives_the_player(browser: Any, out_dir: Any) -> None:
     # A section button plays that section; the mark follows the time into it.
     tab_to(page, "button[data-chapter='2']")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(3500)
+    # Wait for the audio itself, not a fixed time: on a loaded CI machine the seek into the
+    # section once took longer than 3.5 s to finish, and the time had not moved yet.
+    into_section = chapters[2]["start_ms"] / 1000 + 2.5
+    page.wait_for_function(
+        f"document.getElementById('audio').currentTime > {into_section}", timeout=30_000
+    )
     tab_to(page, "#play")
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('audio').paused")
