@@ -395,7 +395,7 @@ def test_position_is_remembered_and_offered_not_played(browser: Any, out_dir: An
     stopped = audio(page)["t"]
 
     page.reload()
-    page.wait_for_timeout(1000)
+    page.wait_for_selector("#resume", state="visible")
     state = audio(page)
     assert state["paused"]  # offered, not autoplayed
     assert page.is_visible("#resume")
@@ -421,7 +421,9 @@ def test_position_is_remembered_and_offered_not_played(browser: Any, out_dir: An
         f"audio-leaflet:{leaflet['slug']}",
     )
     page.goto((out / leaflet["slug"] / "index.html").as_uri())
-    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "document.getElementById('resume-text').textContent.includes('updated since')"
+    )
     assert "updated since you last listened" in page.inner_text("#resume-text")
     start = leaflet["chapters"][1]["start_ms"] // 1000
     assert page.inner_text("#resume-yes") == f"Resume from {start // 60}:{start % 60:02d}"
