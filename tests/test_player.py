@@ -9,7 +9,6 @@ for a person to look at.
 from __future__ import annotations
 
 import bisect
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,38 +17,18 @@ from typing import Any
 import pytest
 
 from audio_leaflet.bundle import write_site_index
+from browser_helpers import (
+    ALL_CONTROL_SIZES,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FOCUSED_CONTROL,
+    SPILLING,
+    WIDER_THAN,
+    run_axe,
+    screenshot,
+    tab_to,
+)
 from bundle_helpers import NASTY, make_bundle, typed
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Browser-side probes.
-FOCUSED_CONTROL = """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return null;
-  const r = e.getBoundingClientRect(), s = getComputedStyle(e);
-  return {key: e.id || e.dataset.chapter || e.getAttribute('href') || e.tagName,
-          w: r.width, h: r.height, outline: parseFloat(s.outlineWidth), style: s.outlineStyle};
-}"""
-ALL_CONTROL_SIZES = """() => [...document.querySelectorAll('button, a')].map(e => {
-  const hidden = e.closest('[hidden]');
-  if (hidden) hidden.removeAttribute('hidden');
-  const r = e.getBoundingClientRect();
-  return [e.id || e.textContent.trim().slice(0, 30), r.width, r.height];
-})"""
-WIDER_THAN = """width => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > width + 1).map(e => e.tagName + '#' + e.id)"""
-SPILLING = """selector => [...document.querySelectorAll(selector)]
-  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
-ARTIFACTS = Path(os.environ.get("AUDIO_LEAFLET_ARTIFACTS", "/tmp/audio-leaflet-artifacts"))
 
 pytestmark = [
     pytest.mark.slow,
@@ -153,36 +132,6 @@ def open_page(context: Any, path: Path) -> Any:
     return page
 
 
-def run_axe(page: Any) -> None:
-    import axe_playwright_python
-
-    script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text("utf-8")
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=script)
-    result = page.evaluate(
-        "tags => axe.run(document, "
-        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
-    problems = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
-    assert problems == [], "\n".join(problems)
-    assert result["passes"], "axe ran no rules"
-
-
-def tab_to(page: Any, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching `selector` has focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(
-            "s => !!document.activeElement && document.activeElement.matches(s)", selector
-        ):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
 def audio(page: Any) -> dict[str, Any]:
     return page.evaluate(
         "(() => { const a = document.getElementById('audio');"
@@ -194,13 +143,6 @@ def highlighted(page: Any) -> list[str]:
     return page.evaluate(
         "[...document.querySelectorAll('#transcript [aria-current=true]')].map(e => e.id)"
     )
-
-
-def screenshot(page: Any, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def sentence_at(manifest: dict[str, Any], seconds: float) -> int:

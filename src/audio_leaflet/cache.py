@@ -92,9 +92,13 @@ class AudioCache:
         log.debug("sentence %s: %s", key[:12], "cached" if clip else "to be spoken")
         return clip
 
+    def has_sentence(self, key: str) -> bool:
+        """Whether a take of the sentence is kept (not read, so not checked)."""
+        return self._path("sentences", key, ".wav").is_file()
+
     def put_sentence(self, key: str, clip: Clip) -> None:
         """Keep `clip` under `key`."""
-        write_atomic(self._path("sentences", key, ".wav"), _wav_bytes(clip))
+        write_atomic(self._path("sentences", key, ".wav"), wav_bytes(clip))
 
     def get_chapter(self, key: str) -> CachedChapter | None:
         """The cached chapter for `key`, or None."""
@@ -123,14 +127,14 @@ class AudioCache:
             "sentence_keys": list(chapter.sentence_keys),
         }
         write_atomic(self._path("chapters", key, ".json"), json.dumps(facts).encode("utf-8"))
-        write_atomic(self._path("chapters", key, ".wav"), _wav_bytes(chapter.clip))
+        write_atomic(self._path("chapters", key, ".wav"), wav_bytes(chapter.clip))
 
 
 _CHECK_CHUNK = b"alck"
 """A private WAV chunk: the PCM's frame count and SHA-256, so damage is seen on reading."""
 
 
-def _wav_bytes(clip: Clip) -> bytes:
+def wav_bytes(clip: Clip) -> bytes:
     """16-bit mono WAV with the `alck` chunk before the audio."""
     frames = len(clip.pcm) // 2
     fmt = struct.pack("<HHIIHH", 1, 1, clip.sample_rate, clip.sample_rate * 2, 2, 16)

@@ -322,7 +322,7 @@ def _run_job(job: _Job) -> tuple[str, list[str], str]:
 
     settings = _entry_settings(job.settings, job.entry)
     result = build_leaflet(job.entry.path, settings)
-    return str(result.bundle), _result_messages(result), result.voice_warning
+    return str(result.bundle), result_messages(result), result.voice_warning
 
 
 def _entry_settings(settings: Settings, entry: LeafletEntry) -> Settings:
@@ -334,7 +334,7 @@ CHECK_WARNINGS_SHOWN = 3
 """The listening check's warnings printed after a build; the rest are in its report."""
 
 
-def _result_messages(result: Any) -> list[str]:
+def result_messages(result: Any) -> list[str]:
     messages = [f"warning: {w}" for w in result.warnings]
     if result.left_out:
         messages.append(result.left_out)
@@ -456,7 +456,7 @@ def build(leaflets: tuple[Path, ...], jobs: int | None, **options: Any) -> None:
                 )
             finally:
                 progress.close()
-            for message in _result_messages(result):
+            for message in result_messages(result):
                 click.echo(message, err=True)
             click.echo(str(result.bundle))
             voice_warnings[result.voice_warning] = None
@@ -617,3 +617,25 @@ def voices_add(name: str) -> None:
     voice = find_voice(name)
     if voice is not None and (warning := voice.licence_warning()):
         click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument(
+    "folder",
+    required=False,
+    default=Path("."),
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=0, help="Port (default: a free one)."
+)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the address.")
+def studio(folder: Path, port: int, no_browser: bool) -> None:
+    """Proofread, hear, fix and publish the leaflets of FOLDER (default: here) in a browser.
+
+    Listens on 127.0.0.1 only and prints its address, with a private token,
+    as the first line of standard output. Ctrl-C stops it.
+    """
+    from audio_leaflet.studio import run_studio
+
+    run_studio(folder, port, open_browser=not no_browser)

@@ -4,6 +4,8 @@ The CLI turns any `AudioLeafletError` into a one-line message and an exit code
 (docs/architecture.md); anything else is a bug and shows a traceback.
 """
 
+from typing import Any
+
 
 class AudioLeafletError(Exception):
     """A problem the user can fix: the message says what happened and what to do."""
@@ -39,6 +41,11 @@ class BuildError(AudioLeafletError):
 
 class CheckFailed(AudioLeafletError):
     """Raised by `check` when a bundle does not say what its leaflet says."""
+
+    def __init__(self, message: str, problems: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+        """The check's findings (`check.report.Problem`), for the studio to list."""
 
 
 class ManifestError(AudioLeafletError):

@@ -89,9 +89,10 @@ from audio_leaflet.read.outline import (
     outline_markdown,
 )
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
+from audio_leaflet.versions import REFUSED, keep_refused, store_dir
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
-    from audio_leaflet.check.report import CheckReport
+    from audio_leaflet.check.report import CheckReport, Problem
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.lexicon import Lexicon
     from audio_leaflet.voices import VoiceChoice
@@ -245,6 +246,8 @@ class BuildResult:
     """The listening check's warnings, one line each, when it passed with some."""
     check_report: Path | None = None
     """Where the listening check's full report was written, when it has warnings."""
+    check_problems: tuple[Problem, ...] = ()
+    """The listening check's warnings as found (chapter, time, words), for the studio."""
     feed: Path | None = None
     """The out-dir's podcast feed, when one is written."""
     left_out: str = ""
@@ -299,7 +302,7 @@ def build_leaflet(
         if _is_up_to_date(previous, fingerprint, bundle):
             log.info("%s: every input is as the last build recorded", narration.slug)
             # The published bundle passed its check; a report of a refused build is stale.
-            _check_report_path(settings, narration.slug).unlink(missing_ok=True)
+            check_report_path(settings, narration.slug).unlink(missing_ok=True)
             result = BuildResult(
                 bundle,
                 narration.slug,
@@ -381,6 +384,7 @@ def _build_hear_and_publish(
     the voice's takes vary, those sentences are said again (RETAKE_ROUNDS at
     most) before the bundle is refused.
     """
+    versions = store_dir(settings.cache_dir, settings.out_dir, bundle.name)
     retake: dict[str, str] = {}
     said_again: list[str] = []
     earlier: BuildResult | None = None
@@ -397,14 +401,17 @@ def _build_hear_and_publish(
                     can_retake = engine.VARIES and round_number < RETAKE_ROUNDS
                     retake = unclear_sentences(report, read_manifest(staging)) if can_retake else {}
                     if not retake:
-                        raise _refusal(report, bundle, settings)
+                        refusal = _refusal(report, bundle, settings)
+                        keep_refused(staging, versions)
+                        raise refusal
                     log.info("%s: saying again %s", bundle.name, "; ".join(retake.values()))
                     said_again += retake.values()
                     earlier = result
                     shutil.rmtree(staging, ignore_errors=True)
                     continue
                 result = _passed(result, report, said_again, settings)
-            publish(staging, bundle)
+            publish(staging, bundle, versions)
+            shutil.rmtree(versions / REFUSED, ignore_errors=True)  # this one passed
             return result
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -549,7 +556,7 @@ def _cache_damage(cache: AudioCache) -> tuple[str, ...]:
     )
 
 
-def _check_report_path(settings: Settings, slug: str) -> Path:
+def check_report_path(settings: Settings, slug: str) -> Path:
     """Where the report of a build refused by the listening check is written."""
     return settings.out_dir / f"{slug}-check-report.txt"
 
@@ -581,11 +588,12 @@ def _refusal(report: CheckReport, bundle: Path, settings: Settings) -> CheckFail
     The report goes to `<out-dir>/<slug>-check-report.txt`, so staff can read
     what was heard without building again.
     """
-    report_path = _check_report_path(settings, bundle.name)
+    report_path = check_report_path(settings, bundle.name)
     write_atomic(report_path, report.render_text())
     return CheckFailed(
         f"the listening check failed, so {bundle} was left as it was: "
-        f"{report.first_problem()}. Full report: {report_path}"
+        f"{report.first_problem()}. Full report: {report_path}",
+        problems=tuple(report.problems),
     )
 
 
@@ -597,7 +605,7 @@ def _passed(
     A check that passed with warnings leaves its report where a refused one
     would be, so staff can read every warning.
     """
-    report_path = _check_report_path(settings, result.slug)
+    report_path = check_report_path(settings, result.slug)
     kept: Path | None = None
     if report.warnings:
         write_atomic(report_path, report.render_text())
@@ -616,6 +624,7 @@ def _passed(
         check_summary=report.summary(),
         warnings=warnings,
         check_warnings=tuple(problem.render() for problem in report.warnings),
+        check_problems=report.warnings,
         check_report=kept,
     )
 
@@ -774,3 +783,36 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     except OSError:
         pass
     write_atomic(path, data)
+
+
+# --------------------------------------------------------------------------
+# earlier versions (audio_leaflet.versions)
+# --------------------------------------------------------------------------
+
+
+def restore_version(settings: Settings, slug: str, name: str) -> Path:
+    """Publish an earlier version of a leaflet's bundle again, as a build publishes.
+
+    The bundle it replaces is kept as a version in turn, so this can be undone.
+    Raises BuildError when the version is unknown, or the folder in the
+    out-dir was not made by audio-leaflet.
+    """
+    from audio_leaflet.versions import find_version
+
+    bundle = settings.out_dir / slug
+    store = store_dir(settings.cache_dir, settings.out_dir, slug)
+    version = find_version(store, name)
+    with leaflet_lock(settings.lock_dir, settings.out_dir, slug):
+        recover(bundle)
+        clear_stale_staging(bundle)
+        if bundle.exists() and read_manifest(bundle) is None:
+            raise BuildError(f"{bundle} was not made by audio-leaflet, so it was left as it was")
+        staging = make_staging(bundle)
+        try:
+            shutil.copytree(version.folder, staging, dirs_exist_ok=True)
+            publish(staging, bundle, store)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    write_out_dir_files(settings)
+    return bundle

@@ -89,23 +89,32 @@ def clear_stale_staging(bundle: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def publish(staging: Path, bundle: Path) -> None:
-    """Make `staging` the bundle, in one step where possible; remove the old one.
+def publish(staging: Path, bundle: Path, versions: Path | None = None) -> None:
+    """Make `staging` the bundle, in one step where possible; keep or remove the old one.
 
+    With `versions`, the bundle replaced is kept there (`audio_leaflet.versions`).
     A kill after the swap leaves the old bundle in the staging folder's place;
     `clear_stale_staging` removes it on the next build.
     """
+    from audio_leaflet.versions import keep_replaced
+
+    def set_aside(old: Path) -> None:
+        if versions is None:
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            keep_replaced(old, versions)
+
     _fsync_tree(staging)
     if bundle.is_dir() and _exchange(staging, bundle):
         _fsync_dir(bundle.parent)
-        shutil.rmtree(staging, ignore_errors=True)  # now holds the old bundle
+        set_aside(staging)  # now holds the old bundle
         return
     aside = _aside_path(bundle)
     if bundle.exists():
         os.replace(bundle, aside)
     os.replace(staging, bundle)
     _fsync_dir(bundle.parent)
-    shutil.rmtree(aside, ignore_errors=True)
+    set_aside(aside)
 
 
 def _fsync_tree(folder: Path) -> None:

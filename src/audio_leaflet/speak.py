@@ -25,6 +25,7 @@ from audio_leaflet.model import (
     TOTAL_LENGTH_PLACEHOLDER,
     Chapter,
     ChapterKind,
+    Clip,
     Line,
     Narration,
     Pause,
@@ -251,14 +252,9 @@ def _speak(
         if isinstance(line, Pause):
             parts.append(line)
             continue
-        speaker = steady if DIGITS_READ_OUT.search(line.text) else engine
-        text = speaker.engine_text(line.text)
-        key = sentence_key(speaker.settings_key(), text)
+        key, clip, spoken = sentence_take(line.text, engine, steady, cache)
         keys.append(key)
-        clip = cache.get_sentence(key)
-        if clip is None:
-            clip = speaker.synthesize(text)
-            cache.put_sentence(key, clip)
+        if spoken:
             counts.synthesized += 1
             counts.spoken.append(line.text)
         else:
@@ -267,6 +263,30 @@ def _speak(
         speech_ms += clip.duration_ms
         parts.append(SpokenSentence(line.text, clip))
     return assemble_chapter(parts, plan=plan), speech_ms, keys
+
+
+def sentence_speaker(text: str, engine: Engine, steady: Engine) -> tuple[Engine, str]:
+    """Who says `text` (the steady engine for a number read digit by digit) and its cache key."""
+    speaker = steady if DIGITS_READ_OUT.search(text) else engine
+    return speaker, sentence_key(speaker.settings_key(), speaker.engine_text(text))
+
+
+def sentence_take(
+    text: str, engine: Engine, steady: Engine, cache: AudioCache
+) -> tuple[str, Clip, bool]:
+    """One sentence's take: its cache key, its audio, and whether it was spoken just now."""
+    speaker, key = sentence_speaker(text, engine, steady)
+    clip = cache.get_sentence(key)
+    if clip is not None:
+        return key, clip, False
+    clip = speaker.synthesize(speaker.engine_text(text))
+    cache.put_sentence(key, clip)
+    return key, clip, True
+
+
+def engine_at_pace(engine: Engine, factor: float | None) -> Engine:
+    """The engine as a build with pace `factor` (from the manifest) has it speak a chapter."""
+    return engine if factor is None else _at_pace(engine, factor)[0]
 
 
 _DIGIT_WORD = r"(?:zero|one|two|three|four|five|six|seven|eight|nine)"
@@ -375,15 +395,21 @@ def speak_introduction(
 def _fill_introduction(
     chapter: Chapter, built: dict[int, SpokenChapter], total_ms: int, updated: str
 ) -> Chapter:
+    lengths = {number: item.audio.clip.duration_ms for number, item in built.items()}
+    return fill_placeholders(chapter, lengths, total_ms, updated)
+
+
+def fill_placeholders(
+    chapter: Chapter, lengths_ms: dict[int, int], total_ms: int, updated: str
+) -> Chapter:
+    """`chapter` with the lengths, the total and the recording date (ISO) said in words."""
     replacements = {
         TOTAL_LENGTH_PLACEHOLDER: describe_length(total_ms),
         LAST_UPDATED_PLACEHOLDER: describe_date(dt.date.fromisoformat(updated)),
         RECORDED_ON_PLACEHOLDER: describe_date(dt.date.fromisoformat(updated)),
     }
-    for number, item in built.items():
-        replacements[section_length_placeholder(number)] = describe_length(
-            item.audio.clip.duration_ms
-        )
+    for number, ms in lengths_ms.items():
+        replacements[section_length_placeholder(number)] = describe_length(ms)
     lines: list[Line] = []
     for line in chapter.lines:
         if isinstance(line, Speech):

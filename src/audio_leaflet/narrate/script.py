@@ -281,6 +281,13 @@ def parse_script(text: str, path: Path | str) -> ParsedScript:
     )
 
 
+def is_speech_line(line: str) -> bool:
+    """Whether a script line is a sentence, as `parse_script` reads it (not a comment,
+    header, blank line or pause)."""
+    content = line.strip()
+    return bool(content) and not content.startswith(("#", "["))
+
+
 def read_script(path: Path) -> ParsedScript:
     """Parse the script at `path`; a file that is not UTF-8 raises NarrationError."""
     try:

@@ -1,0 +1,165 @@
+"""The studio as a real server process: who may use it, and what it refuses.
+
+Plain HTTP here (no browser); the staff journey in a real Chromium is in
+test_studio_journey.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from audio_leaflet.read import SAMPLE_LEAFLET
+from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES
+from studio_helpers import Studio, multipart, post_form, running_studio, stop
+
+HOSTILE_LEAFLET = """# Tics & "twitches" <script>alert('title')</script>
+
+## What is it?
+
+A tic is a sudden movement. <img src=x onerror="alert('img')"> Quotes: "double" and 'single'.
+
+## Getting help
+
+Call us on 0300 123 4567 </textarea><script>alert('end')</script>.
+"""
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> Iterator[Studio]:
+    folder = tmp_path_factory.mktemp("project")
+    with running_studio(folder, session_cache) as running:
+        yield running
+
+
+def test_the_address_is_local_and_private(studio: Studio) -> None:
+    assert studio.address.startswith("http://127.0.0.1:")
+    # Without the token: 401, and nothing of the studio is shown.
+    status, _, body = studio.request("GET", "/")
+    assert status == 401 and b"Leaflets" not in body and b"form_token" not in body
+    # A wrong token in the address, or in the cookie: 403.
+    status, headers, body = studio.request("GET", "/?token=guess")
+    assert status == 403 and "set-cookie" not in headers and b"form_token" not in body
+    status, _, body = studio.request("GET", "/", headers={"Cookie": "audio_leaflet_studio=guess"})
+    assert status == 403 and b"form_token" not in body
+    # Every address is guarded, the assets and audio too.
+    for path in ("/static/studio.js", "/build.json", "/leaflet?path=x", "/sentence.wav"):
+        assert studio.request("GET", path)[0] == 401, path
+
+
+def test_the_token_becomes_a_cookie_and_leaves_the_address(studio: Studio) -> None:
+    status, headers, _ = studio.request("GET", f"/?token={studio.token}")
+    assert status == 303
+    assert "token" not in headers["location"]
+    cookie = headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+    value = headers["set-cookie"].split(";", 1)[0]
+    status, page_headers, body = studio.request("GET", "/", headers={"Cookie": value})
+    assert status == 200 and b"<h1>Leaflets</h1>" in body
+    assert "script-src 'self'" in page_headers["content-security-policy"]
+    assert page_headers["x-content-type-options"] == "nosniff"
+
+
+def test_another_host_name_is_refused(studio: Studio) -> None:
+    """A page that points a name of its own at 127.0.0.1 (DNS rebinding) gets nothing."""
+    cookie, _ = studio.session()
+    status, _, body = studio.request(
+        "GET", "/", headers={"Cookie": cookie, "Host": f"evil.example:{studio.port}"}
+    )
+    assert status == 403 and b"form_token" not in body
+
+
+def test_a_change_needs_the_studio_origin_and_form_token(studio: Studio) -> None:
+    cookie, form_token = studio.session()
+    leaflets = studio.folder / "leaflets"
+    for origin, fields in [
+        (None, {"form_token": form_token}),  # no Origin at all
+        ("https://evil.example", {"form_token": form_token}),  # a cross-site form
+        (studio.origin, {}),  # our origin, no anti-forgery token
+        (studio.origin, {"form_token": "forged"}),
+    ]:
+        status, _, _ = post_form(studio, "/add-sample", fields, cookie, origin)
+        assert status == 403, (origin, fields)
+        assert not (leaflets / "sample-leaflet.md").exists()
+    # Without the session cookie even a correct form is refused.
+    status, _, _ = post_form(studio, "/add-sample", {"form_token": form_token}, "", studio.origin)
+    assert status == 401
+    status, headers, _ = post_form(
+        studio, "/add-sample", {"form_token": form_token}, cookie, studio.origin
+    )
+    assert status == 303 and headers["location"].startswith("/leaflet?path=leaflets%2Fsample")
+    assert (leaflets / "sample-leaflet.md").read_bytes() == SAMPLE_LEAFLET.read_bytes()
+
+
+def _upload(studio: Studio, name: str, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    cookie, form_token = studio.session()
+    body, content_type = multipart("leaflet", name, data, {"form_token": form_token})
+    return studio.request(
+        "POST",
+        "/upload",
+        body=body,
+        headers={"Cookie": cookie, "Origin": studio.origin, "Content-Type": content_type},
+    )
+
+
+def test_an_upload_name_cannot_leave_the_folder(studio: Studio) -> None:
+    outside = studio.folder.parent
+    before = set(outside.iterdir())
+    for name in ("../../escape.md", "..\\..\\escape.md", "/etc/escape.md"):
+        status, headers, _ = _upload(studio, name, b"# Escape\n\nA leaflet with a wicked name.\n")
+        assert status == 303, name
+    assert set(outside.iterdir()) == before
+    stored = sorted(p.name for p in (studio.folder / "leaflets").glob("escape*"))
+    # The same file three times is one leaflet, stored once under a safe name.
+    assert stored == ["escape.md"]
+    assert "path=leaflets%2Fescape.md" in headers["location"]
+
+
+def test_an_oversized_or_foreign_upload_is_refused(studio: Studio) -> None:
+    status, _, body = _upload(studio, "huge.txt", b"a" * (MAX_UPLOAD_BYTES + 100 * 1024))
+    assert status == 413 and b"too large" in body
+    status, _, body = _upload(studio, "virus.exe", b"MZ\x90\x00")
+    assert status == 400 and b"not .exe" in body
+    status, _, body = _upload(studio, "empty.txt", b"")
+    assert status == 400 and b"empty" in body
+    names = {p.name for p in (studio.folder / "leaflets").iterdir()}
+    assert not names & {"huge.txt", "virus.exe", "empty.txt"}
+
+
+def test_addresses_reach_only_the_studios_leaflets_and_files(studio: Studio) -> None:
+    cookie, _ = studio.session()
+    (studio.folder.parent / "secret.txt").write_text("# Secret\n\nNot for the studio.\n")
+    for path in (
+        "/leaflet?path=..%2Fsecret.txt",
+        "/leaflet?path=%2Fetc%2Fpasswd",
+        "/sentence.wav?path=..%2Fsecret.txt&chapter=1&sentence=0",
+        "/audio?path=leaflets%2Fsample-leaflet.md&from=published&file=..%2F..%2Fsecret.txt",
+        "/audio?path=leaflets%2Fsample-leaflet.md&from=published&file=manifest.json",
+        "/static/..%2Fapp.py",
+    ):
+        status, _, body = studio.request("GET", path, headers={"Cookie": cookie})
+        assert status == 404, path
+        assert b"Secret" not in body
+
+
+def test_hostile_text_is_escaped_in_the_page(studio: Studio) -> None:
+    status, headers, _ = _upload(studio, "tics.md", HOSTILE_LEAFLET.encode())
+    assert status == 303
+    cookie, _ = studio.session()
+    status, _, page = studio.request("GET", headers["location"], headers={"Cookie": cookie})
+    assert status == 200
+    assert page.count(b"<script") == 1  # the studio's own studio.js, nothing else
+    assert b"<img" not in page and b"</textarea><script" not in page
+    # The leaflet's text is shown as text, beside the narration.
+    assert b"&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
+    assert b"&lt;/textarea&gt;&lt;script&gt;" in page
+
+
+def test_ctrl_c_stops_the_studio_at_once(tmp_path: Path, session_cache: Path) -> None:
+    with running_studio(tmp_path, session_cache) as running:
+        assert running.request("GET", "/")[0] == 401
+        took = stop(running.process)
+        assert running.process.returncode is not None
+        assert took < 5, f"the studio took {took:.1f} s to stop"
