@@ -23,6 +23,10 @@ the figure to trust when wall time is inflated by other work.
         (faster-whisper tiny.en, greedy) over that audio
     (j) the raw Piper voice alone, what other tools start from
         ratios h / i (aim: at most 1.2) and h / j (aim: below 1.0)
+    (k) the studio: from pressing Play on a sentence to its audio starting in
+        Chromium, for sentences not yet spoken (aim under 1 s) and cached ones
+        (aim under 0.2 s); median and worst of STUDIO_SENTENCES each.
+        `--studio-only` runs just this.
 
 This script is never imported by the package.
 """
@@ -217,6 +221,8 @@ def main() -> None:
     parser.add_argument("--leaflet", type=Path, default=SEED, help="leaflet to build (the seed)")
     parser.add_argument("--no-jobs", action="store_true", help="skip (g), --jobs 1 vs 2")
     parser.add_argument("--no-check", action="store_true", help="skip timing the listening check")
+    parser.add_argument("--no-studio", action="store_true", help="skip (k), the studio's Play")
+    parser.add_argument("--studio-only", action="store_true", help="run only (k)")
     parser.add_argument(
         "--raw-piper", nargs=3, metavar=("TEXT", "MP3", "SCALE"), help=argparse.SUPPRESS
     )
@@ -239,10 +245,14 @@ def main() -> None:
         text, mp3, speed = options.raw_hibari_heard
         raw_hibari_heard(Path(text), Path(mp3), float(speed))
         return
+    load_before = os.getloadavg()
+    if options.studio_only:
+        with tempfile.TemporaryDirectory(prefix="audio-leaflet-bench-") as temporary:
+            print_table(studio_rows(Path(temporary)), load_before, os.getloadavg())
+        return
     if not options.leaflet.is_file():
         sys.exit(f"bench: leaflet not found: {options.leaflet}")
 
-    load_before = os.getloadavg()
     rows: list[tuple[str, str, str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="audio-leaflet-bench-") as temporary:
         tmp = Path(temporary)
@@ -318,7 +328,76 @@ def main() -> None:
         if not options.no_check:
             rows += checked_build_rows(tmp, options.leaflet, text_file, scale)
 
+        if not options.no_studio:
+            rows += studio_rows(tmp)
+
     print_table(rows, load_before, os.getloadavg())
+
+
+STUDIO_SENTENCES = 5
+"""Sentences of the sample leaflet pressed in (k), each first uncached, then cached."""
+
+
+def studio_rows(tmp: Path) -> list[tuple[str, str, str, str, str]]:
+    """(k): the studio's Play, timed in Chromium from the click to the `playing` event."""
+    import statistics
+
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return [("(k) studio Play", "-", "-", "-", "skipped: playwright is not installed")]
+    if not chromium.exists():
+        return [("(k) studio Play", "-", "-", "-", "skipped: /usr/bin/chromium is missing")]
+    folder, cache = tmp / "studio", tmp / "studio-cache"
+    folder.mkdir()
+    environment = {**os.environ, "AUDIO_LEAFLET_CACHE": str(cache)}
+    process = subprocess.Popen(
+        cli("studio", str(folder), "--no-browser"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=environment,
+    )
+    timings: dict[str, list[float]] = {"not yet spoken": [], "cached": []}
+    try:
+        assert process.stdout is not None
+        address = process.stdout.readline().strip()
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto(address)
+            page.click("form[action='/add-sample'] button")
+            page.wait_for_selector(".sentences")
+            buttons = page.query_selector_all(".sentences button.play")[1 : 1 + STUDIO_SENTENCES]
+            for kind in timings:
+                for button in buttons:
+                    page.evaluate("window.studioStartedAt = 0; window.studioPressedAt = 0;")
+                    button.click()
+                    for _ in range(300):
+                        if page.evaluate("window.studioStartedAt > window.studioPressedAt"):
+                            break
+                        time.sleep(0.01)
+                    took = page.evaluate("window.studioStartedAt - window.studioPressedAt")
+                    timings[kind].append(took / 1000)
+                    button.click()  # stop
+            browser.close()
+    finally:
+        process.send_signal(2)
+        process.wait(timeout=20)
+    rows = []
+    for kind, aim in (("not yet spoken", 1.0), ("cached", 0.2)):
+        values = timings[kind]
+        rows.append(
+            (
+                f"(k) studio Play, {kind}",
+                f"{statistics.median(values):.3f}",
+                "-",
+                "-",
+                f"median of {len(values)}; worst {max(values):.3f} s (aim < {aim} s)",
+            )
+        )
+    return rows
 
 
 def measure_any(label: str, command: list[str], cwd: Path, env: dict[str, str]) -> Run:

@@ -6,6 +6,7 @@ test_studio_journey.py.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_an_oversized_or_foreign_upload_is_refused(studio: Studio) -> None:
     assert status == 400 and b"not .exe" in body
     status, _, body = _upload(studio, "empty.txt", b"")
     assert status == 400 and b"empty" in body
-    names = {p.name for p in (studio.folder / "leaflets").iterdir()}
+    names = {p.name for p in (studio.folder / "leaflets").glob("*")}
     assert not names & {"huge.txt", "virus.exe", "empty.txt"}
 
 
@@ -163,3 +164,41 @@ def test_ctrl_c_stops_the_studio_at_once(tmp_path: Path, session_cache: Path) ->
         took = stop(running.process)
         assert running.process.returncode is not None
         assert took < 5, f"the studio took {took:.1f} s to stop"
+
+
+@pytest.mark.slow
+def test_a_build_refused_from_the_command_line_is_shown_and_heard(
+    tmp_path: Path, session_cache: Path
+) -> None:
+    """A refusal outlives the process that made it: the studio lists it and plays its audio."""
+    import re
+    import subprocess
+    import sys
+
+    from pipeline_helpers import small_leaflet
+
+    small_leaflet("pipeline-sleep.txt", tmp_path)
+    (tmp_path / "lexicon.toml").write_text('[words.sleep]\nsay = "banana"\n')
+    (tmp_path / "audio-leaflet.toml").write_text('engine = "espeak"\nlexicon = "lexicon.toml"\n')
+    refused = subprocess.run(
+        [sys.executable, "-m", "audio_leaflet", "build", "pipeline-sleep.txt"],
+        cwd=tmp_path,
+        env={**os.environ, "AUDIO_LEAFLET_CACHE": str(session_cache)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 1 and "listening check failed" in refused.stderr
+    with running_studio(tmp_path, session_cache) as studio:
+        cookie, _ = studio.session()
+        status, _, page = studio.request(
+            "GET", "/leaflet?path=pipeline-sleep.txt", headers={"Cookie": cookie}
+        )
+        assert status == 200
+        assert b"The last build was not published" in page
+        sources = re.findall(rb'data-src="(/audio\?[^"]+from=refused[^"]+)"', page)
+        assert sources, "no finding can be played"
+        address = sources[0].decode().replace("&amp;", "&")
+        status, headers, audio = studio.request("GET", address, headers={"Cookie": cookie})
+        assert status == 200 and headers["content-type"] == "audio/mpeg"
+        assert audio[:3] == b"ID3"

@@ -89,7 +89,7 @@ from audio_leaflet.read.outline import (
     outline_markdown,
 )
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
-from audio_leaflet.versions import REFUSED, keep_refused, store_dir
+from audio_leaflet.versions import clear_refused, keep_refused, store_dir
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.check.report import CheckReport, Problem
@@ -402,7 +402,8 @@ def _build_hear_and_publish(
                     retake = unclear_sentences(report, read_manifest(staging)) if can_retake else {}
                     if not retake:
                         refusal = _refusal(report, bundle, settings)
-                        keep_refused(staging, versions)
+                        findings = [{**p.to_json(), "text": p.render()} for p in report.problems]
+                        keep_refused(staging, versions, findings)
                         raise refusal
                     log.info("%s: saying again %s", bundle.name, "; ".join(retake.values()))
                     said_again += retake.values()
@@ -411,7 +412,7 @@ def _build_hear_and_publish(
                     continue
                 result = _passed(result, report, said_again, settings)
             publish(staging, bundle, versions)
-            shutil.rmtree(versions / REFUSED, ignore_errors=True)  # this one passed
+            clear_refused(versions)  # this one passed
             return result
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

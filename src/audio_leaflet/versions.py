@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audio_leaflet.errors import BuildError
+from audio_leaflet.fileio import write_atomic
 from audio_leaflet.manifest import MANIFEST_NAME, ManifestError, load_manifest
 
 log = logging.getLogger(__name__)
@@ -80,16 +83,44 @@ def keep_replaced(old_bundle: Path, store: Path) -> None:
     shutil.rmtree(old_bundle, ignore_errors=True)
 
 
-def keep_refused(staging: Path, store: Path) -> Path | None:
-    """Keep a bundle the listening check refused (replacing the last one); its new folder."""
+REFUSED_FINDINGS = "refused-findings.json"
+"""Beside `refused/`: what the check found in it, each problem as `Problem.to_json` gives it."""
+
+
+def keep_refused(staging: Path, store: Path, findings: list[dict[str, Any]]) -> Path | None:
+    """Keep a bundle the listening check refused, and its findings (replacing the last).
+
+    Returns its new folder, or None when it could not be kept (logged; the
+    refusal itself is never hidden by this).
+    """
     target = store / REFUSED
     try:
-        shutil.rmtree(target, ignore_errors=True)
+        clear_refused(store)
         _move(staging, target)
+        write_atomic(store / REFUSED_FINDINGS, json.dumps(findings, indent=1) + "\n")
         return target
     except OSError as error:
         log.warning("could not keep the refused bundle in %s: %s", target, error)
         return None
+
+
+def clear_refused(store: Path) -> None:
+    """Forget the last refused bundle (a build has passed since)."""
+    shutil.rmtree(store / REFUSED, ignore_errors=True)
+    (store / REFUSED_FINDINGS).unlink(missing_ok=True)
+
+
+def refused_findings(store: Path) -> list[dict[str, Any]]:
+    """What the check found in the last refused bundle; [] when there is none."""
+    if not (store / REFUSED / MANIFEST_NAME).is_file():
+        return []
+    try:
+        findings = json.loads((store / REFUSED_FINDINGS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return []
+    return (
+        [item for item in findings if isinstance(item, dict)] if isinstance(findings, list) else []
+    )
 
 
 def list_versions(store: Path) -> list[Version]:
@@ -98,7 +129,7 @@ def list_versions(store: Path) -> list[Version]:
         return []
     versions = []
     for folder in sorted(store.iterdir(), reverse=True):
-        if folder.name == REFUSED or not folder.is_dir():
+        if folder.name == REFUSED or not folder.is_dir():  # also skips the findings file
             continue
         try:
             manifest = load_manifest(folder)

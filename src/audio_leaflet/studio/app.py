@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -157,11 +158,11 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
             return home_page(request, str(error), 400)
         return RedirectResponse(leaflet_address(ref, "added"), status_code=303)
 
-    def leaflet_page(
+    async def leaflet_page(
         ref: LeafletRef, request: Request, error: str = "", status: int = 200
     ) -> Response:
         try:
-            view = desk.view(ref)
+            view = await run_in_threadpool(desk.view, ref)
         except AudioLeafletError as failure:
             return page("problem.html", 400, ref=ref, error=str(failure))
         notice = NOTICES.get(request.query_params.get("notice", ""), "")
@@ -170,7 +171,7 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
 
     async def leaflet(request: Request) -> Response:
         ref = find(request.query_params.get("path"))
-        return leaflet_page(ref, request) if ref else not_found()
+        return (await leaflet_page(ref, request)) if ref else not_found()
 
     def numbers(source: Any) -> tuple[int, int] | None:
         try:
@@ -184,7 +185,7 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         if ref is None or where is None:
             return not_found()
         try:
-            data, spoken = desk.take(ref, *where)
+            data, spoken = await run_in_threadpool(desk.take, ref, *where)
         except KeyError:
             return not_found()
         except AudioLeafletError as error:
@@ -202,11 +203,12 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         if ref is None or where is None:
             return not_found()
         try:
-            desk.edit(ref, *where, str(form.get("text", "")), str(form.get("script_sha256", "")))
+            text, seen = str(form.get("text", "")), str(form.get("script_sha256", ""))
+            await run_in_threadpool(desk.edit, ref, *where, text, seen)
         except KeyError:
             return not_found()
         except StudioError as error:
-            return leaflet_page(ref, request, str(error), 400)
+            return await leaflet_page(ref, request, str(error), 400)
         anchor = f"s-{where[0]}-{where[1]}"
         return RedirectResponse(leaflet_address(ref, "edited", anchor), status_code=303)
 
@@ -216,7 +218,9 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         if ref is None:
             return not_found()
         try:
-            data = desk.try_word(ref, params.get("word", ""), params.get("say", ""))
+            data = await run_in_threadpool(
+                desk.try_word, ref, params.get("word", ""), params.get("say", "")
+            )
         except StudioError as error:
             return PlainTextResponse(str(error), status_code=400)
         return _secure(Response(data, media_type="audio/wav"))
@@ -229,9 +233,10 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         if ref is None:
             return not_found()
         try:
-            desk.save_word(str(form.get("word", "")), str(form.get("say", "")))
+            word, say = str(form.get("word", "")), str(form.get("say", ""))
+            await run_in_threadpool(desk.save_word, word, say)
         except StudioError as error:
-            return leaflet_page(ref, request, str(error), 400)
+            return await leaflet_page(ref, request, str(error), 400)
         return RedirectResponse(leaflet_address(ref, "word", "narration"), status_code=303)
 
     async def build(request: Request) -> Response:
@@ -244,7 +249,7 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         try:
             desk.start_build(ref)
         except StudioError as error:
-            return leaflet_page(ref, request, str(error), 409)
+            return await leaflet_page(ref, request, str(error), 409)
         return RedirectResponse(leaflet_address(ref, anchor="build"), status_code=303)
 
     async def build_state(request: Request) -> Response:
@@ -259,9 +264,9 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         if ref is None:
             return not_found()
         try:
-            desk.restore(ref, str(form.get("version", "")))
+            await run_in_threadpool(desk.restore, ref, str(form.get("version", "")))
         except AudioLeafletError as error:
-            return leaflet_page(ref, request, str(error), 400)
+            return await leaflet_page(ref, request, str(error), 400)
         return RedirectResponse(leaflet_address(ref, "restored", "versions"), status_code=303)
 
     async def bundle_audio(request: Request) -> Response:

@@ -30,7 +30,14 @@ from audio_leaflet.narrate.script import is_speech_line, parse_script, script_pa
 from audio_leaflet.read import SAMPLE_LEAFLET
 from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE
 from audio_leaflet.read.source import SUFFIXES
-from audio_leaflet.versions import REFUSED, Version, find_version, list_versions, store_dir
+from audio_leaflet.versions import (
+    REFUSED,
+    Version,
+    find_version,
+    list_versions,
+    refused_findings,
+    store_dir,
+)
 
 LEAFLET_FOLDER = "leaflets"
 """Where uploaded leaflets and the built-in sample are stored, inside the project folder."""
@@ -100,6 +107,8 @@ class LeafletView:
     published: bool
     versions: tuple[Version, ...]
     voice: str
+    last_refusal: tuple[dict[str, Any], ...] = ()
+    """What the check found in the last build it refused (kept until a build passes)."""
 
 
 @dataclass
@@ -223,15 +232,24 @@ class Desk:
                 return ref
         raise KeyError(key)
 
-    def settings_for(self, ref: LeafletRef) -> Settings:
-        """The settings `build` would use for this leaflet, voice chosen."""
-        from audio_leaflet.voices import with_chosen_voice
-
+    def project_settings(self, ref: LeafletRef) -> Settings:
+        """The project's settings with this leaflet's own, as `build` is given them."""
         entry = ref.entry
-        settings = self.project().settings.replace(
+        return self.project().settings.replace(
             title=entry.title, organisation=entry.organisation, slug=entry.slug
         )
-        return with_chosen_voice(settings)[0]
+
+    def settings_for(self, ref: LeafletRef) -> Settings:
+        """The settings `build` speaks this leaflet with: the voice chosen."""
+        from audio_leaflet.voices import with_chosen_voice
+
+        return with_chosen_voice(self.project_settings(ref))[0]
+
+    def voice_for(self, ref: LeafletRef) -> str:
+        """Which voice speaks this leaflet and why, as a build says it."""
+        from audio_leaflet.voices import with_chosen_voice
+
+        return with_chosen_voice(self.project_settings(ref))[1].describe()
 
     # ------------------------------------------------------------------
     # adding leaflets
@@ -321,7 +339,8 @@ class Desk:
             _read_text(ref.entry.path) if ref.entry.path.suffix.lower() in (".txt", ".md") else "",
             manifest is not None,
             tuple(list_versions(store)),
-            f"{settings.engine}: {settings.voice or 'default voice'}",
+            self.voice_for(ref),
+            tuple(_findings(refused_findings(store), settings, narration.slug)),
         )
 
     def _chapter_engines(
@@ -471,12 +490,15 @@ class Desk:
 
         settings = self.settings_for(job.ref)
         try:
-            result = build_leaflet(job.ref.entry.path, settings, progress=progress)
+            # build_leaflet chooses the voice itself, from the settings as given.
+            result = build_leaflet(
+                job.ref.entry.path, self.project_settings(job.ref), progress=progress
+            )
         except CheckFailed as error:
             from audio_leaflet.pipeline import check_report_path
 
             slug = self.view_slug(job.ref)
-            job.problems = _findings(error.problems, settings, slug)
+            job.problems = _findings(_as_items(error.problems), settings, slug)
             count = sum(1 for item in job.problems if item["severity"] == "error")
             job.error = (
                 f"The listening check found {count} problem{'s' if count != 1 else ''}, so "
@@ -491,7 +513,11 @@ class Desk:
         else:
             job.passed = True
             job.messages = result_messages(result)
-            job.problems = _findings(result.check_problems, settings, result.slug, published=True)
+            if result.voice_warning:
+                job.messages.append(f"warning: {result.voice_warning}")
+            job.problems = _findings(
+                _as_items(result.check_problems), settings, result.slug, published=True
+            )
         finally:
             job.finished = True
             job.stage = "Finished"
@@ -526,9 +552,10 @@ class Desk:
 
 
 def _findings(
-    problems: tuple[Any, ...], settings: Settings, slug: str, *, published: bool = False
+    items: list[dict[str, Any]], settings: Settings, slug: str, *, published: bool = False
 ) -> list[dict[str, Any]]:
-    """The check's problems with the chapter file that holds each one's moment."""
+    """The check's problems (as `Problem.to_json` gives them, with their "text"), each with
+    the chapter file that holds its moment and where that file is."""
     where = (
         settings.out_dir / slug
         if published
@@ -536,14 +563,16 @@ def _findings(
     )
     manifest = read_manifest(where)
     findings = []
-    for problem in problems:
-        item = problem.to_json()
-        item["text"] = problem.render()
-        entry = manifest.chapter(problem.chapter) if manifest and problem.chapter else None
-        item["audio"] = entry.file if entry else ""
-        item["from"] = "published" if published else "refused"
-        findings.append(item)
+    for item in items:
+        chapter = item.get("chapter")
+        entry = manifest.chapter(chapter) if manifest and isinstance(chapter, int) else None
+        source = "published" if published else "refused"
+        findings.append({**item, "audio": entry.file if entry else "", "from": source})
     return findings
+
+
+def _as_items(problems: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [{**problem.to_json(), "text": problem.render()} for problem in problems]
 
 
 def _read_text(path: Path) -> str:
