@@ -108,7 +108,7 @@ def _upload(studio: Studio, name: str, data: bytes) -> tuple[int, dict[str, str]
 def test_an_upload_name_cannot_leave_the_folder(studio: Studio) -> None:
     outside = studio.folder.parent
     before = set(outside.iterdir())
-    for name in ("../../escape.md", "..\\..\\escape.md", "/etc/escape.md"):
+    for name in ("../../escape.md", "..\\..\\escape.md", "/etc/escape.md", "%2e%2e%2fescape.md"):
         status, headers, _ = _upload(studio, name, b"# Escape\n\nA leaflet with a wicked name.\n")
         assert status == 303, name
     assert set(outside.iterdir()) == before
@@ -202,3 +202,25 @@ def test_a_build_refused_from_the_command_line_is_shown_and_heard(
         status, headers, audio = studio.request("GET", address, headers={"Cookie": cookie})
         assert status == 200 and headers["content-type"] == "audio/mpeg"
         assert audio[:3] == b"ID3"
+
+
+def test_a_respelling_saved_keeps_what_the_word_had_as_a_comment() -> None:
+    import tomllib
+
+    from audio_leaflet.studio.desk import _with_entry
+
+    by_hand = (
+        '# Our words.\n\n[words.dystonia]\nsay = "dis-TOH-nee-uh"\n\n'
+        '[words."three"]\nipa = "θɹiː"\nnote = "Checked by Sam."\n\n'
+        '[words.spasm]\nsay = "SPAZ-um"\n'
+    )
+    text = _with_entry(by_hand, "three", "threee")
+    words = tomllib.loads(text)["words"]
+    assert words == {
+        "dystonia": {"say": "dis-TOH-nee-uh"},
+        "spasm": {"say": "SPAZ-um"},
+        "three": {"say": "threee"},
+    }
+    # Nothing written by hand is lost: the old entry is there, as comments.
+    assert '# ipa = "θɹiː"' in text and '# note = "Checked by Sam."' in text
+    assert text.startswith("# Our words.")

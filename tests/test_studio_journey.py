@@ -321,3 +321,41 @@ def test_the_leaflet_page_at_200_percent_zoom(studio: Studio, page: Any) -> None
     assert all(w >= 44 and h >= 44 for w, h in summaries)
     screenshot(page, "studio-leaflet-200-percent.png")
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+HOSTILE = """# Tics & "twitches" <script>alert('title')</script>
+
+## What is it? <img src=x onerror="alert('heading')">
+
+A tic is a sudden movement. Quotes: "double" and 'single' & more.
+"""
+HOSTILE_EDIT = (
+    """A sentence with </textarea><script>alert('edit')</script> and "quotes" & <b>tags</b>."""
+)
+
+
+def test_hostile_text_stays_text_in_every_view(studio: Studio, page: Any, tmp_path: Path) -> None:
+    """Script tags, quotes and markup in a leaflet, and in an edit, are shown as text."""
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    upload = tmp_path / 'tics <b> & "more".md'
+    upload.write_text(HOSTILE, encoding="utf-8")
+    page.goto(studio.address)
+    page.set_input_files("#leaflet-file", str(upload))
+    press(page, "form[action='/upload'] button")
+    page.wait_for_selector("h1")
+    assert page.inner_text("h1") == 'Tics & "twitches"'
+    assert "alert('title')" in page.inner_text("#source")
+    press(page, "#s-2-0 summary")
+    type_into(page, "#s-2-0 textarea", HOSTILE_EDIT)
+    press(page, "#s-2-0 form button[type=submit]")
+    page.wait_for_selector(".message.notice")
+    assert page.inner_text("#s-2-0 .text") == HOSTILE_EDIT
+    assert page.input_value("#s-2-0 textarea") == HOSTILE_EDIT
+    assert page.evaluate("document.scripts.length") == 1
+    assert page.evaluate("document.querySelectorAll('img, b, #main script').length") == 0
+    run_axe(page)
+    page.goto(studio.address)  # the home page lists it by its safe file name
+    listed = page.inner_text(".leaflets").split()
+    assert "leaflets/tics-b-more.md" in listed, listed
+    assert dialogs == [] and page.errors == []

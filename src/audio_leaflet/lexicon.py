@@ -377,17 +377,23 @@ def builtin_lexicon_text() -> str:
 
 def load_lexicon(extra: Path | None = None) -> Lexicon:
     """The built-in lexicon, with the entries of `extra` (a project's TOML file) laid over it."""
+    if extra is None:
+        return parse_lexicon(builtin_lexicon_text(), BUILTIN_NAME)
+    try:
+        text = extra.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise UsageError(
+            f"Lexicon file {extra} not found: check the path given as `lexicon`"
+        ) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"Cannot read lexicon file {extra}: {error}") from error
+    return builtin_with(text, str(extra))
+
+
+def builtin_with(text: str, source: str) -> Lexicon:
+    """The built-in lexicon with the entries of project lexicon TOML `text` laid over it."""
     entries = dict(parse_lexicon(builtin_lexicon_text(), BUILTIN_NAME).entries)
-    if extra is not None:
-        try:
-            text = extra.read_text(encoding="utf-8")
-        except FileNotFoundError as error:
-            raise UsageError(
-                f"Lexicon file {extra} not found: check the path given as `lexicon`"
-            ) from error
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"Cannot read lexicon file {extra}: {error}") from error
-        entries.update(parse_lexicon(text, str(extra)).entries)
+    entries.update(parse_lexicon(text, source).entries)
     return Lexicon(entries)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from audio_leaflet.cache import AudioCache, wav_bytes
 from audio_leaflet.config import PROJECT_FILE, LeafletEntry, Project, Settings, load_project
@@ -260,7 +261,9 @@ class Desk:
             raise StudioError(f"That file is over {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
         if not data:
             raise StudioError("That file is empty.")
-        name = Path(filename.replace("\\", "/")).name
+        # Browsers send quotes in a file name as %22; "%2e%2e%2f" is undone before the
+        # folder parts are dropped, so it cannot become a path either.
+        name = Path(unquote(filename).replace("\\", "/")).name
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
             raise StudioError(
@@ -395,18 +398,13 @@ class Desk:
         """The leaflet's first sentence with `word` (else the word alone), said with `word`
         respelt as `say` (WAV); nothing is kept."""
         from audio_leaflet.engines import make_engine
-        from audio_leaflet.lexicon import load_lexicon
+        from audio_leaflet.lexicon import builtin_with
         from audio_leaflet.pipeline import prepare
 
         word, say = _checked_entry(word, say)
         settings = self.settings_for(ref)
-        trial = Path(settings.cache_dir) / "studio" / f"trial-{threading.get_ident()}.toml"
-        trial.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(trial, _with_entry(_read_text(self.lexicon_path()), word, say))
-        try:
-            lexicon = load_lexicon(trial)
-        finally:
-            trial.unlink(missing_ok=True)
+        trial = _with_entry(_read_text(self.lexicon_path()), word, say)
+        lexicon = builtin_with(trial, f"{self.lexicon_path()} (with the respelling tried)")
         engine = make_engine(
             settings.engine, voice=settings.voice, wpm=settings.wpm, lexicon=lexicon
         )
@@ -424,6 +422,9 @@ class Desk:
         text = " ".join(text.split())
         if not text:
             raise StudioError("A sentence cannot be empty: delete it in the script file instead.")
+        if not is_speech_line(text):
+            # In a script, "# ..." is a comment and "[...]" a pause: the sentence would vanish.
+            raise StudioError("A sentence cannot start with # or [: write it in words.")
         settings = self.settings_for(ref)
         from audio_leaflet.pipeline import prepare
 
@@ -457,10 +458,14 @@ class Desk:
 
     def save_word(self, word: str, say: str) -> Path:
         """Add or change a word in the project lexicon; name the lexicon in the project file."""
+        from audio_leaflet.lexicon import builtin_with
+
         word, say = _checked_entry(word, say)
         path = self.lexicon_path()
         with self._lock:
-            write_atomic(path, _with_entry(_read_text(path), word, say))
+            text = _with_entry(_read_text(path), word, say)
+            builtin_with(text, str(path))  # a lexicon that will not load is never written
+            write_atomic(path, text)
             if self.project().settings.lexicon is None:
                 _name_lexicon_in_project(path)
         return path
@@ -602,19 +607,20 @@ def _checked_entry(word: str, say: str) -> tuple[str, str]:
 
 
 def _with_entry(text: str, word: str, say: str) -> str:
-    """Lexicon TOML `text` with `word` said as `say`, replacing any entry it had."""
+    """Lexicon TOML `text` with `word` said as `say`. An entry the word had is kept,
+    commented out, so that nothing staff wrote (an IPA, a note) is lost."""
     header = re.compile(r"^\[\s*words\s*\.\s*(?P<key>\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*\]\s*$")
     kept: list[str] = []
-    skipping = False
+    replaced = False
     for line in text.splitlines():
         match = header.match(line)
         if match:
-            key = match["key"].strip("\"'").lower()
-            skipping = key == word
+            replaced = match["key"].strip("\"'").lower() == word
+            if replaced:
+                kept.append(f"# Replaced in audio-leaflet studio on {dt.date.today().isoformat()}:")
         elif line.startswith("["):
-            skipping = False
-        if not skipping:
-            kept.append(line)
+            replaced = False
+        kept.append(f"# {line}" if replaced and line.strip() else line)
     while kept and not kept[-1].strip():
         kept.pop()
     block = [f"[words.{json.dumps(word)}]", f"say = {json.dumps(say)}"]
