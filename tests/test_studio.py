@@ -139,6 +139,8 @@ def test_addresses_reach_only_the_studios_leaflets_and_files(studio: Studio) -> 
         "/audio?path=leaflets%2Fsample-leaflet.md&from=published&file=..%2F..%2Fsecret.txt",
         "/audio?path=leaflets%2Fsample-leaflet.md&from=published&file=manifest.json",
         "/static/..%2Fapp.py",
+        "/published/..%2F..%2Fsecret.txt/index.html",
+        "/published/botulinum-toxin-injections-for-dystonia/manifest.json",
     ):
         status, _, body = studio.request("GET", path, headers={"Cookie": cookie})
         assert status == 404, path

@@ -135,9 +135,13 @@ def pending(page: Any) -> list[str]:
     )
 
 
-def build_and_wait(page: Any) -> str:
+def build_and_wait(page: Any, look: bool = False) -> str:
+    """Press Build; with `look`, check and photograph the page while it builds."""
     press(page, "form[action='/build'] button")
     page.wait_for_selector("#job")
+    if look and page.get_attribute("#job", "data-running") == "yes":
+        run_axe(page)
+        screenshot(page, "studio-building.png")
     wait_for(page, "document.getElementById('job').dataset.running === 'no'", BUILD_TIMEOUT_MS)
     return page.inner_text("#job")
 
@@ -243,7 +247,7 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     run_axe(page)
 
     # 5. Build with the check: published, and the command line finds nothing to do.
-    result = build_and_wait(page)
+    result = build_and_wait(page, look=True)
     assert "passed the listening check and was published" in result, result
     first = manifest_bytes(studio)
     cues = [c["text"] for ch in json.loads(first)["chapters"] for c in ch["cues"]]
@@ -253,6 +257,12 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     assert "up to date, nothing rebuilt" in again.stderr
     page.reload()
     assert pending(page) == []  # every sentence as built is cached
+    # The published web player opens from the studio, as listeners get it.
+    press(page, "a[href$='/index.html']")
+    page.wait_for_selector("#play")  # the player's own script ran: its controls show
+    assert page.inner_text("h1") == "Botulinum toxin injections for dystonia"
+    page.go_back()
+    page.wait_for_selector("#narration")
     run_axe(page)
     screenshot(page, "studio-built.png")
 

@@ -48,6 +48,28 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'"
 )
 
+PLAYER_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src 'self'; media-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+)
+"""For a published bundle's web player (made to work from disk, so its script is inline)."""
+
+_MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".mp3": "audio/mpeg",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".json": "application/json",
+    ".jpg": "image/jpeg",
+    ".m3u8": "audio/x-mpegurl",
+    ".zip": "application/zip",
+    ".epub": "application/epub+zip",
+}
+
+
+def _media_type(name: str) -> str:
+    return _MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
 # Messages a redirect may ask a page to show: named, never taken from the address.
 NOTICES = {
     "added": "The leaflet was added. Its narration scripts are in the narration folder.",
@@ -280,6 +302,19 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
             return not_found()
         return _secure(FileResponse(path, media_type="audio/mpeg"))
 
+    async def published(request: Request) -> Response:
+        slug, name = request.path_params["slug"], request.path_params["name"]
+        try:
+            path = await run_in_threadpool(desk.published_file, slug, name)
+        except KeyError:
+            return not_found()
+        response = FileResponse(path, media_type=_media_type(name))
+        # The bundle's own web player, as listeners get it: its one inline script is ours.
+        response.headers["Content-Security-Policy"] = PLAYER_POLICY
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC_FILES:
@@ -301,6 +336,7 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         Route("/build.json", build_state),
         Route("/restore", restore, methods=["POST"]),
         Route("/audio", bundle_audio),
+        Route("/published/{slug}/{name}", published),
         Route("/static/{name}", static),
     ]
     return Starlette(routes=routes, middleware=[Middleware(_Guarded, guard=guard)])

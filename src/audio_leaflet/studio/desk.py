@@ -108,6 +108,8 @@ class LeafletView:
     published: bool
     versions: tuple[Version, ...]
     voice: str
+    out_dir: str = ""
+    """The folder staff upload (bundles, site index, feed)."""
     last_refusal: tuple[dict[str, Any], ...] = ()
     """What the check found in the last build it refused (kept until a build passes)."""
 
@@ -126,6 +128,8 @@ class BuildJob:
     problems: list[dict[str, Any]] = field(default_factory=list)
     """The listening check's findings, each with where its audio can be heard."""
     error: str = ""
+    slug: str = ""
+    """The published bundle's folder name, once a build has published it."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -343,6 +347,7 @@ class Desk:
             manifest is not None,
             tuple(list_versions(store)),
             self.voice_for(ref),
+            str(settings.out_dir / narration.slug),
             tuple(_findings(refused_findings(store), settings, narration.slug)),
         )
 
@@ -517,7 +522,10 @@ class Desk:
             job.error = f"The build stopped with an internal error: {error!r}"
         else:
             job.passed = True
-            job.messages = result_messages(result)
+            # The lines saying where to open files are the command line's; the page links them.
+            where = ("  Listen:", "  Download for listeners:", "  Talking books:", "  Podcast feed")
+            job.messages = [m for m in result_messages(result) if not m.startswith(where)]
+            job.slug = result.slug
             if result.voice_warning:
                 job.messages.append(f"warning: {result.voice_warning}")
             job.problems = _findings(
@@ -554,6 +562,17 @@ class Desk:
         if manifest is None or name not in manifest.files or not name.endswith(".mp3"):
             raise KeyError(name)
         return bundle / name
+
+    def published_file(self, slug: str, name: str) -> Path:
+        """A file of a bundle published in the project's out-dir, only by a name its
+        manifest lists (its web player, audio, captions, downloads)."""
+        out_dir = self.project().settings.out_dir
+        if "/" in slug or slug.startswith("."):
+            raise KeyError(slug)
+        manifest = read_manifest(out_dir / slug)
+        if manifest is None or name not in manifest.files:
+            raise KeyError(name)
+        return out_dir / slug / name
 
 
 def _findings(
