@@ -120,6 +120,8 @@ class BuildJob:
 
     ref: LeafletRef
     stage: str = "Starting"
+    unit: str = ""
+    """What `done` and `total` count: sentences, or chapters."""
     done: int = 0
     total: int = 0
     finished: bool = False
@@ -136,6 +138,7 @@ class BuildJob:
             "stage": self.stage,
             "done": self.done,
             "total": self.total,
+            "unit": self.unit,
             "finished": self.finished,
             "passed": self.passed,
             "messages": self.messages,
@@ -494,6 +497,7 @@ class Desk:
 
         def progress(label: str, done: int, total: int) -> None:
             job.stage = _StderrProgress.stage(label, total)
+            job.unit = "sentences" if job.stage == "Speaking" else "chapters"
             if label.startswith("listening"):
                 job.stage = "Listening check"
             job.done, job.total = done, total

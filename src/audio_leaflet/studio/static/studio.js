@@ -98,9 +98,10 @@
     var follow = function () {
       fetch("/build.json", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (state) {
         if (state.finished) { window.location.reload(); return; }
-        stage.textContent = state.stage + "…";
+        // The stage is a live region: said when it changes, not at every count.
+        if (stage.textContent !== state.stage + "…") { stage.textContent = state.stage + "…"; }
         if (bar) { bar.max = Math.max(state.total, 1); bar.value = state.done; }
-        if (count) { count.textContent = state.done + " of " + state.total; }
+        if (count) { count.textContent = state.total > 1 ? state.done + " of " + state.total + " " + state.unit : ""; }
         window.setTimeout(follow, 500);
       }).catch(function () { window.setTimeout(follow, 1000); });
     };
