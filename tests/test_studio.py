@@ -226,3 +226,18 @@ def test_a_respelling_saved_keeps_what_the_word_had_as_a_comment() -> None:
     # Nothing written by hand is lost: the old entry is there, as comments.
     assert '# ipa = "θɹiː"' in text and '# note = "Checked by Sam."' in text
     assert text.startswith("# Our words.")
+
+
+def test_a_copied_hospital_page_shows_what_was_left_out_and_why(studio: Studio) -> None:
+    """A real-world page with its site menu: the menu is listed as not spoken, with why."""
+    page_file = Path(__file__).parent / "fixtures" / "corpus" / "hospital-page.html"
+    status, headers, _ = _upload(studio, page_file.name, page_file.read_bytes())
+    assert status == 303
+    cookie, _ = studio.session()
+    status, _, page = studio.request("GET", headers["location"], headers={"Cookie": cookie})
+    assert status == 200
+    text = page.decode()
+    assert "7 lines of the leaflet are not spoken" in text
+    for line, reason in [("Our services", "site navigation"), ("Jobs", "site navigation")]:
+        assert f"<tr><td>{line}</td><td>{reason}</td></tr>" in text
+    assert "<h1>Botulinum toxin clinic</h1>" in text

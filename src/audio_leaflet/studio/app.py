@@ -9,6 +9,7 @@ redirect to the page that shows the result (so reloading never repeats it).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,18 @@ _templates = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+
+
+def _when(iso: str) -> str:
+    """ "2026-12-02T13:07:07Z" as people say it: "2 December 2026 at 13:07 (UTC)"."""
+    try:
+        moment = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return "at an unknown time"
+    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M} (UTC)"
+
+
+_templates.filters["when"] = _when
 
 
 class _Guarded:

@@ -100,8 +100,8 @@ class LeafletView:
     title: str
     chapters: tuple[ChapterView, ...]
     warnings: tuple[str, ...]
-    left_out: str
-    """The left-out ledger (what was not spoken and why)."""
+    left_out: tuple[tuple[str, str], ...]
+    """The left-out ledger: each line not spoken, with why (`left-out.txt`)."""
     outline: str
     source_text: str
     """The leaflet as text, for reading beside the narration ("" for Word and PDF files)."""
@@ -110,6 +110,8 @@ class LeafletView:
     voice: str
     out_dir: str = ""
     """The folder staff upload (bundles, site index, feed)."""
+    published_at: str = ""
+    """When the published bundle was built (ISO 8601), or "" when none is."""
     last_refusal: tuple[dict[str, Any], ...] = ()
     """What the check found in the last build it refused (kept until a build passes)."""
 
@@ -344,13 +346,14 @@ class Desk:
             narration.title,
             tuple(chapters),
             prepared.warnings,
-            _read_text(prepared.script_dir / LEFT_OUT_FILE),
+            _ledger(_read_text(prepared.script_dir / LEFT_OUT_FILE)),
             _read_text(prepared.script_dir / OUTLINE_FILE),
             _read_text(ref.entry.path) if ref.entry.path.suffix.lower() in (".txt", ".md") else "",
             manifest is not None,
             tuple(list_versions(store)),
             self.voice_for(ref),
             str(settings.out_dir / narration.slug),
+            manifest.built_at if manifest else "",
             tuple(_findings(refused_findings(store), settings, narration.slug)),
         )
 
@@ -601,6 +604,17 @@ def _findings(
 
 def _as_items(problems: tuple[Any, ...]) -> list[dict[str, Any]]:
     return [{**problem.to_json(), "text": problem.render()} for problem in problems]
+
+
+def _ledger(text: str) -> tuple[tuple[str, str], ...]:
+    """The left-out ledger's "reason | line" rows as (line, reason); its "#" notes and
+    its "nothing was left out" line are not rows."""
+    rows = []
+    for line in text.splitlines():
+        reason, bar, left_out = line.partition(" | ")
+        if bar and not line.startswith("#"):
+            rows.append((left_out, reason.strip()))
+    return tuple(rows)
 
 
 def _read_text(path: Path) -> str:
