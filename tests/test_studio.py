@@ -241,3 +241,36 @@ def test_a_copied_hospital_page_shows_what_was_left_out_and_why(studio: Studio) 
     for line, reason in [("Our services", "site navigation"), ("Jobs", "site navigation")]:
         assert f"<tr><td>{line}</td><td>{reason}</td></tr>" in text
     assert "<h1>Botulinum toxin clinic</h1>" in text
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_build_leaves_the_published_audio_and_no_staging(
+    tmp_path: Path, session_cache: Path
+) -> None:
+    """The build stops as Ctrl-C stops one on the command line: its staging folder is
+    removed, and what was published before is untouched."""
+    import json
+    import time
+
+    folder, cache = tmp_path / "project", tmp_path / "cold-cache"  # cold: the build takes time
+    folder.mkdir()
+    with running_studio(folder, cache) as studio:
+        cookie, form_token = studio.session()
+        status, headers, _ = post_form(
+            studio, "/add-sample", {"form_token": form_token}, cookie, studio.origin
+        )
+        assert status == 303
+        fields = {"form_token": form_token, "path": "leaflets/sample-leaflet.md"}
+        assert post_form(studio, "/build", fields, cookie, studio.origin)[0] == 303
+        for _ in range(600):
+            state = json.loads(studio.request("GET", "/build.json", headers={"Cookie": cookie})[2])
+            if state["stage"] == "Speaking" and state["done"] > 2:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"the build never got going: {state}")
+        out_dir = folder / "audio_out"
+        assert any(p.name.startswith(".") for p in out_dir.iterdir()), "no staging folder"
+        took = stop(studio.process)
+    assert took < 5, f"the studio took {took:.1f} s to stop"
+    assert list(out_dir.iterdir()) == [], "a staging folder or bundle was left"

@@ -9,8 +9,10 @@ redirect to the page that shows the result (so reloading never repeats it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -48,6 +50,9 @@ CONTENT_SECURITY_POLICY = (
     "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
+
+BUILD_STOP_WAIT_S = 2.0
+"""How long Ctrl-C waits for a running build to stop and clean up before the studio ends."""
 
 PLAYER_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -352,4 +357,12 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         Route("/published/{slug}/{name}", published),
         Route("/static/{name}", static),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(_Guarded, guard=guard)])
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(desk.stop_building, BUILD_STOP_WAIT_S)
+
+    return Starlette(
+        routes=routes, middleware=[Middleware(_Guarded, guard=guard)], lifespan=lifespan
+    )

@@ -59,6 +59,11 @@ class StudioError(AudioLeafletError):
     """Something staff asked for that cannot be done; the message says why."""
 
 
+class BuildStopped(BaseException):
+    """Raised in a build's progress report when the studio closes: it unwinds the build
+    through every `finally`, as Ctrl-C does on the command line."""
+
+
 @dataclass(frozen=True)
 class LeafletRef:
     """A leaflet the studio can open."""
@@ -205,6 +210,8 @@ class Desk:
         self.folder = Path(".").resolve()
         self.job: BuildJob | None = None
         self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # ------------------------------------------------------------------
     # leaflets and settings
@@ -490,15 +497,29 @@ class Desk:
                 raise StudioError(f"A build of {self.job.ref.key} is running: wait for it.")
             self.job = BuildJob(ref)
         job = self.job
-        thread = threading.Thread(target=self._build, args=(job,), daemon=True, name="build")
-        thread.start()
+        self._thread = threading.Thread(target=self._build, args=(job,), daemon=True, name="build")
+        self._thread.start()
         return job
+
+    def stop_building(self, wait_s: float) -> None:
+        """Ask a running build to stop (as Ctrl-C stops one), and wait up to `wait_s` for it.
+
+        It stops at its next sentence or file, cleaning up as the command line
+        does. One still busy after `wait_s` (hearing a long chapter) ends with
+        the process, as a build killed on the command line does: the published
+        bundle is untouched either way.
+        """
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(wait_s)
 
     def _build(self, job: BuildJob) -> None:
         from audio_leaflet.cli import _StderrProgress, result_messages
         from audio_leaflet.pipeline import build_leaflet
 
         def progress(label: str, done: int, total: int) -> None:
+            if self._stopping.is_set():
+                raise BuildStopped
             job.stage = _StderrProgress.stage(label, total)
             job.unit = "sentences" if job.stage == "Speaking" else "chapters"
             if label.startswith("listening"):
@@ -525,6 +546,8 @@ class Desk:
             )
         except AudioLeafletError as error:
             job.error = str(error)
+        except BuildStopped:
+            job.error = "The studio was closed during the build: nothing was published."
         except Exception as error:  # a bug: shown, and the studio stays up
             job.error = f"The build stopped with an internal error: {error!r}"
         else:
