@@ -43,7 +43,9 @@ def test_the_address_is_local_and_private(studio: Studio) -> None:
     # A wrong token in the address, or in the cookie: 403.
     status, headers, body = studio.request("GET", "/?token=guess")
     assert status == 403 and "set-cookie" not in headers and b"form_token" not in body
-    status, _, body = studio.request("GET", "/", headers={"Cookie": "audio_leaflet_studio=guess"})
+    status, _, body = studio.request(
+        "GET", "/", headers={"Cookie": f"audio_leaflet_studio_{studio.port}=guess"}
+    )
     assert status == 403 and b"form_token" not in body
     # Every address is guarded, the assets and audio too.
     for path in ("/static/studio.js", "/build.json", "/leaflet?path=x", "/sentence.wav"):
@@ -57,6 +59,8 @@ def test_the_token_becomes_a_cookie_and_leaves_the_address(studio: Studio) -> No
     cookie = headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
     value = headers["set-cookie"].split(";", 1)[0]
+    # Named by port: browsers share cookies across ports, and two studios may be open.
+    assert value.startswith(f"audio_leaflet_studio_{studio.port}=")
     status, page_headers, body = studio.request("GET", "/", headers={"Cookie": value})
     assert status == 200 and b"<h1>Leaflets</h1>" in body
     assert "script-src 'self'" in page_headers["content-security-policy"]
@@ -256,7 +260,7 @@ def test_ctrl_c_during_a_build_leaves_the_published_audio_and_no_staging(
     folder.mkdir()
     with running_studio(folder, cache) as studio:
         cookie, form_token = studio.session()
-        status, headers, _ = post_form(
+        status, _, _ = post_form(
             studio, "/add-sample", {"form_token": form_token}, cookie, studio.origin
         )
         assert status == 303

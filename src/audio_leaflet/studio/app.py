@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,6 @@ from audio_leaflet import __version__
 from audio_leaflet.errors import AudioLeafletError
 from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES, Desk, LeafletRef, StudioError
 from audio_leaflet.studio.guard import FORM_FIELD, Guard
-
-log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"

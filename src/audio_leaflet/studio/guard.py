@@ -23,7 +23,6 @@ from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-COOKIE = "audio_leaflet_studio"
 FORM_FIELD = "form_token"
 FORM_HEADER = "x-studio-form"
 SAFE_METHODS = ("GET", "HEAD")
@@ -39,6 +38,12 @@ class Guard:
     """The anti-forgery token every change must carry."""
 
     @property
+    def cookie(self) -> str:
+        """The session cookie's name. Browsers share cookies across ports, so each studio
+        (one port each) has its own, and two studios open at once do not log each other out."""
+        return f"audio_leaflet_studio_{self.port}"
+
+    @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
@@ -52,7 +57,7 @@ class Guard:
         """The answer to a request that may not go on, or None for one that may."""
         if request.headers.get("host") != f"127.0.0.1:{self.port}":
             return PlainTextResponse("Refused: wrong host.", status_code=403)
-        cookie = request.cookies.get(COOKIE)
+        cookie = request.cookies.get(self.cookie)
         offered = request.query_params.get("token")
         if offered is not None and request.method in SAFE_METHODS:
             if not self._same(offered, self.token):
@@ -72,7 +77,7 @@ class Guard:
         target = URL(path=request.url.path, query=urlencode(query))
         response = RedirectResponse(str(target), status_code=303)
         response.set_cookie(
-            COOKIE, self.token, httponly=True, samesite="strict", path="/", secure=False
+            self.cookie, self.token, httponly=True, samesite="strict", path="/", secure=False
         )
         return response
 
