@@ -184,7 +184,7 @@ def test_a_build_refused_from_the_command_line_is_shown_and_heard(
     from pipeline_helpers import small_leaflet
 
     small_leaflet("pipeline-sleep.txt", tmp_path)
-    (tmp_path / "lexicon.toml").write_text('[words.sleep]\nsay = "banana"\n')
+    (tmp_path / "lexicon.toml").write_text('[words.two]\nsay = "four"\n')  # "Section four of three"
     (tmp_path / "audio-leaflet.toml").write_text('engine = "espeak"\nlexicon = "lexicon.toml"\n')
     refused = subprocess.run(
         [sys.executable, "-m", "audio_leaflet", "build", "pipeline-sleep.txt"],
