@@ -278,3 +278,27 @@ def test_ctrl_c_during_a_build_leaves_the_published_audio_and_no_staging(
         took = stop(studio.process)
     assert took < 5, f"the studio took {took:.1f} s to stop"
     assert list(out_dir.iterdir()) == [], "a staging folder or bundle was left"
+
+
+def test_a_port_in_use_is_a_clear_error(studio: Studio, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    taken = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audio_leaflet",
+            "studio",
+            str(tmp_path),
+            "--port",
+            str(studio.port),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert taken.returncode == 2 and taken.stdout == ""
+    assert f"cannot listen on 127.0.0.1:{studio.port}" in taken.stderr
+    assert "Traceback" not in taken.stderr

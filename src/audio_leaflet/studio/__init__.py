@@ -13,6 +13,8 @@ import sys
 import webbrowser
 from pathlib import Path
 
+from audio_leaflet.errors import UsageError
+
 
 def run_studio(folder: Path, port: int = 0, open_browser: bool = True) -> None:
     """Serve the studio for `folder` until Ctrl-C; print its address first, on stdout."""
@@ -24,8 +26,17 @@ def run_studio(folder: Path, port: int = 0, open_browser: bool = True) -> None:
 
     os.chdir(folder)  # relative paths then mean what they mean to `build` run here
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Reuse a port left in TIME_WAIT by a studio just closed; Linux still refuses
+    # one another process is listening on.
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
+    try:
+        listener.bind(("127.0.0.1", port))
+    except OSError as error:
+        listener.close()
+        raise UsageError(
+            f"cannot listen on 127.0.0.1:{port} ({error.strerror}): "
+            "choose another port with --port, or leave it out to use a free one"
+        ) from error
     listener.listen(64)
     guard = Guard(listener.getsockname()[1])
     address = guard.start_address()
