@@ -244,6 +244,13 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     project = tomllib.loads((folder / "audio-leaflet.toml").read_text("utf-8"))
     assert project["lexicon"] == "lexicon.toml"
     assert set(pending(page)) - pending_before == set(with_word)
+    # Hear the fix in place: the sentence is said anew with the saved respelling, and kept.
+    reset_play_clock(page)
+    press(page, f"#{with_word[0]} button.play")
+    wait_until_playing(page)
+    page.keyboard.press("Enter")
+    page.reload()
+    assert with_word[0] not in pending(page)
     run_axe(page)
 
     # 5. Build with the check: published, and the command line finds nothing to do.
@@ -368,4 +375,12 @@ def test_hostile_text_stays_text_in_every_view(studio: Studio, page: Any, tmp_pa
     page.goto(studio.address)  # the home page lists it by its safe file name
     listed = page.inner_text(".leaflets").split()
     assert "leaflets/tics-b-more.md" in listed, listed
+    # A file that is not what its name says: the reader's own message, on an accessible page.
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"this is not a Word file")
+    page.set_input_files("#leaflet-file", str(broken))
+    press(page, "form[action='/upload'] button")
+    page.wait_for_selector("[role=alert]")
+    assert "is not a Word .docx file" in page.inner_text("[role=alert]")
+    run_axe(page)
     assert dialogs == [] and page.errors == []
