@@ -302,3 +302,14 @@ def test_a_port_in_use_is_a_clear_error(studio: Studio, tmp_path: Path) -> None:
     assert taken.returncode == 2 and taken.stdout == ""
     assert f"cannot listen on 127.0.0.1:{studio.port}" in taken.stderr
     assert "Traceback" not in taken.stderr
+
+
+def test_a_broken_project_file_is_named_on_the_home_page(
+    tmp_path: Path, session_cache: Path
+) -> None:
+    (tmp_path / "audio-leaflet.toml").write_text('engine = "hibari"\nwpm = "fast"\n')
+    with running_studio(tmp_path, session_cache) as studio:
+        cookie, _ = studio.session()
+        status, _, page = studio.request("GET", "/", headers={"Cookie": cookie})
+    assert status == 400
+    assert b"audio-leaflet.toml" in page and b"wpm" in page

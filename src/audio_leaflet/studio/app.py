@@ -155,10 +155,14 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         return form, guard.refuse_change(request, value if isinstance(value, str) else None)
 
     def home_page(request: Request, error: str = "", status: int = 200) -> Response:
+        try:
+            leaflets = desk.leaflets()
+        except AudioLeafletError as failure:  # a project file that cannot be read
+            leaflets, error, status = [], str(failure), 400
         return page(
             "home.html",
             status,
-            leaflets=desk.leaflets(),
+            leaflets=leaflets,
             folder=str(desk.folder),
             error=error,
             max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
