@@ -137,7 +137,14 @@ class Speaker:
     def say(self, sentence: str) -> np.ndarray:
         if sentence not in self.spoken:
             if self.engine == "piper":
-                pcm = b"".join(c.audio_int16_bytes for c in self.voice.synthesize(sentence))
+                # Without the model's random variation: the same take every run, so what
+                # tiny.en hears of it is the same too (a varied take of "Samaritans" was
+                # once heard as "This Americans").
+                from piper import SynthesisConfig
+
+                steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+                chunks = self.voice.synthesize(sentence, steady)
+                pcm = b"".join(c.audio_int16_bytes for c in chunks)
             else:
                 pcm = self.espeak.synthesize(self.espeak.engine_text(sentence)).pcm
             samples = np.frombuffer(pcm, dtype=np.int16)
