@@ -19,6 +19,7 @@ import pytest
 from audio_leaflet.bundle import write_site_index
 from browser_helpers import (
     ALL_CONTROL_SIZES,
+    BROWSER_TESTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     FOCUSED_CONTROL,
@@ -30,10 +31,7 @@ from browser_helpers import (
 )
 from bundle_helpers import NASTY, make_bundle, typed
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_TESTS
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHAPTERS = [

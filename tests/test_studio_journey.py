@@ -25,6 +25,7 @@ from audio_leaflet.narrate.script import read_script
 from audio_leaflet.read import SAMPLE_LEAFLET
 from browser_helpers import (
     ALL_CONTROL_SIZES,
+    BROWSER_TESTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     WIDER_THAN,
@@ -34,10 +35,7 @@ from browser_helpers import (
 )
 from studio_helpers import Studio, running_studio
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
-]
+pytestmark = BROWSER_TESTS
 sync_api = pytest.importorskip("playwright.sync_api")
 
 SLUG = "botulinum-toxin-injections-for-dystonia"

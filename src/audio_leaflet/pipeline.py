@@ -402,7 +402,7 @@ def _build_hear_and_publish(
                     retake = unclear_sentences(report, read_manifest(staging)) if can_retake else {}
                     if not retake:
                         refusal = _refusal(report, bundle, settings)
-                        findings = [{**p.to_json(), "text": p.render()} for p in report.problems]
+                        findings = [problem.to_finding() for problem in report.problems]
                         keep_refused(staging, versions, findings)
                         raise refusal
                     log.info("%s: saying again %s", bundle.name, "; ".join(retake.values()))

@@ -76,8 +76,8 @@ def keep_replaced(old_bundle: Path, store: Path) -> None:
     try:
         if (old_bundle / MANIFEST_NAME).is_file():
             _move(old_bundle, store / _stamp())
-        for stale in list_versions(store)[KEEP_VERSIONS:]:
-            shutil.rmtree(stale.folder, ignore_errors=True)
+        for stale in _version_folders(store)[KEEP_VERSIONS:]:
+            shutil.rmtree(stale, ignore_errors=True)
     except OSError as error:
         log.warning("could not keep the replaced bundle in %s: %s", store, error)
     shutil.rmtree(old_bundle, ignore_errors=True)
@@ -123,14 +123,19 @@ def refused_findings(store: Path) -> list[dict[str, Any]]:
     )
 
 
-def list_versions(store: Path) -> list[Version]:
-    """The earlier versions in `store`, newest first."""
+def _version_folders(store: Path) -> list[Path]:
+    """The kept versions' folders, newest first (their names sort by time)."""
     if not store.is_dir():
         return []
+    # Not the refused bundle, nor the findings file beside it.
+    folders = (p for p in store.iterdir() if p.is_dir() and p.name != REFUSED)
+    return sorted(folders, reverse=True)
+
+
+def list_versions(store: Path) -> list[Version]:
+    """The earlier versions in `store`, newest first."""
     versions = []
-    for folder in sorted(store.iterdir(), reverse=True):
-        if folder.name == REFUSED or not folder.is_dir():  # also skips the findings file
-            continue
+    for folder in _version_folders(store):
         try:
             manifest = load_manifest(folder)
             built, sentences = manifest.built_at, len(manifest.all_cues())

@@ -359,6 +359,12 @@ class VoiceChoice:
             name = self.entry.name if self.entry else "default"
         return f"{name} ({self.engine}), {self.reason}"
 
+    def applied_to(self, settings: Settings) -> Settings:
+        """`settings` with this choice's engine and voice file."""
+        import dataclasses
+
+        return dataclasses.replace(settings, engine=self.engine, voice=self.voice)
+
     def licence_warning(self) -> str:
         """The warning staff need about this voice's licence or lineage, or ""."""
         if self.entry is not None:
@@ -419,7 +425,5 @@ def _load_path(entry: CatalogueVoice) -> str | None:
 
 def with_chosen_voice(settings: Settings) -> tuple[Settings, VoiceChoice]:
     """`settings` with the engine and voice file `choose_voice` picks, and the choice."""
-    import dataclasses
-
     choice = choose_voice(settings.engine, settings.voice, settings.language)
-    return dataclasses.replace(settings, engine=choice.engine, voice=choice.voice), choice
+    return choice.applied_to(settings), choice

@@ -286,6 +286,11 @@ class Problem:
             "heard": self.heard,
         }
 
+    def to_finding(self) -> dict[str, Any]:
+        """`to_json` with the one line for people as "text": how a refused bundle's
+        findings are kept (`versions.keep_refused`) and listed by the studio."""
+        return {**self.to_json(), "text": self.render()}
+
 
 @dataclass(frozen=True)
 class WordDifference:

@@ -149,10 +149,20 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
     def not_found() -> Response:
         return _secure(PlainTextResponse("No such leaflet in this studio.", status_code=404))
 
-    async def checked_form(request: Request) -> tuple[Any, Response | None]:
-        form = await request.form(max_files=0, max_fields=20)
+    async def checked_form(request: Request, **limits: int) -> tuple[Any, Response | None]:
+        """A POST's form, and the guard's refusal of it (None when it may go on)."""
+        form = await request.form(**({"max_files": 0, "max_fields": 20} | limits))
         value = form.get(FORM_FIELD)
         return form, guard.refuse_change(request, value if isinstance(value, str) else None)
+
+    async def leaflet_form(request: Request) -> tuple[Any, LeafletRef] | Response:
+        """A checked POST about one leaflet: its form and the leaflet, or the answer to
+        give instead (the refusal, or 404 for a leaflet the studio does not list)."""
+        form, refusal = await checked_form(request)
+        if refusal:
+            return refusal
+        ref = find(form.get("path"))
+        return (form, ref) if ref else not_found()
 
     def home_page(request: Request, error: str = "", status: int = 200) -> Response:
         try:
@@ -184,9 +194,9 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
             return PlainTextResponse("An upload must say its length.", status_code=411)
         if not length.isdigit() or int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
             return home_page(request, "That file is too large for a leaflet.", 413)
-        form = await request.form(max_files=1, max_fields=3, max_part_size=64 * 1024)
-        token = form.get(FORM_FIELD)
-        refusal = guard.refuse_change(request, token if isinstance(token, str) else None)
+        form, refusal = await checked_form(
+            request, max_files=1, max_fields=3, max_part_size=64 * 1024
+        )
         if refusal:
             return refusal
         upload = form.get("leaflet")
@@ -236,12 +246,12 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         return _secure(response)
 
     async def edit(request: Request) -> Response:
-        form, refusal = await checked_form(request)
-        if refusal:
-            return refusal
-        ref = find(form.get("path"))
+        checked = await leaflet_form(request)
+        if isinstance(checked, Response):
+            return checked
+        form, ref = checked
         where = numbers(form)
-        if ref is None or where is None:
+        if where is None:
             return not_found()
         try:
             text, seen = str(form.get("text", "")), str(form.get("script_sha256", ""))
@@ -267,12 +277,10 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         return _secure(Response(data, media_type="audio/wav"))
 
     async def save_word(request: Request) -> Response:
-        form, refusal = await checked_form(request)
-        if refusal:
-            return refusal
-        ref = find(form.get("path"))
-        if ref is None:
-            return not_found()
+        checked = await leaflet_form(request)
+        if isinstance(checked, Response):
+            return checked
+        form, ref = checked
         try:
             word, say = str(form.get("word", "")), str(form.get("say", ""))
             await run_in_threadpool(desk.save_word, word, say)
@@ -281,12 +289,10 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         return RedirectResponse(leaflet_address(ref, "word", "narration"), status_code=303)
 
     async def build(request: Request) -> Response:
-        form, refusal = await checked_form(request)
-        if refusal:
-            return refusal
-        ref = find(form.get("path"))
-        if ref is None:
-            return not_found()
+        checked = await leaflet_form(request)
+        if isinstance(checked, Response):
+            return checked
+        _form, ref = checked
         try:
             desk.start_build(ref)
         except StudioError as error:
@@ -298,12 +304,10 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
         return _secure(JSONResponse(job.to_json() if job else {"finished": True, "none": True}))
 
     async def restore(request: Request) -> Response:
-        form, refusal = await checked_form(request)
-        if refusal:
-            return refusal
-        ref = find(form.get("path"))
-        if ref is None:
-            return not_found()
+        checked = await leaflet_form(request)
+        if isinstance(checked, Response):
+            return checked
+        form, ref = checked
         try:
             await run_in_threadpool(desk.restore, ref, str(form.get("version", "")))
         except AudioLeafletError as error:
@@ -312,11 +316,11 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
 
     async def bundle_audio(request: Request) -> Response:
         params = request.query_params
-        ref = find(params.get("path"))
-        if ref is None:
-            return not_found()
+        name = params.get("file", "")
         try:
-            path = desk.audio_file(ref, params.get("from", ""), params.get("file", ""))
+            if not name.endswith(".mp3"):
+                raise KeyError(name)
+            path = desk.bundle_file(params.get("slug", ""), name, params.get("from", ""))
         except (KeyError, AudioLeafletError):
             return not_found()
         return _secure(FileResponse(path, media_type="audio/mpeg"))
@@ -324,7 +328,7 @@ def make_app(desk: Desk, guard: Guard) -> Starlette:
     async def published(request: Request) -> Response:
         slug, name = request.path_params["slug"], request.path_params["name"]
         try:
-            path = await run_in_threadpool(desk.published_file, slug, name)
+            path = await run_in_threadpool(desk.bundle_file, slug, name)
         except KeyError:
             return not_found()
         response = FileResponse(path, media_type=_media_type(name))

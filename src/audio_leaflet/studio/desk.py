@@ -9,8 +9,8 @@ reach another file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import hashlib
 import json
 import re
 import threading
@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from audio_leaflet.cache import AudioCache, wav_bytes
 from audio_leaflet.config import PROJECT_FILE, LeafletEntry, Project, Settings, load_project
 from audio_leaflet.errors import AudioLeafletError, CheckFailed, NarrationError, UsageError
-from audio_leaflet.fileio import write_atomic
+from audio_leaflet.fileio import sha256_file, write_atomic
 from audio_leaflet.manifest import Manifest, read_manifest
 from audio_leaflet.model import Chapter, Narration, Speech
 from audio_leaflet.naming import slugify
@@ -39,6 +39,7 @@ from audio_leaflet.versions import (
     refused_findings,
     store_dir,
 )
+from audio_leaflet.voices import VoiceChoice
 
 LEAFLET_FOLDER = "leaflets"
 """Where uploaded leaflets and the built-in sample are stored, inside the project folder."""
@@ -137,26 +138,17 @@ class BuildJob:
     problems: list[dict[str, Any]] = field(default_factory=list)
     """The listening check's findings, each with where its audio can be heard."""
     error: str = ""
-    slug: str = ""
-    """The published bundle's folder name, once a build has published it."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "stage": self.stage,
-            "done": self.done,
-            "total": self.total,
-            "unit": self.unit,
-            "finished": self.finished,
-            "passed": self.passed,
-            "messages": self.messages,
-            "problems": self.problems,
-            "error": self.error,
-        }
+        """What the page following the build reads (`/build.json`)."""
+        fields = (f.name for f in dataclasses.fields(self) if f.name != "ref")
+        return {name: getattr(self, name) for name in fields}
 
 
 def _sha256(path: Path) -> str:
+    """The file's checksum, or "" when it cannot be read (then no edit can match it)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_file(path)
     except OSError:
         return ""
 
@@ -211,6 +203,7 @@ class Desk:
         self.job: BuildJob | None = None
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._choices: dict[tuple[Any, ...], VoiceChoice] = {}
         self._stopping = threading.Event()
 
     # ------------------------------------------------------------------
@@ -258,15 +251,24 @@ class Desk:
 
     def settings_for(self, ref: LeafletRef) -> Settings:
         """The settings `build` speaks this leaflet with: the voice chosen."""
-        from audio_leaflet.voices import with_chosen_voice
+        settings = self.project_settings(ref)
+        return self.voice_choice(settings).applied_to(settings)
 
-        return with_chosen_voice(self.project_settings(ref))[0]
+    def voice_choice(self, settings: Settings) -> VoiceChoice:
+        """`voices.choose_voice` for these settings, remembered while the voices stay as
+        they are: choosing checks an added voice's files against their pinned sha256
+        (60 MB for a Piper voice), too slow to repeat for every sentence played. A build
+        chooses afresh, so a voice damaged meanwhile is still refused before publishing."""
+        from audio_leaflet.voices import choose_voice, voices_dir
 
-    def voice_for(self, ref: LeafletRef) -> str:
-        """Which voice speaks this leaflet and why, as a build says it."""
-        from audio_leaflet.voices import with_chosen_voice
-
-        return with_chosen_voice(self.project_settings(ref))[1].describe()
+        try:
+            voices_changed = voices_dir().stat().st_mtime_ns  # a voice added or removed
+        except OSError:
+            voices_changed = 0
+        key = (settings.engine, settings.voice, settings.language, voices_changed)
+        if key not in self._choices:
+            self._choices[key] = choose_voice(settings.engine, settings.voice, settings.language)
+        return self._choices[key]
 
     # ------------------------------------------------------------------
     # adding leaflets
@@ -358,7 +360,7 @@ class Desk:
             _read_text(ref.entry.path) if ref.entry.path.suffix.lower() in (".txt", ".md") else "",
             manifest is not None,
             tuple(list_versions(store)),
-            self.voice_for(ref),
+            self.voice_choice(self.project_settings(ref)).describe(),
             str(settings.out_dir / narration.slug),
             manifest.built_at if manifest else "",
             tuple(_findings(refused_findings(store), settings, narration.slug)),
@@ -536,7 +538,7 @@ class Desk:
             from audio_leaflet.pipeline import check_report_path
 
             slug = self.view_slug(job.ref)
-            job.problems = _findings(_as_items(error.problems), settings, slug)
+            job.problems = _findings([p.to_finding() for p in error.problems], settings, slug)
             count = sum(1 for item in job.problems if item["severity"] == "error")
             job.error = (
                 f"The listening check found {count} problem{'s' if count != 1 else ''}, so "
@@ -555,11 +557,13 @@ class Desk:
             # The lines saying where to open files are the command line's; the page links them.
             where = ("  Listen:", "  Download for listeners:", "  Talking books:", "  Podcast feed")
             job.messages = [m for m in result_messages(result) if not m.startswith(where)]
-            job.slug = result.slug
             if result.voice_warning:
                 job.messages.append(f"warning: {result.voice_warning}")
             job.problems = _findings(
-                _as_items(result.check_problems), settings, result.slug, published=True
+                [p.to_finding() for p in result.check_problems],
+                settings,
+                result.slug,
+                published=True,
             )
         finally:
             job.finished = True
@@ -577,32 +581,27 @@ class Desk:
 
         return prepare(ref.entry.path, self.settings_for(ref), write=False).narration.slug
 
-    def audio_file(self, ref: LeafletRef, which: str, name: str) -> Path:
-        """A published (or refused) bundle's MP3, only by a name its manifest lists."""
-        settings = self.settings_for(ref)
-        slug = self.view_slug(ref)
-        if which == "refused":
-            bundle = store_dir(settings.cache_dir, settings.out_dir, slug) / REFUSED
-        elif which == "published":
-            bundle = settings.out_dir / slug
-        else:
-            version = find_version(store_dir(settings.cache_dir, settings.out_dir, slug), which)
-            bundle = version.folder
-        manifest = read_manifest(bundle)
-        if manifest is None or name not in manifest.files or not name.endswith(".mp3"):
-            raise KeyError(name)
-        return bundle / name
+    def bundle_file(self, slug: str, name: str, which: str = "published") -> Path:
+        """A file of one of the project's bundles, only by a name its manifest lists.
 
-    def published_file(self, slug: str, name: str) -> Path:
-        """A file of a bundle published in the project's out-dir, only by a name its
-        manifest lists (its web player, audio, captions, downloads)."""
-        out_dir = self.project().settings.out_dir
-        if "/" in slug or slug.startswith("."):
+        `which` is "published" (the out-dir's), "refused" (the last bundle the check
+        refused) or the name of a kept version. Found from the slug alone, without
+        reading the leaflet: a player asks for its audio in many small ranges.
+        """
+        if not slug or "/" in slug or slug.startswith("."):
             raise KeyError(slug)
-        manifest = read_manifest(out_dir / slug)
+        settings = self.project().settings
+        store = store_dir(settings.cache_dir, settings.out_dir, slug)
+        if which == "published":
+            bundle = settings.out_dir / slug
+        elif which == REFUSED:
+            bundle = store / REFUSED
+        else:
+            bundle = find_version(store, which).folder
+        manifest = read_manifest(bundle)
         if manifest is None or name not in manifest.files:
             raise KeyError(name)
-        return out_dir / slug / name
+        return bundle / name
 
 
 def _findings(
@@ -620,13 +619,10 @@ def _findings(
     for item in items:
         chapter = item.get("chapter")
         entry = manifest.chapter(chapter) if manifest and isinstance(chapter, int) else None
-        source = "published" if published else "refused"
-        findings.append({**item, "audio": entry.file if entry else "", "from": source})
+        source = "published" if published else REFUSED
+        audio = {"slug": slug, "audio": entry.file if entry else "", "from": source}
+        findings.append({**item, **audio})
     return findings
-
-
-def _as_items(problems: tuple[Any, ...]) -> list[dict[str, Any]]:
-    return [{**problem.to_json(), "text": problem.render()} for problem in problems]
 
 
 def _ledger(text: str) -> tuple[tuple[str, str], ...]:
