@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The user's data folder (added voices, kept versions) is one of the test run's own, so a
+# run never reads or writes a real one; tests that need another set AUDIO_LEAFLET_DATA.
+os.environ.setdefault("AUDIO_LEAFLET_DATA", tempfile.mkdtemp(prefix="audio-leaflet-test-data-"))
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEED_LEAFLET = PROJECT_ROOT.parent / "shared" / "leaflets" / "dystonia-and-mental-health.txt"

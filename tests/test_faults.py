@@ -157,6 +157,38 @@ def test_a_second_build_of_the_same_leaflet_stops_with_a_clear_message(
     assert verify_files(bundle, Manifest.from_json(manifest_of(bundle))) == []
 
 
+@pytest.mark.slow
+def test_a_build_from_another_cache_folder_is_stopped_too(tmp_path: Path) -> None:
+    """Two staff members (or the studio and a terminal) with their own cache folders."""
+    work = tmp_path / "work"
+    leaflet = small_leaflet("pipeline-work.txt", tmp_path)
+    first = start(build_command(leaflet, work, tmp_path / "cache-a", "--no-check"), tmp_path)
+    deadline = time.monotonic() + 300
+    while not staging_folders(work / "audio_out"):
+        assert first.poll() is None and time.monotonic() < deadline, "first build never staged"
+        time.sleep(0.05)
+
+    second = subprocess.run(
+        build_command(leaflet, work, tmp_path / "cache-b", "--no-check"),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert second.returncode == 1, second.stderr
+    lines = second.stderr.strip().splitlines()
+    assert len(lines) == 1, second.stderr
+    assert lines[0].startswith("Error: another build of 'dystonia-at-work' is writing into ")
+    assert "wait for it to finish" in lines[0]
+    out, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    bundle = work / "audio_out" / "dystonia-at-work"
+    assert out.strip() == str(bundle)
+    assert verify_files(bundle, Manifest.from_json(manifest_of(bundle))) == []
+    assert staging_folders(work / "audio_out") == []
+
+
 class FailingPiper(PiperEngine):
     """The real Piper voice, failing once it has said `budget` sentences (fault injection)."""
 

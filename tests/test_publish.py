@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from audio_leaflet.publish import (
     make_staging,
     publish,
     recover,
+    release_staging,
 )
 
 
@@ -53,10 +56,46 @@ def test_recover_puts_back_a_bundle_left_aside(tmp_path: Path) -> None:
 
 def test_stale_staging_is_cleared(tmp_path: Path) -> None:
     bundle = tmp_path / "leaflet"
-    stale = make_staging(bundle)
+    stale = tmp_path / ".leaflet.staging-killed"  # what a build killed with SIGKILL leaves
+    stale.mkdir()
     (stale / "half.mp3").write_bytes(b"\xff\xfb")
     clear_stale_staging(bundle)
     assert not stale.exists()
+    fresh = make_staging(bundle)
+    assert fresh.is_dir()
+    release_staging(fresh)
+    assert not fresh.exists()
+
+
+def test_a_staging_folder_another_process_holds_is_left_alone_and_stops_this_build(
+    tmp_path: Path,
+) -> None:
+    bundle = tmp_path / "leaflet"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from audio_leaflet.publish import make_staging; "
+            "print(make_staging(Path(sys.argv[1])), flush=True); time.sleep(60)",
+            str(bundle),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        held = Path(holder.stdout.readline().strip())
+        clear_stale_staging(bundle)
+        assert held.is_dir(), "another build's staging folder is never removed"
+        with pytest.raises(BuildError, match=r"another build of 'leaflet' is writing into "):
+            make_staging(bundle)
+    finally:
+        holder.kill()
+        holder.wait()
+    # Once that build is gone, its folder is stale and is cleared.
+    release_staging(make_staging(bundle))
+    assert not held.exists()
 
 
 def test_a_second_build_of_the_same_leaflet_stops_with_a_clear_message(tmp_path: Path) -> None:

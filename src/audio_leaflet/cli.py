@@ -502,8 +502,88 @@ def status(leaflet: Path | None, as_json: bool, **options: Any) -> None:
         )
     if report.up_to_date:
         click.echo("Up to date: a build now would change nothing.")
+    if report.versions is not None and report.versions.kept:
+        room = report.versions
+        damaged = f", {room.damaged} damaged" if room.damaged else ""
+        click.echo(
+            f"  Earlier versions: {room.kept} kept{damaged}, {_megabytes(room.size_bytes)}, "
+            f"in {room.folder}"
+        )
     for warning in report.warnings:
         click.echo(f"warning: {_shown(warning)}", err=True)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size < 10e6 else f"{size / 1e6:.0f} MB"
+
+
+@cli.command()
+@click.argument("words", nargs=-1, metavar="[LEAFLET] | restore LEAFLET VERSION")
+@out_dir_option
+@narration_dir_option
+@title_option
+@slug_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def versions(words: tuple[str, ...], as_json: bool, **options: Any) -> None:
+    """The earlier published versions of LEAFLET, or put one back.
+
+    `audio-leaflet versions LEAFLET` lists them, newest first, each checked
+    file by file against its manifest; `audio-leaflet versions restore
+    LEAFLET VERSION` publishes VERSION again (the one it replaces is kept in
+    turn). A damaged version, or one made from another leaflet, is never put back.
+    """
+    from audio_leaflet.manifest import read_manifest
+    from audio_leaflet.pipeline import prepare
+    from audio_leaflet.versions import list_versions, restore_version, versions_store
+
+    restoring = bool(words) and words[0] == "restore"
+    arguments = words[1:] if restoring else words
+    if len(arguments) > 2 or (len(arguments) == 2) != restoring:
+        raise UsageError(
+            "give a leaflet to list its versions, or 'restore LEAFLET VERSION' to put one back"
+        )
+    leaflet = Path(arguments[0]) if arguments else None
+    if leaflet is not None and not leaflet.is_file():
+        raise UsageError(f"Leaflet not found: {leaflet}")
+    entry = _leaflets((leaflet,) if leaflet else ())[0]
+    settings = _entry_settings(_settings(**options), entry)
+    prepared = prepare(entry.path, settings, write=False)
+    slug = prepared.narration.slug
+    if restoring:
+        bundle = restore_version(settings, slug, arguments[1], prepared.owner)
+        click.echo(f"{_shown(slug)}: version {arguments[1]} is published again", err=True)
+        click.echo(str(bundle))
+        return
+    store = versions_store(settings, slug)
+    published = read_manifest(settings.out_dir / slug)
+    kept = [v for v in list_versions(store) if v.belongs_to(prepared.owner)]
+    if as_json:
+        listed = [
+            {
+                "name": v.name,
+                "built": v.built,
+                "sentences": v.sentences,
+                "sound": v.sound,
+                "problem": v.problem,
+                "published_now": v.same_as(published),
+            }
+            for v in kept
+        ]
+        click.echo(json.dumps({"slug": slug, "folder": str(store), "versions": listed}, indent=2))
+        return
+    if not kept:
+        click.echo(f"{_shown(slug)}: no earlier versions kept")
+        return
+    click.echo(f"{_shown(slug)}: {len(kept)} earlier versions kept in {store}")
+    for version in kept:
+        if not version.sound:
+            click.echo(f"  {version.name}  damaged: {version.problem}; it cannot be put back")
+            continue
+        now = "  (the one published now)" if version.same_as(published) else ""
+        click.echo(
+            f"  {version.name}  built {version.built}, {version.sentences} sentences, "
+            f"{_shown(version.manifest.title if version.manifest else '')}{now}"
+        )
 
 
 @cli.command()

@@ -53,6 +53,24 @@ def default_cache_dir() -> Path:
     return Path(base) / "audio-leaflet"
 
 
+DATA_DIR_ENV = "AUDIO_LEAFLET_DATA"
+"""Names the user's data folder (added voices, kept versions) instead of the default."""
+
+
+def default_data_dir() -> Path:
+    """The user's data folder: `AUDIO_LEAFLET_DATA`, else `$XDG_DATA_HOME/audio-leaflet`,
+    else `~/.local/share/audio-leaflet`. Data, unlike the cache, is not cleared freely."""
+    if env := os.environ.get(DATA_DIR_ENV):
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "audio-leaflet"
+
+
+def default_versions_dir() -> Path:
+    """Where earlier published versions are kept: in the data folder, never the cache."""
+    return default_data_dir() / "versions"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a build needs besides the leaflet itself."""
@@ -94,6 +112,10 @@ class Settings:
     """Leaflets built at once, in separate processes."""
     slug: str | None = None
     """The leaflet's folder and file name, instead of one made from its title."""
+    versions_dir: Path = field(default_factory=default_versions_dir)
+    """Where earlier published versions are kept, to be put back (`audio_leaflet.versions`)."""
+    keep_versions: int = 3
+    """How many earlier published versions of each leaflet are kept (0 keeps none)."""
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with the given fields changed, each checked; None values are ignored."""
@@ -143,6 +165,8 @@ BITRATE_RANGE = (32, 320)
 """The MP3 bitrates (kbit/s) `--bitrate` and `bitrate_kbps =` accept."""
 JOBS_RANGE = (1, 16)
 """How many leaflets may be built at once."""
+KEEP_VERSIONS_RANGE = (0, 50)
+"""How many earlier versions of a leaflet may be kept."""
 MAX_NAME_LENGTH = 300
 """Longest title or organisation a setting may give."""
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}")
@@ -233,9 +257,9 @@ def check_setting(key: str, value: Any, where: str) -> Any:
     if key == "base_url":
         return normalise_base_url(value)
     if key == "slug":
-        from audio_leaflet.naming import slugify
+        from audio_leaflet.naming import MAX_SLUG_LENGTH, slugify
 
-        if slugify(value, fallback="") != value:
+        if slugify(value, fallback="") != value or len(value) > MAX_SLUG_LENGTH:
             raise wrong('lower-case letters, digits and hyphens, such as "botox-hospital-b"')
         return value
     if key in ("engine", "voice"):
@@ -245,8 +269,13 @@ def check_setting(key: str, value: Any, where: str) -> Any:
     return value
 
 
-_PATH_KEYS = {"out_dir", "narration_dir", "cache_dir", "cover", "lexicon"}
-_INT_RANGES = {"wpm": WPM_RANGE, "bitrate_kbps": BITRATE_RANGE, "jobs": JOBS_RANGE}
+_PATH_KEYS = {"out_dir", "narration_dir", "cache_dir", "cover", "lexicon", "versions_dir"}
+_INT_RANGES = {
+    "wpm": WPM_RANGE,
+    "bitrate_kbps": BITRATE_RANGE,
+    "jobs": JOBS_RANGE,
+    "keep_versions": KEEP_VERSIONS_RANGE,
+}
 # check_thresholds is written as a [check] table, not as a key.
 _SETTING_KEYS = {f.name for f in dataclasses.fields(Settings)} - {"check_thresholds"}
 _LEAFLET_KEYS = {"path", "title", "organisation", "slug"}

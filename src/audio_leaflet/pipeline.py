@@ -24,7 +24,6 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from typing import TYPE_CHECKING
 from audio_leaflet import __version__
 from audio_leaflet.cache import AudioCache, Retakes
 from audio_leaflet.config import Settings
-from audio_leaflet.errors import BuildError, CheckFailed, ManifestError
+from audio_leaflet.errors import BuildError, CheckFailed
 from audio_leaflet.fileio import sha256_file, write_atomic
 from audio_leaflet.fingerprint import build_fingerprint, build_inputs
 from audio_leaflet.manifest import (
@@ -44,7 +43,6 @@ from audio_leaflet.manifest import (
     Manifest,
     SourceInfo,
     ensure_writable,
-    load_manifest,
     next_history,
     read_manifest,
     sha256_bytes,
@@ -74,9 +72,11 @@ from audio_leaflet.publish import (
     clear_stale_staging,
     leaflet_lock,
     make_staging,
-    out_dir_lock,
     publish,
     recover,
+    release_staging,
+    write_if_changed,
+    write_out_dir_files,
 )
 from audio_leaflet.read import read_leaflet, source_lines_of
 from audio_leaflet.read.coverage import unaccounted_lines
@@ -89,7 +89,7 @@ from audio_leaflet.read.outline import (
     outline_markdown,
 )
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
-from audio_leaflet.versions import clear_refused, keep_refused, store_dir
+from audio_leaflet.versions import clear_refused, keep_refused, keeper, versions_store
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.check.report import CheckReport, Problem
@@ -189,8 +189,8 @@ def prepare(
         record_script_owner(script_dir, owner)
         if not from_outline:
             outline = outline_markdown(document, title)
-            _write_if_changed(script_dir / OUTLINE_FILE, outline.encode("utf-8"))
-            _write_if_changed(script_dir / LEFT_OUT_FILE, left_out_text(document).encode("utf-8"))
+            write_if_changed(script_dir / OUTLINE_FILE, outline.encode("utf-8"))
+            write_if_changed(script_dir / LEFT_OUT_FILE, left_out_text(document).encode("utf-8"))
     narration, warnings = load_scripts(generated, script_dir)
     edited = frozenset(
         chapter.number
@@ -384,7 +384,7 @@ def _build_hear_and_publish(
     the voice's takes vary, those sentences are said again (RETAKE_ROUNDS at
     most) before the bundle is refused.
     """
-    versions = store_dir(settings.cache_dir, settings.out_dir, bundle.name)
+    versions = versions_store(settings, bundle.name)
     retake: dict[str, str] = {}
     said_again: list[str] = []
     earlier: BuildResult | None = None
@@ -408,14 +408,14 @@ def _build_hear_and_publish(
                     log.info("%s: saying again %s", bundle.name, "; ".join(retake.values()))
                     said_again += retake.values()
                     earlier = result
-                    shutil.rmtree(staging, ignore_errors=True)
+                    release_staging(staging)
                     continue
                 result = _passed(result, report, said_again, settings)
-            publish(staging, bundle, versions)
+            publish(staging, bundle, keep=keeper(settings, bundle.name))
             clear_refused(versions)  # this one passed
             return result
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            release_staging(staging)
             raise
     raise AssertionError("unreachable: the last round publishes or raises")
 
@@ -712,108 +712,8 @@ def _is_up_to_date(previous: Manifest | None, fingerprint: str, bundle: Path) ->
     )
 
 
-# --------------------------------------------------------------------------
-# out-dir files: feed and site index over every bundle
-# --------------------------------------------------------------------------
-
-
-def bundle_manifests(out_dir: Path) -> tuple[list[Manifest], list[str]]:
-    """Manifests of every bundle published in `out_dir`, by slug, and why others were left out.
-
-    A folder whose manifest cannot be used is left out of the index and feed
-    (and named), never allowed to stop them: building that leaflet repairs it.
-    Folders with no manifest at all are not bundles and are passed over quietly.
-    """
-    manifests: list[Manifest] = []
-    skipped: list[str] = []
-    if out_dir.is_dir():
-        for folder in sorted(out_dir.iterdir()):
-            if not folder.is_dir() or folder.name.startswith("."):
-                continue
-            if not (folder / MANIFEST_NAME).exists():
-                continue
-            try:
-                manifests.append(load_manifest(folder))
-            except ManifestError as error:
-                skipped.append(
-                    f"{folder.name} left out of the site index and feed ({error}); "
-                    "build that leaflet again to repair it"
-                )
-    return manifests, skipped
-
-
-def write_out_dir_files(settings: Settings) -> list[str]:
-    """Bring the site index and the feed up to date; unchanged files stay. Returns warnings.
-
-    The feed is written when this build or an earlier one into the same
-    out-dir gave a base URL (`bundle.feed.feed_settings`), so a later build
-    without `--base-url` keeps it true. Held under the out-dir lock, so
-    leaflets built at once (`--jobs`) cannot write an index or feed that
-    misses the other's bundle.
-    """
-    from audio_leaflet.bundle.feed import FEED_FILE, feed_base_url, feed_xml
-    from audio_leaflet.bundle.site import SITE_INDEX_FILE, site_index_html
-
-    if not settings.out_dir.is_dir():
-        return []
-    with out_dir_lock(settings.lock_dir, settings.out_dir):
-        manifests, skipped = bundle_manifests(settings.out_dir)
-        if not manifests:
-            return skipped
-        base_url = feed_base_url(settings.out_dir, settings.base_url)
-        index = site_index_html(manifests, base_url=base_url)
-        _write_if_changed(settings.out_dir / SITE_INDEX_FILE, index.encode("utf-8"))
-        if base_url:
-            feed = feed_xml(settings.out_dir, manifests, base_url=base_url)
-            _write_if_changed(settings.out_dir / FEED_FILE, feed)
-    return skipped
-
-
 def _same_folder(first: Path, second: Path) -> bool:
     try:
         return first.resolve() == second.resolve()
     except OSError:
         return False
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Write `data` atomically unless the file already holds exactly it."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_atomic(path, data)
-
-
-# --------------------------------------------------------------------------
-# earlier versions (audio_leaflet.versions)
-# --------------------------------------------------------------------------
-
-
-def restore_version(settings: Settings, slug: str, name: str) -> Path:
-    """Publish an earlier version of a leaflet's bundle again, as a build publishes.
-
-    The bundle it replaces is kept as a version in turn, so this can be undone.
-    Raises BuildError when the version is unknown, or the folder in the
-    out-dir was not made by audio-leaflet.
-    """
-    from audio_leaflet.versions import find_version
-
-    bundle = settings.out_dir / slug
-    store = store_dir(settings.cache_dir, settings.out_dir, slug)
-    version = find_version(store, name)
-    with leaflet_lock(settings.lock_dir, settings.out_dir, slug):
-        recover(bundle)
-        clear_stale_staging(bundle)
-        if bundle.exists() and read_manifest(bundle) is None:
-            raise BuildError(f"{bundle} was not made by audio-leaflet, so it was left as it was")
-        staging = make_staging(bundle)
-        try:
-            shutil.copytree(version.folder, staging, dirs_exist_ok=True)
-            publish(staging, bundle, store)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-    write_out_dir_files(settings)
-    return bundle

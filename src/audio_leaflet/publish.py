@@ -7,15 +7,19 @@ the old bundle or the new one, never a mixture. Where the exchange is not
 available, two renames are used and a bundle left aside by a kill between
 them is put back by the next run (`recover`).
 
-One lock file per leaflet stops two builds of the same leaflet at once; a
-second build stops at once with a message naming the first. One lock per
-out-dir makes builds of different leaflets take turns writing the shared feed
-and site index. Lock files live in the cache folder, never in the out-dir
-that staff upload.
+Two builds of one leaflet never run at once. A lock file per leaflet in the
+cache folder stops a second build from the same cache at once, naming the
+first; and each build holds its staging folder (`flock` on the folder), so
+a build from another cache folder (another person, the studio beside a
+terminal) sees it and stops too. The out-dir folder's own lock makes builds
+take turns at claiming staging folders and at writing the out-dir's site
+index and feed (`write_out_dir_files`). Nothing is written into the out-dir
+but bundles, their staging folders, the site index and the feed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -24,11 +28,17 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from audio_leaflet.errors import BuildError
+from audio_leaflet.errors import BuildError, ManifestError
+from audio_leaflet.fileio import write_atomic
+from audio_leaflet.manifest import MANIFEST_NAME, Manifest, load_manifest
+
+if TYPE_CHECKING:
+    from audio_leaflet.config import Settings
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -75,46 +85,124 @@ def recover(bundle: Path) -> None:
             os.replace(aside, bundle)
 
 
+STAGING_MARK = ".staging-"
+"""A staging folder is `.<slug>.staging-XXXX` beside the bundle it will become."""
+
+_CLAIMS: dict[Path, int] = {}
+"""Staging folders this process is building into, each with the descriptor that holds
+its lock (`flock` on the folder itself) for as long as the build runs."""
+
+
+@contextmanager
+def out_dir_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the out-dir folder's own lock (`flock` on the folder), waiting for it if taken.
+
+    It belongs to the out-dir, not to a cache folder: two builds with different
+    caches (two staff members, the studio and a terminal) still take turns at
+    claiming a staging folder and at writing the site index and feed, each a
+    moment's work. A file system that cannot lock folders is used without it.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        # A file system that cannot lock folders: the cache's lock still guards one cache.
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _held_elsewhere(folder: Path) -> bool:
+    """Whether another build holds `folder` (a staging folder) now; False for a dead one."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return False
+
+
 def make_staging(bundle: Path) -> Path:
-    """A fresh, empty staging folder beside `bundle` (same file system)."""
-    bundle.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=bundle.parent, prefix=f".{bundle.name}.staging-"))
-    staging.chmod(0o755)  # mkdtemp makes it private; a web server must read the bundle
+    """A fresh, empty staging folder beside `bundle`, held by this build until released.
+
+    Under the out-dir's own lock, staging folders of `bundle` left by builds
+    that were killed are removed, and one another build still holds stops
+    this one (BuildError), whatever cache folder either uses.
+    """
+    with out_dir_lock(bundle.parent):
+        for other in sorted(bundle.parent.glob(f".{bundle.name}{STAGING_MARK}*")):
+            if other in _CLAIMS:
+                continue  # this process's own (a retake round)
+            if _held_elsewhere(other):
+                raise BuildError(
+                    f"another build of '{bundle.name}' is writing into {bundle.parent} "
+                    f"(its folder {other.name}); wait for it to finish, then build again"
+                )
+            shutil.rmtree(other, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(dir=bundle.parent, prefix=f".{bundle.name}{STAGING_MARK}"))
+        staging.chmod(0o755)  # mkdtemp makes it private; a web server must read the bundle
+        descriptor = os.open(staging, os.O_RDONLY | os.O_DIRECTORY)
+        with contextlib.suppress(OSError):  # no locks on this file system
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _CLAIMS[staging] = descriptor
     return staging
 
 
+def release_staging(staging: Path) -> None:
+    """End this build's hold on `staging` and remove whatever is left of it."""
+    descriptor = _CLAIMS.pop(staging, None)
+    shutil.rmtree(staging, ignore_errors=True)
+    if descriptor is not None:
+        os.close(descriptor)
+
+
 def clear_stale_staging(bundle: Path) -> None:
-    """Remove staging folders left by builds that were killed (call under the lock)."""
-    for stale in bundle.parent.glob(f".{bundle.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    """Remove staging folders of `bundle` that no running build holds."""
+    with out_dir_lock(bundle.parent):
+        for stale in bundle.parent.glob(f".{bundle.name}{STAGING_MARK}*"):
+            if stale not in _CLAIMS and not _held_elsewhere(stale):
+                shutil.rmtree(stale, ignore_errors=True)
 
 
-def publish(staging: Path, bundle: Path, versions: Path | None = None) -> None:
+def publish(staging: Path, bundle: Path, keep: Callable[[Path], None] | None = None) -> None:
     """Make `staging` the bundle, in one step where possible; keep or remove the old one.
 
-    With `versions`, the bundle replaced is kept there (`audio_leaflet.versions`).
-    A kill after the swap leaves the old bundle in the staging folder's place;
-    `clear_stale_staging` removes it on the next build.
+    `keep(old_bundle)` takes the bundle replaced (`versions.keep_replaced`);
+    without it the old bundle is removed. A kill after the swap leaves the old
+    bundle in the staging folder's place; the next build removes it. The
+    staging folder is released either way.
     """
-    from audio_leaflet.versions import keep_replaced
 
     def set_aside(old: Path) -> None:
-        if versions is None:
+        if keep is None:
             shutil.rmtree(old, ignore_errors=True)
         else:
-            keep_replaced(old, versions)
+            keep(old)
 
-    _fsync_tree(staging)
-    if bundle.is_dir() and _exchange(staging, bundle):
+    try:
+        _fsync_tree(staging)
+        if bundle.is_dir() and _exchange(staging, bundle):
+            _fsync_dir(bundle.parent)
+            set_aside(staging)  # now holds the old bundle
+            return
+        aside = _aside_path(bundle)
+        if bundle.exists():
+            os.replace(bundle, aside)
+        os.replace(staging, bundle)
         _fsync_dir(bundle.parent)
-        set_aside(staging)  # now holds the old bundle
-        return
-    aside = _aside_path(bundle)
-    if bundle.exists():
-        os.replace(bundle, aside)
-    os.replace(staging, bundle)
-    _fsync_dir(bundle.parent)
-    set_aside(aside)
+        set_aside(aside)
+    finally:
+        descriptor = _CLAIMS.pop(staging, None)
+        if descriptor is not None:
+            os.close(descriptor)
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -172,16 +260,68 @@ def leaflet_lock(lock_dir: Path, out_dir: Path, slug: str) -> Iterator[None]:
             fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 
-@contextmanager
-def out_dir_lock(lock_dir: Path, out_dir: Path) -> Iterator[None]:
-    """Hold the out-dir's lock while its shared files are written; wait for it if taken.
+# --------------------------------------------------------------------------
+# the out-dir's own files: site index and feed over every bundle
+# --------------------------------------------------------------------------
 
-    Writing the index or feed takes a fraction of a second, so waiting is
-    right here, unlike a second build of the same leaflet.
+
+def bundle_manifests(out_dir: Path) -> tuple[list[Manifest], list[str]]:
+    """Manifests of every bundle published in `out_dir`, by slug, and why others were left out.
+
+    A folder whose manifest cannot be used is left out of the index and feed
+    (and named), never allowed to stop them: building that leaflet repairs it.
+    Folders with no manifest at all are not bundles and are passed over quietly.
     """
-    with open(_lock_file(lock_dir, out_dir, "out-dir"), "a") as stream:
-        fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+    manifests: list[Manifest] = []
+    skipped: list[str] = []
+    if out_dir.is_dir():
+        for folder in sorted(out_dir.iterdir()):
+            if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            if not (folder / MANIFEST_NAME).exists():
+                continue
+            try:
+                manifests.append(load_manifest(folder))
+            except ManifestError as error:
+                skipped.append(
+                    f"{folder.name} left out of the site index and feed ({error}); "
+                    "build that leaflet again to repair it"
+                )
+    return manifests, skipped
+
+
+def write_out_dir_files(settings: Settings) -> list[str]:
+    """Bring the site index and the feed up to date; unchanged files stay. Returns warnings.
+
+    The feed is written when this build or an earlier one into the same
+    out-dir gave a base URL (`bundle.feed.feed_settings`), so a later build
+    without `--base-url` keeps it true. Held under the out-dir's lock, so
+    leaflets built at once (`--jobs`, or two people) cannot write an index or
+    feed that misses the other's bundle.
+    """
+    from audio_leaflet.bundle.feed import FEED_FILE, feed_base_url, feed_xml
+    from audio_leaflet.bundle.site import SITE_INDEX_FILE, site_index_html
+
+    if not settings.out_dir.is_dir():
+        return []
+    with out_dir_lock(settings.out_dir):
+        manifests, skipped = bundle_manifests(settings.out_dir)
+        if not manifests:
+            return skipped
+        base_url = feed_base_url(settings.out_dir, settings.base_url)
+        index = site_index_html(manifests, base_url=base_url)
+        write_if_changed(settings.out_dir / SITE_INDEX_FILE, index.encode("utf-8"))
+        if base_url:
+            feed = feed_xml(settings.out_dir, manifests, base_url=base_url)
+            write_if_changed(settings.out_dir / FEED_FILE, feed)
+    return skipped
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` atomically unless the file already holds exactly it."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)

@@ -88,11 +88,14 @@ class LeafletStatus:
     """Published files that no longer match the manifest (a rebuild replaces them)."""
     up_to_date: bool = False
     """True when a build now would do nothing at all (the same test `build` makes)."""
+    versions: VersionsRoom | None = None
+    """The earlier versions kept to be put back, and the room they take."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         return {
             "slug": self.slug,
+            "versions": self.versions.to_json() if self.versions else None,
             "built": self.built,
             "up_to_date": self.up_to_date,
             "source_changed": self.source_changed,
@@ -101,6 +104,40 @@ class LeafletStatus:
             "chapters": [c.to_json() for c in self.chapters],
             "warnings": list(self.warnings),
         }
+
+
+@dataclass(frozen=True)
+class VersionsRoom:
+    """The earlier versions of one leaflet kept in the data folder (`audio_leaflet.versions`)."""
+
+    kept: int
+    """How many are kept for this leaflet (damaged ones included)."""
+    damaged: int
+    """How many of those cannot be put back."""
+    size_bytes: int
+    """The room they take."""
+    folder: str
+    """Where they are kept."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "kept": self.kept,
+            "damaged": self.damaged,
+            "size_bytes": self.size_bytes,
+            "folder": self.folder,
+        }
+
+
+def versions_room(settings: Settings, slug: str) -> VersionsRoom:
+    """What the kept versions of `slug` are, and the room they take."""
+    from audio_leaflet.versions import list_versions, store_size, versions_store
+
+    store = versions_store(settings, slug)
+    versions = list_versions(store)
+    return VersionsRoom(
+        len(versions), sum(not v.sound for v in versions), store_size(store), str(store)
+    )
 
 
 # What each recorded build input is called in `status`.
@@ -140,7 +177,14 @@ def leaflet_status(
             )
             for c in narration.chapters
         )
-        return LeafletStatus(narration.slug, False, True, chapters, prepared.warnings)
+        return LeafletStatus(
+            narration.slug,
+            False,
+            True,
+            chapters,
+            prepared.warnings,
+            versions=versions_room(settings, narration.slug),
+        )
 
     statuses = _chapter_statuses(narration.chapters, previous.chapters, prepared.edited)
     recorded = previous.inputs
@@ -165,6 +209,7 @@ def leaflet_status(
             prepared.narration, prepared.source_sha256, current, prepared.owner.describe()
         )
         and not damaged,
+        versions_room(settings, narration.slug),
     )
 
 

@@ -35,12 +35,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from audio_leaflet.config import Settings
+from audio_leaflet.config import Settings, default_data_dir
 from audio_leaflet.errors import AudioLeafletError
 from audio_leaflet.fileio import sha256_file
 
 VOICES_URL_ENV = "AUDIO_LEAFLET_VOICES_URL"
-DATA_DIR_ENV = "AUDIO_LEAFLET_DATA"
 RECORD_FILE = "voice.json"
 _PARTIAL_PREFIX = ".partial-"
 _BLOCK = 1 << 20
@@ -175,18 +174,9 @@ def voice_for(engine: str, voice_id: str) -> CatalogueVoice | None:
     )
 
 
-def data_dir() -> Path:
-    """The user's data folder: `AUDIO_LEAFLET_DATA`, else `$XDG_DATA_HOME/audio-leaflet`,
-    else `~/.local/share/audio-leaflet`."""
-    if env := os.environ.get(DATA_DIR_ENV):
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "audio-leaflet"
-
-
 def voices_dir() -> Path:
-    """Where added voices live, one folder per voice."""
-    return data_dir() / "voices"
+    """Where added voices live, one folder per voice (in the user's data folder)."""
+    return default_data_dir() / "voices"
 
 
 def installed_files(voice: CatalogueVoice) -> Path | None:

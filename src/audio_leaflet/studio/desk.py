@@ -37,7 +37,7 @@ from audio_leaflet.versions import (
     find_version,
     list_versions,
     refused_findings,
-    store_dir,
+    versions_store,
 )
 from audio_leaflet.voices import VoiceChoice
 
@@ -205,6 +205,7 @@ class Desk:
         self._thread: threading.Thread | None = None
         self._choices: dict[tuple[Any, ...], VoiceChoice] = {}
         self._stopping = threading.Event()
+        self._checksums: dict[Path, tuple[tuple[int, ...], str]] = {}
 
     # ------------------------------------------------------------------
     # leaflets and settings
@@ -348,7 +349,7 @@ class Desk:
                     _sha256(path),
                 )
             )
-        store = store_dir(settings.cache_dir, settings.out_dir, narration.slug)
+        store = versions_store(settings, narration.slug)
         return LeafletView(
             ref,
             narration.slug,
@@ -359,7 +360,7 @@ class Desk:
             _read_text(prepared.script_dir / OUTLINE_FILE),
             _read_text(ref.entry.path) if ref.entry.path.suffix.lower() in (".txt", ".md") else "",
             manifest is not None,
-            tuple(list_versions(store)),
+            tuple(v for v in list_versions(store) if v.belongs_to(prepared.owner)),
             self.voice_choice(self.project_settings(ref)).describe(),
             str(settings.out_dir / narration.slug),
             manifest.built_at if manifest else "",
@@ -570,11 +571,12 @@ class Desk:
             job.stage = "Finished"
 
     def restore(self, ref: LeafletRef, name: str) -> Path:
-        from audio_leaflet.pipeline import restore_version
+        from audio_leaflet.pipeline import prepare
+        from audio_leaflet.versions import restore_version
 
         settings = self.settings_for(ref)
-        slug = self.view_slug(ref)
-        return restore_version(settings, slug, name)
+        prepared = prepare(ref.entry.path, settings, write=False)
+        return restore_version(settings, prepared.narration.slug, name, prepared.owner)
 
     def view_slug(self, ref: LeafletRef) -> str:
         from audio_leaflet.pipeline import prepare
@@ -582,26 +584,49 @@ class Desk:
         return prepare(ref.entry.path, self.settings_for(ref), write=False).narration.slug
 
     def bundle_file(self, slug: str, name: str, which: str = "published") -> Path:
-        """A file of one of the project's bundles, only by a name its manifest lists.
+        """A file of one of the project's bundles, only by a name its manifest lists and only
+        while it matches the checksum the manifest gives (KeyError otherwise).
 
         `which` is "published" (the out-dir's), "refused" (the last bundle the check
         refused) or the name of a kept version. Found from the slug alone, without
-        reading the leaflet: a player asks for its audio in many small ranges.
+        reading the leaflet: a player asks for its audio in many small ranges, so a
+        file's checksum is remembered while its size, time and inode stay the same.
+        Anything able to write into the out-dir could otherwise put its own page or
+        audio on the studio's origin.
         """
-        if not slug or "/" in slug or slug.startswith("."):
-            raise KeyError(slug)
+        if not slug or slugify(slug, fallback="") != slug:
+            raise KeyError(slug)  # also keeps impossible names (300 characters) off the disk
         settings = self.project().settings
-        store = store_dir(settings.cache_dir, settings.out_dir, slug)
+        store = versions_store(settings, slug)
         if which == "published":
             bundle = settings.out_dir / slug
         elif which == REFUSED:
             bundle = store / REFUSED
         else:
-            bundle = find_version(store, which).folder
+            version = find_version(store, which)
+            if not version.sound:
+                raise KeyError(which)
+            bundle = version.folder
         manifest = read_manifest(bundle)
         if manifest is None or name not in manifest.files:
             raise KeyError(name)
-        return bundle / name
+        path = bundle / name
+        if self._checksum(path) != manifest.files[name]:
+            raise KeyError(name)
+        return path
+
+    def _checksum(self, path: Path) -> str:
+        """`path`'s SHA-256, remembered while the file's identity and size stay the same."""
+        try:
+            facts = path.stat()
+        except OSError:
+            return ""
+        key = (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+        known = self._checksums.get(path)
+        if known is None or known[0] != key:
+            known = (key, _sha256(path))
+            self._checksums[path] = known
+        return known[1]
 
 
 def _findings(
@@ -609,11 +634,7 @@ def _findings(
 ) -> list[dict[str, Any]]:
     """The check's problems (as `Problem.to_json` gives them, with their "text"), each with
     the chapter file that holds its moment and where that file is."""
-    where = (
-        settings.out_dir / slug
-        if published
-        else store_dir(settings.cache_dir, settings.out_dir, slug) / REFUSED
-    )
+    where = settings.out_dir / slug if published else versions_store(settings, slug) / REFUSED
     manifest = read_manifest(where)
     findings = []
     for item in items:
