@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 START_TIMEOUT_S = 60
 
@@ -24,8 +24,14 @@ START_TIMEOUT_S = 60
 class Studio:
     process: subprocess.Popen[str]
     address: str
-    """The first line it printed: http://127.0.0.1:PORT/?token=..."""
+    """The first line it printed: http://127.X.Y.Z:PORT/?token=... (it works once)."""
+    opening_file: Path
+    """The second line: the private page that opens the studio (it posts the entry secret)."""
     folder: Path
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.address).hostname or ""
 
     @property
     def port(self) -> int:
@@ -33,11 +39,19 @@ class Studio:
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def token(self) -> str:
         return self.address.split("token=", 1)[1]
+
+    @property
+    def entry_secret(self) -> str:
+        """The secret the opening file posts (read from the file, as the browser reads it)."""
+        page = self.opening_file.read_text(encoding="utf-8")
+        match = re.search(r'name="secret" value="([^"]+)"', page)
+        assert match, "the opening file posts no secret"
+        return match.group(1)
 
     def request(
         self,
@@ -47,7 +61,7 @@ class Studio:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
@@ -60,14 +74,27 @@ class Studio:
             connection.close()
 
     def session(self) -> tuple[str, str]:
-        """Enter as the browser does: the cookie, and the form token of the home page."""
-        status, headers, _ = self.request("GET", f"/?token={self.token}")
-        assert status == 303, status
+        """Enter as the browser opened on the opening file does: the cookie, and the form
+        token of the home page."""
+        status, headers, _ = self.request(
+            "POST",
+            "/enter",
+            body=urlencode({"secret": self.entry_secret}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": "null"},
+        )
+        assert status == 200, status
         cookie = headers["set-cookie"].split(";", 1)[0]
         _, _, page = self.request("GET", "/", headers={"Cookie": cookie})
-        match = re.search(rb'name="form_token" value="([^"]+)"', page)
-        assert match, "the home page has no form token"
+        match = re.search(rb'name="form-token" content="([^"]+)"', page)
+        assert match, "the page has no form token"
         return cookie, match.group(1).decode()
+
+    def published_key(self, cookie: str) -> str:
+        """The key of published files' addresses, as the studio's own page links them."""
+        _, _, page = self.request("GET", "/", headers={"Cookie": cookie})
+        match = re.search(rb'name="published-key" content="([^"]+)"', page)
+        assert match, "the page gives no published key"
+        return match.group(1).decode()
 
 
 def post_form(
@@ -114,8 +141,12 @@ def running_studio(folder: Path, cache: Path) -> Iterator[Studio]:
         if not chooser.select(timeout=START_TIMEOUT_S):
             raise AssertionError("the studio printed no address")
         first = process.stdout.readline().strip()
-        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[A-Za-z0-9_-]{40,}", first), first
-        yield Studio(process, first, folder)
+        assert re.fullmatch(r"http://127\.\d+\.\d+\.\d+:\d+/\?token=[A-Za-z0-9_-]{40,}", first), (
+            first
+        )
+        opening = process.stdout.readline().strip()
+        assert opening.startswith("file:///"), opening
+        yield Studio(process, first, Path(unquote(urlsplit(opening).path)), folder)
     finally:
         stop(process)
 

@@ -189,6 +189,25 @@ def test_a_build_from_another_cache_folder_is_stopped_too(tmp_path: Path) -> Non
     assert staging_folders(work / "audio_out") == []
 
 
+@pytest.mark.parametrize("full", ["out-dir", "cache"])
+def test_a_full_disk_names_where_in_one_line(full: str, tmp_path: Path, small_disk: Path) -> None:
+    work = tmp_path / "work"
+    cache = tmp_path / "cache"
+    if full == "out-dir":
+        work = small_disk
+    else:
+        cache = small_disk / "cache"
+    leaflet = small_leaflet("pipeline-sleep.txt", tmp_path)
+    result = CliRunner(mix_stderr=False).invoke(
+        cli, build_command(leaflet, work, cache, "--engine", "espeak", "--no-check")[3:]
+    )
+    assert result.exit_code == 1
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert line.startswith(f"Error: No space left on device ({small_disk}/"), line
+    assert "free some disk space" in line
+    assert staging_folders(work / "audio_out") == []
+
+
 class FailingPiper(PiperEngine):
     """The real Piper voice, failing once it has said `budget` sentences (fault injection)."""
 

@@ -69,6 +69,44 @@ def test_a_leaflet_that_cannot_be_read_is_refused_before_anything_is_written(
     _refused(_build(work, cache, leaflet), work, cache, name, *words)
 
 
+def test_a_password_protected_pdf_says_so(tmp_path: Path) -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    leaflet = tmp_path / "locked.pdf"
+    pdf = canvas.Canvas(str(leaflet), encrypt=StandardEncryption("secret", ownerPassword="x"))
+    pdf.drawString(72, 720, "Botulinum toxin injections")
+    pdf.save()
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    line = _refused(_build(work, cache, leaflet), work, cache, "locked.pdf", "password")
+    assert "damaged" not in line and "()" not in line
+
+
+def test_a_paragraph_with_nothing_to_say_is_no_sentence(tmp_path: Path) -> None:
+    """Emoji or stars alone would be a clip of no length (EPUBCheck refuses those)."""
+    leaflet = tmp_path / "sleep.txt"
+    leaflet.write_text(
+        (FIXTURES / "pipeline-sleep.txt").read_text()
+        + "\n\U0001f60a\U0001f44d\n\n\u2605 \u2605 \u2605\n"
+    )
+    prepared = prepare(leaflet, Settings(narration_dir=tmp_path / "narration"))
+    said = [s for chapter in prepared.narration.chapters for s in chapter.sentences]
+    assert not [s for s in said if not any(c.isalnum() for c in s)], said
+    assert prepared.lost == ()
+
+
+def test_a_script_line_with_nothing_to_say_stops_the_build_naming_it(tmp_path: Path) -> None:
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    leaflet = FIXTURES / "pipeline-sleep.txt"
+    prepare(leaflet, Settings(narration_dir=work / "narration"))
+    script = sorted((work / "narration" / "sleep-and-dystonia").glob("02-*.txt"))[0]
+    script.write_text(script.read_text() + "\n\u2026\n", encoding="utf-8")
+    outcome = _build(work, cache, leaflet)
+    assert outcome.exit_code == 1
+    (line,) = outcome.stderr.strip().splitlines()
+    assert script.name in line and "has no words to say" in line
+
+
 def test_a_missing_leaflet_is_refused(tmp_path: Path) -> None:
     work, cache = tmp_path / "work", tmp_path / "cache"
     outcome = _build(work, cache, tmp_path / "nowhere.txt")

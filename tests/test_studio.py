@@ -36,7 +36,8 @@ def studio(tmp_path_factory: pytest.TempPathFactory, session_cache: Path) -> Ite
 
 
 def test_the_address_is_local_and_private(studio: Studio) -> None:
-    assert studio.address.startswith("http://127.0.0.1:")
+    # A loopback address of its own: a cookie for it reaches no other local server.
+    assert studio.host.startswith("127.") and studio.host != "127.0.0.1"
     # Without the token: 401, and nothing of the studio is shown.
     status, _, body = studio.request("GET", "/")
     assert status == 401 and b"Leaflets" not in body and b"form_token" not in body
@@ -52,14 +53,44 @@ def test_the_address_is_local_and_private(studio: Studio) -> None:
         assert studio.request("GET", path)[0] == 401, path
 
 
-def test_the_token_becomes_a_cookie_and_leaves_the_address(studio: Studio) -> None:
-    status, headers, _ = studio.request("GET", f"/?token={studio.token}")
-    assert status == 303
-    assert "token" not in headers["location"]
-    cookie = headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
-    value = headers["set-cookie"].split(";", 1)[0]
-    # Named by port: browsers share cookies across ports, and two studios may be open.
+def test_the_printed_address_works_once_and_the_session_is_another_secret(
+    tmp_path: Path, session_cache: Path
+) -> None:
+    with running_studio(tmp_path, session_cache) as studio:
+        status, headers, _ = studio.request("GET", f"/?token={studio.token}")
+        assert status == 303
+        assert "token" not in headers["location"]
+        cookie = headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and "path=/" in cookie
+        value = headers["set-cookie"].split(";", 1)[0]
+        # The address is now spent: found in a browser's history, it opens nothing.
+        status, headers, body = studio.request("GET", f"/?token={studio.token}")
+        assert status == 403 and "set-cookie" not in headers and b"form_token" not in body
+        # The session's secret is none of those that were ever in an address or a file.
+        session = value.split("=", 1)[1]
+        assert session not in (studio.token, studio.entry_secret)
+        status, _, body = studio.request("GET", "/", headers={"Cookie": value})
+        assert status == 200 and b"<h1>Leaflets</h1>" in body
+
+
+def test_the_opening_file_is_private_and_opens_the_studio(studio: Studio) -> None:
+    import stat
+
+    assert stat.S_IMODE(studio.opening_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(studio.opening_file.parent.stat().st_mode) == 0o700
+    # A wrong secret opens nothing.
+    status, headers, _ = studio.request(
+        "POST",
+        "/enter",
+        body=b"secret=guess",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 403 and "set-cookie" not in headers
+    cookie, _ = studio.session()  # the opening file's own secret, as often as needed
+    cookie_again, _ = studio.session()
+    assert cookie == cookie_again
+    # Named by port too: two studios may be open at once.
+    value = cookie
     assert value.startswith(f"audio_leaflet_studio_{studio.port}=")
     status, page_headers, body = studio.request("GET", "/", headers={"Cookie": value})
     assert status == 200 and b"<h1>Leaflets</h1>" in body
@@ -68,7 +99,7 @@ def test_the_token_becomes_a_cookie_and_leaves_the_address(studio: Studio) -> No
 
 
 def test_another_host_name_is_refused(studio: Studio) -> None:
-    """A page that points a name of its own at 127.0.0.1 (DNS rebinding) gets nothing."""
+    """A page that points a name of its own at the studio (DNS rebinding) gets nothing."""
     cookie, _ = studio.session()
     status, _, body = studio.request(
         "GET", "/", headers={"Cookie": cookie, "Host": f"evil.example:{studio.port}"}
@@ -145,12 +176,26 @@ def test_addresses_reach_only_the_studios_leaflets_and_files(studio: Studio) -> 
         "/audio?slug=..&from=published&file=secret.mp3",
         "/audio?slug=botulinum-toxin-injections-for-dystonia&from=..%2F..&file=x.mp3",
         "/static/..%2Fapp.py",
-        "/published/..%2F..%2Fsecret.txt/index.html",
-        "/published/botulinum-toxin-injections-for-dystonia/manifest.json",
+        "/audio?slug=" + "a" * 300 + "&from=published&file=x.mp3",  # too long for a file name
     ):
         status, _, body = studio.request("GET", path, headers={"Cookie": cookie})
         assert status == 404, path
-        assert b"Secret" not in body
+        assert b"Secret" not in body and b"Traceback" not in body
+    key = studio.published_key(cookie)
+    for path in (
+        f"/published/{key}/..%2F..%2Fsecret.txt/index.html",
+        f"/published/{key}/botulinum-toxin-injections-for-dystonia/manifest.json",
+        f"/published/{key}/{'a' * 300}/index.html",
+    ):
+        status, _, body = studio.request("GET", path)
+        assert status == 404, path
+        assert b"Secret" not in body and b"Traceback" not in body
+    # Without the key (or with a wrong one) nothing published is served, cookie or not.
+    for path in (
+        "/published/botulinum-toxin-injections-for-dystonia/index.html",
+        "/published/guess/botulinum-toxin-injections-for-dystonia/index.html",
+    ):
+        assert studio.request("GET", path, headers={"Cookie": cookie})[0] == 403, path
 
 
 def test_hostile_text_is_escaped_in_the_page(studio: Studio) -> None:
@@ -282,10 +327,16 @@ def test_ctrl_c_during_a_build_leaves_the_published_audio_and_no_staging(
     assert list(out_dir.iterdir()) == [], "a staging folder or bundle was left"
 
 
-def test_a_port_in_use_is_a_clear_error(studio: Studio, tmp_path: Path) -> None:
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
     import subprocess
     import sys
 
+    # A server listening on every address holds the port for the studio's own address too.
+    holder = socket.socket()
+    holder.bind(("0.0.0.0", 0))
+    holder.listen()
+    port = holder.getsockname()[1]
     taken = subprocess.run(
         [
             sys.executable,
@@ -294,15 +345,16 @@ def test_a_port_in_use_is_a_clear_error(studio: Studio, tmp_path: Path) -> None:
             "studio",
             str(tmp_path),
             "--port",
-            str(studio.port),
+            str(port),
         ],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+    holder.close()
     assert taken.returncode == 2 and taken.stdout == ""
-    assert f"cannot listen on 127.0.0.1:{studio.port}" in taken.stderr
+    assert "cannot listen on 127." in taken.stderr and f":{port} (" in taken.stderr
     assert "Traceback" not in taken.stderr
 
 

@@ -17,6 +17,7 @@ import http.server
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -100,6 +101,16 @@ class _Files(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.mode == "cut":
             data = data[: len(data) // 3]
+        if self.mode in ("drip", "stall"):
+            self.wfile.write(data[:10])
+            self.wfile.flush()
+            for index in range(10, 60):  # a byte every 0.1 s; or nothing more at all
+                time.sleep(0.1 if self.mode == "drip" else 3)
+                if self.mode == "stall":
+                    return
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            return
         self.wfile.write(data)
         if self.mode == "cut":
             self.close_connection = True
@@ -127,8 +138,11 @@ def _add(name: str) -> object:
 
 
 def _left_in(data_dir: Path) -> list[str]:
+    """What is in the voices folder, but for the hidden lock files of `voices add`."""
     folder = data_dir / "voices"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
 
 
 # --------------------------------------------------------------------------
@@ -245,6 +259,88 @@ def test_no_network_fails_in_one_line_saying_how_to_install_by_hand(
     (line,) = [line for line in result.stderr.splitlines() if line.startswith("Error")]
     assert "could not be reached" in line and "install it by hand" in line
     assert str(data_dir / "voices" / TEST_VOICE) in line
+    assert _left_in(data_dir) == []
+
+
+def test_three_adds_of_one_voice_at_once_all_end_with_it_installed(
+    test_catalogue: CatalogueVoice, data_dir: Path, server: type[_Files]
+) -> None:
+    folders: list[Path] = []
+    failures: list[BaseException] = []
+
+    def add() -> None:
+        try:
+            folders.append(voices.add_voice(TEST_VOICE))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=add) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert failures == []
+    assert folders == [data_dir / "voices" / TEST_VOICE] * 3
+    assert _left_in(data_dir) == [TEST_VOICE]
+    for pinned in test_catalogue.files:
+        assert _sha256((folders[0] / pinned.name).read_bytes()) == pinned.sha256
+
+
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [
+        ("drip", "is too slow (0.0 kB/s over the last"),
+        ("stall", "stalled (nothing for 1 s) after 10 of"),
+    ],
+)
+def test_a_mirror_too_slow_or_stalled_is_given_up_on_saying_which(
+    test_catalogue: CatalogueVoice,
+    data_dir: Path,
+    server: type[_Files],
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    said: str,
+) -> None:
+    # The real limits (20 kB/s over 30 s; 30 s of silence), scaled down to a test's time.
+    monkeypatch.setattr(voices, "RATE_WINDOW_S", 1.0)
+    monkeypatch.setattr(voices, "_TIMEOUT_S", 1)
+    server.mode = mode
+    started = time.monotonic()
+    result = _add(TEST_VOICE)
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 1
+    (error,) = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert said in error and "could not be reached" not in error
+    assert _left_in(data_dir) == []
+
+
+def test_sigterm_during_an_add_says_the_voice_was_not_installed(
+    data_dir: Path, server: type[_Files]
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    server.files = {"en_GB-alan-medium.onnx": b"\0" * 1000}
+    server.mode = "drip"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "audio_leaflet", "voices", "add", "en_GB-alan-medium"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "AUDIO_LEAFLET_DATA": str(data_dir)},
+    )
+    deadline = time.monotonic() + 60
+    while not list((data_dir / "voices").glob(".partial-*")):
+        assert process.poll() is None and time.monotonic() < deadline, "the add never began"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.strip() == (
+        "Interrupted: the voice was not installed, and nothing half-downloaded is kept."
+    )
     assert _left_in(data_dir) == []
 
 

@@ -92,6 +92,18 @@ def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _interrupted(args: Sequence[str]) -> str:
+    """What Ctrl-C or SIGTERM left as it was, said for the command that was stopped."""
+    words = [a for a in args if not a.startswith("-")]
+    if words[:2] == ["voices", "add"]:
+        return "Interrupted: the voice was not installed, and nothing half-downloaded is kept."
+    if words[:1] == ["studio"]:
+        return "The studio has stopped; a build it was running published nothing."
+    if words[:1] in (["script"], ["status"], ["check"], ["voices"]):
+        return "Interrupted."
+    return "Interrupted: the last published audio is unchanged."
+
+
 class _Cli(click.Group):
     """The command group, with the one error boundary of the command line.
 
@@ -112,7 +124,7 @@ class _Cli(click.Group):
             with _sigterm_as_interrupt():
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except (click.exceptions.Abort, KeyboardInterrupt, _Terminated):
-            click.echo("Interrupted: the last published audio is unchanged.", err=True)
+            click.echo(_interrupted(sys.argv[1:] if args is None else args), err=True)
             sys.exit(EXIT_INTERRUPTED)
         except click.UsageError as error:
             # click prints usage, a hint and the error on three lines; one is

@@ -6,6 +6,7 @@ failure raises AudioError quoting the command and the tail of ffmpeg's stderr.
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
 import subprocess
@@ -40,7 +41,12 @@ def run_ffmpeg(
     except OSError as error:
         raise AudioError(f"could not start ffmpeg ({command[0]}): {error}") from error
     if result.returncode != 0:
-        tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        message = result.stderr.decode("utf-8", "replace")
+        if "No space left on device" in message:
+            # As the file system's own errors say it: where, and what to do.
+            written = next((a for a in reversed(args) if a.startswith("file:")), "its output")
+            raise OSError(errno.ENOSPC, "No space left on device", written.removeprefix("file:"))
+        tail = message.strip().splitlines()[-3:]
         shown = " ".join(command[1:])[:300]
         raise AudioError(f"ffmpeg failed ({shown}): {' / '.join(tail) or 'no message'}")
     return result

@@ -31,6 +31,11 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
                 os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is None:  # a full disk says nothing of where: name the file
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

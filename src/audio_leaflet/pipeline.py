@@ -26,7 +26,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ from audio_leaflet.config import Settings
 from audio_leaflet.errors import BuildError, CheckFailed
 from audio_leaflet.fileio import sha256_file, write_atomic
 from audio_leaflet.fingerprint import build_fingerprint, build_inputs
+from audio_leaflet.language import LanguageFound, declared_in, refuse_or_warn, text_languages
 from audio_leaflet.manifest import (
     MANIFEST_NAME,
     EngineInfo,
@@ -88,6 +89,7 @@ from audio_leaflet.read.outline import (
     left_out_text,
     outline_markdown,
 )
+from audio_leaflet.read.source import HTML_SUFFIXES
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
 from audio_leaflet.versions import clear_refused, keep_refused, keeper, versions_store
 
@@ -148,6 +150,10 @@ class Prepared:
     """One line saying what was not spoken and where the list is ("" when nothing was)."""
     lost: tuple[str, ...] = ()
     """Source lines neither spoken nor in the ledger (`read.coverage`): a reader's bug."""
+    languages: LanguageFound = field(default_factory=lambda: LanguageFound(()))
+    """The languages the leaflet's words are in (`audio_leaflet.language`)."""
+    declared_language: str | None = None
+    """The language the file declares for itself (an HTML page's `lang`), if any."""
 
     @property
     def identity(self) -> str:
@@ -201,6 +207,13 @@ def prepare(
         warnings.insert(0, taken_over)
     left_out = left_out_summary(document.left_out, str(script_dir / LEFT_OUT_FILE))
     lost = unaccounted_lines(source_lines_of(source), generated, document.left_out)
+    from audio_leaflet.read.structure import block_texts
+
+    languages = text_languages(
+        text for section in document.sections for block in section.blocks
+        for text in block_texts(block)
+    )  # fmt: skip
+    declared = declared_in(source.read_bytes()) if source.suffix.lower() in HTML_SUFFIXES else None
     return Prepared(
         source,
         source_sha256,
@@ -212,6 +225,8 @@ def prepare(
         owner,
         left_out,
         tuple(lost),
+        languages,
+        declared,
     )
 
 
@@ -283,6 +298,8 @@ def build_leaflet(
         prepared = prepare(source, settings)
     narration = prepared.narration
     check_buildable(prepared, settings)
+    if language_warning := check_language(prepared, settings, choice):
+        prepared = dataclasses.replace(prepared, warnings=(*prepared.warnings, language_warning))
     bundle = settings.out_dir / narration.slug
     ensure_writable(settings.out_dir)
     started = now()
@@ -704,6 +721,17 @@ def check_buildable(prepared: Prepared, settings: Settings) -> None:
             f"than the {MAX_HOURS} hours a build accepts: split it into leaflets of a few "
             "sections each"
         )
+
+
+def check_language(prepared: Prepared, settings: Settings, choice: VoiceChoice) -> str:
+    """Refuse, before anything is spoken, a leaflet in a language the voice does not speak;
+    a warning when only a part of it is ("" when none is)."""
+    declared = {"the setting language": settings.language}
+    if prepared.declared_language:
+        declared[f'its lang="{prepared.declared_language}"'] = prepared.declared_language
+    return refuse_or_warn(
+        prepared.languages, declared, choice.language, choice.name, prepared.source.name
+    )
 
 
 def _is_up_to_date(previous: Manifest | None, fingerprint: str, bundle: Path) -> bool:

@@ -164,6 +164,13 @@ def release_staging(staging: Path) -> None:
         os.close(descriptor)
 
 
+def release_every_staging() -> None:
+    """Release and remove every staging folder this process holds (a studio closing while
+    its build is still busy inside the voice)."""
+    for staging in list(_CLAIMS):
+        release_staging(staging)
+
+
 def clear_stale_staging(bundle: Path) -> None:
     """Remove staging folders of `bundle` that no running build holds."""
     with out_dir_lock(bundle.parent):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from audio_leaflet.cache import AudioCache, CachedChapter, chapter_key, sentence_key
+from audio_leaflet.errors import EngineError
 from audio_leaflet.fingerprint import source_digest
 from audio_leaflet.model import (
     LAST_UPDATED_PLACEHOLDER,
@@ -280,6 +281,13 @@ def sentence_take(
     if clip is not None:
         return key, clip, False
     clip = speaker.synthesize(speaker.engine_text(text))
+    if clip.frames == 0:
+        # Never a clip of no length: it would be a cue that cannot be heard or shown,
+        # and EPUBCheck refuses a media overlay clip that ends where it begins.
+        raise EngineError(
+            f'the {speaker.NAME} voice made no sound for the sentence "{text}": '
+            "write it in words in its narration script, or remove it"
+        )
     cache.put_sentence(key, clip)
     return key, clip, True
 

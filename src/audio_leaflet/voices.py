@@ -18,19 +18,22 @@ engine (the first the catalogue lists).
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import fcntl
 import functools
 import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -44,6 +47,12 @@ RECORD_FILE = "voice.json"
 _PARTIAL_PREFIX = ".partial-"
 _BLOCK = 1 << 20
 _TIMEOUT_S = 30
+"""A mirror silent this long, connecting or sending, is given up on."""
+MIN_RATE_BYTES_S = 20_000
+"""Slowest download accepted, over RATE_WINDOW_S: a mirror sending a byte every few
+seconds would otherwise take months over a voice (and never time out)."""
+RATE_WINDOW_S = 30.0
+"""The span over which a download's rate is judged."""
 
 
 class VoiceError(AudioLeafletError):
@@ -218,9 +227,28 @@ def add_voice(name: str, *, progress: Progress | None = None) -> Path:
             f"{name} has no checksum pinned in the catalogue yet, so it is not downloaded: "
             f"{_by_hand(voice, folder)}"
         )
-    if installed_files(voice) is not None and _matches(voice, folder):
-        return folder
     voices_dir().mkdir(parents=True, exist_ok=True)
+    # One `voices add` of a voice at a time: the others wait, then find it installed.
+    with _adding(voice.name):
+        if installed_files(voice) is not None and _matches(voice, folder):
+            return folder
+        _install(voice, folder, progress)
+    return folder
+
+
+@contextlib.contextmanager
+def _adding(name: str) -> Iterator[None]:
+    """Hold the lock of adding voice `name` (a lock file beside the voices), waiting for it."""
+    with open(voices_dir() / f".adding-{name}.lock", "a") as stream:
+        fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+
+
+def _install(voice: CatalogueVoice, folder: Path, progress: Progress | None) -> None:
+    """Download every file into a private folder, check them, then rename it into place."""
     _remove_stale_partials()
     partial = Path(tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{voice.name}-", dir=voices_dir()))
     try:
@@ -241,7 +269,6 @@ def add_voice(name: str, *, progress: Progress | None = None) -> Path:
         os.replace(partial, folder)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    return folder
 
 
 def _base_url(voice: CatalogueVoice) -> str:
@@ -255,10 +282,15 @@ def _download(
     url = f"{_base_url(voice)}/{pinned.name}"
     digest = hashlib.sha256()
     received = 0
+    answered = False
+    pace = _Pace(pinned.name, url)
     try:
         with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as answer, target.open("wb") as out:
-            while block := answer.read(_BLOCK):
+            answered = True
+            # read1: whatever has arrived, so a slow mirror is measured, not waited on.
+            while block := answer.read1(_BLOCK):
                 received += len(block)
+                pace.check(received)
                 if received > pinned.size:
                     raise VoiceError(
                         f"{pinned.name} from {url} is longer than the catalogue's "
@@ -278,7 +310,25 @@ def _download(
             f"Cannot add {voice.name}: the download of {pinned.name} stopped after {received} "
             f"of {pinned.size} bytes ({type(error).__name__}); nothing was installed: try again"
         ) from error
+    except TimeoutError as error:
+        if not answered:
+            raise VoiceError(
+                f"Cannot add {voice.name}: {url} did not answer within {_TIMEOUT_S} s; "
+                f"nothing was installed: try again later, or "
+                f"{_by_hand(voice, voices_dir() / voice.name)}"
+            ) from error
+        raise VoiceError(
+            f"Cannot add {voice.name}: the download of {pinned.name} stalled (nothing for "
+            f"{_TIMEOUT_S} s) after {received} of {pinned.size} bytes; nothing was installed: "
+            "try again later"
+        ) from error
     except (urllib.error.URLError, OSError) as error:
+        if isinstance(getattr(error, "reason", None), TimeoutError):
+            raise VoiceError(
+                f"Cannot add {voice.name}: {url} did not answer within {_TIMEOUT_S} s; "
+                f"nothing was installed: try again later, or "
+                f"{_by_hand(voice, voices_dir() / voice.name)}"
+            ) from error
         reason = getattr(error, "reason", None) or error
         raise VoiceError(
             f"Cannot add {voice.name}: {url} could not be reached ({reason}); "
@@ -295,6 +345,30 @@ def _download(
             f"(sha256 {digest.hexdigest()[:12]}..., expected {pinned.sha256[:12]}...); "
             "nothing was installed"
         )
+
+
+class _Pace:
+    """Refuses a download slower than MIN_RATE_BYTES_S over the last RATE_WINDOW_S."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name, self.url = name, url
+        self.marks: list[tuple[float, int]] = [(time.monotonic(), 0)]
+
+    def check(self, received: int) -> None:
+        now = time.monotonic()
+        self.marks.append((now, received))
+        while len(self.marks) > 2 and now - self.marks[1][0] >= RATE_WINDOW_S:
+            self.marks.pop(0)
+        since, then = self.marks[0]
+        if now - since >= RATE_WINDOW_S:
+            rate = (received - then) / (now - since)
+            if rate < MIN_RATE_BYTES_S:
+                raise VoiceError(
+                    f"the download of {self.name} from {self.url} is too slow "
+                    f"({rate / 1000:.1f} kB/s over the last {now - since:.0f} s, below "
+                    f"{MIN_RATE_BYTES_S / 1000:.0f} kB/s); nothing was installed: try again "
+                    "later, or from another mirror (AUDIO_LEAFLET_VOICES_URL)"
+                )
 
 
 def _by_hand(voice: CatalogueVoice, folder: Path) -> str:
@@ -341,13 +415,31 @@ class VoiceChoice:
     reason: str
     """Why this voice, for the build's report."""
 
+    @property
+    def name(self) -> str:
+        """The voice's name: the catalogue's, or a voice file's or an engine voice's own."""
+        if self.voice and (self.entry is None or not self.entry.files):
+            return Path(self.voice).stem  # a voice file, or an engine's own voice name
+        return self.entry.name if self.entry else "default"
+
+    @property
+    def language(self) -> str:
+        """The language the voice speaks, as a language tag."""
+        if self.engine == "espeak":
+            # espeak-ng speaks every language its voice names ("cy"); British English unless told.
+            return self.voice or "en-GB"
+        if self.voice and (self.entry is None or not self.entry.files):
+            # Piper's voices are named by their language: "cy_GB-gwryw_gogleddol-medium.onnx".
+            code = Path(self.voice).name.split("-", 1)[0]
+            if re.fullmatch(r"[a-z]{2,3}(?:_[A-Z]{2})?", code):
+                return code.replace("_", "-")
+        if self.entry is None or self.entry.language == "many":
+            return "en"  # gTTS is always asked for English here
+        return self.entry.language
+
     def describe(self) -> str:
         """ "NAME (engine), why", for the build's report."""
-        if self.voice and (self.entry is None or not self.entry.files):
-            name = Path(self.voice).stem  # a voice file, or an engine's own voice name
-        else:
-            name = self.entry.name if self.entry else "default"
-        return f"{name} ({self.engine}), {self.reason}"
+        return f"{self.name} ({self.engine}), {self.reason}"
 
     def applied_to(self, settings: Settings) -> Settings:
         """`settings` with this choice's engine and voice file."""

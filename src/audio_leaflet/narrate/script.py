@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,6 +194,11 @@ def _pause_ms(match: re.Match[str]) -> int:
 
 
 def _check_speech(text: str, where: str) -> None:
+    if not says_something(_PLACEHOLDER.sub("", text)) and not _PLACEHOLDER.search(text):
+        raise NarrationError(
+            f"{where}: {text!r} has no words to say (no letters or digits); write it in "
+            "words, or delete the line."
+        )
     if re.search(r"\[\s*pause\b", text, re.IGNORECASE):
         raise NarrationError(f"{where}: put [pause ...] on a line of its own.")
     for placeholder in _PLACEHOLDER.findall(text):
@@ -279,6 +285,12 @@ def parse_script(text: str, path: Path | str) -> ParsedScript:
         lines=tuple(lines),
         edited=generated != body_hash,
     )
+
+
+def says_something(text: str) -> bool:
+    """Whether text has something to say: a letter or a digit. "…", "★★★", an emoji or a
+    zero-width space alone would be a sentence with no sound."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 def is_speech_line(line: str) -> bool:

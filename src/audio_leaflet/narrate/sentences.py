@@ -8,6 +8,7 @@ split in the wrong place ("e.g. | anxiety") is heard as a stop mid-thought.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Words whose full stop does not end a sentence.
 _NO_STOP_AFTER = frozenset(
@@ -82,6 +83,8 @@ def sentences_of(text: str) -> list[str]:
     """Sentences ready to speak: split, long ones given a breath, each ending in punctuation."""
     out = []
     for sentence in split_sentences(text):
+        if not any(unicodedata.category(char)[0] in "LN" for char in sentence):
+            continue  # "…" or "★★★" alone: nothing a voice can say (and no word to lose)
         for part in breathe(sentence):
             # A quotation's own stop ends it: 'alone."' needs no second one.
             if not part.rstrip("\"')]”’").endswith((".", "!", "?", ":")):

@@ -83,6 +83,7 @@ def _lines(path: Path) -> tuple[list[_Line], int, str | None]:
     """Every text line with its type size and weight, page by page, box by box."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
+    from pdfminer.pdfdocument import PDFEncryptionError
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psexceptions import PSException
 
@@ -114,8 +115,13 @@ def _lines(path: Path) -> tuple[list[_Line], int, str | None]:
                     lines.append(
                         _Line(text, size, bold, page_number, box_number, top, column, box_top)
                     )
+    except PDFEncryptionError as error:
+        raise LeafletError(
+            f"{path} is locked with a password (an encrypted PDF), so its text cannot be read: "
+            "save it again without a password, or give the leaflet as .docx or .txt"
+        ) from error
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
-        reason = str(error).rstrip(".!?")
+        reason = str(error).rstrip(".!?") or type(error).__name__
         raise LeafletError(
             f"Cannot read {path} as a PDF ({reason}): it may be damaged; save it again as PDF, "
             "or give the leaflet as .docx or .txt"

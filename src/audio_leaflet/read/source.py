@@ -39,6 +39,7 @@ SUFFIXES = {
     ".docx": Format.DOCX,
     ".pdf": Format.PDF,
 }
+HTML_SUFFIXES = frozenset(suffix for suffix, kind in SUFFIXES.items() if kind is Format.HTML)
 ACCEPTED = ".txt, .md, .html, .docx or .pdf"
 """The accepted formats, as said in messages."""
 

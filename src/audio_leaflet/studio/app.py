@@ -5,13 +5,20 @@ is served from the package, and the Content-Security-Policy allows nothing
 else, so leaflet text can never become markup or script. Every action that
 changes a file is a POST checked by `studio.guard.Guard`, answered with a
 redirect to the page that shows the result (so reloading never repeats it).
+
+One error boundary (`_problem`), as the command line has one: a setting
+that cannot be read is a 400 page naming it, something that is not there
+(or cannot be: a 300-character name) a 404, anything else staff can act on
+a 400 page saying what to do, and a bug a 500 page without a traceback
+(logged on the terminal).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -31,12 +38,14 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from audio_leaflet import __version__
-from audio_leaflet.errors import AudioLeafletError
-from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES, Desk, LeafletRef, StudioError
-from audio_leaflet.studio.guard import FORM_FIELD, Guard
+from audio_leaflet.errors import AudioLeafletError, UsageError
+from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES, Desk, LeafletRef, NotFound, StudioError
+from audio_leaflet.studio.guard import ENTER_PATH, FORM_FIELD, PUBLISHED_PREFIX, Guard
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -51,15 +60,21 @@ CONTENT_SECURITY_POLICY = (
 BUILD_STOP_WAIT_S = 2.0
 """How long Ctrl-C waits for a running build to stop and clean up before the studio ends."""
 
-PLAYER_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src 'self'; media-src 'self'; connect-src 'self'; frame-ancestors 'none'"
+PUBLISHED_POLICY = (
+    "sandbox allow-scripts allow-downloads; default-src 'none'; script-src 'unsafe-inline'; "
+    "style-src 'unsafe-inline'; img-src 'self'; media-src 'self'; frame-ancestors 'none'"
 )
-"""For a published bundle's web player (made to work from disk, so its script is inline)."""
+"""For a published bundle's own files, its web player above all (made to work from disk, so
+its script is inline). The sandbox gives the page no origin: its script runs, but it cannot
+read the studio's pages, send the studio's cookie or post to it, whatever the file holds."""
+
+UPLOAD_ALLOWANCE = 64 * 1024
+"""Room an upload's form takes besides the file itself."""
 
 _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".mp3": "audio/mpeg",
+    ".m4b": "audio/mp4",
     ".vtt": "text/vtt; charset=utf-8",
     ".json": "application/json",
     ".jpg": "image/jpeg",
@@ -67,6 +82,9 @@ _MEDIA_TYPES = {
     ".zip": "application/zip",
     ".epub": "application/epub+zip",
 }
+_SMALL_FILES = (".html", ".vtt", ".json", ".m3u8")
+"""Files served from the very bytes whose checksum was compared (the rest, audio and
+archives, are served from disk after their checksum is compared)."""
 
 
 def _media_type(name: str) -> str:
@@ -101,6 +119,11 @@ def _when(iso: str) -> str:
 _templates.filters["when"] = _when
 
 
+# --------------------------------------------------------------------------
+# what every request goes through
+# --------------------------------------------------------------------------
+
+
 class _Guarded:
     """Refuses every request the guard does not let through, before any route sees it."""
 
@@ -117,6 +140,66 @@ class _Guarded:
         await self.app(scope, receive, send)
 
 
+class _BodyTooLarge(Exception):
+    """A request body went past its limit while it was being read."""
+
+
+class _LimitedBody:
+    """Stops reading a request body past its limit, whatever its Content-Length claims.
+
+    An upload may be at most MAX_UPLOAD_BYTES (and its form); any other request a
+    few kilobytes of form. Counting what arrives is what holds: a chunked body
+    (or one whose Content-Length lies) is cut off at the limit with 413.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = MAX_UPLOAD_BYTES + UPLOAD_ALLOWANCE if scope["path"] == "/upload" else 1 << 20
+        claimed = dict(scope["headers"]).get(b"content-length", b"0")
+        if claimed.isdigit() and int(claimed) > limit:
+            await self._refuse(scope, receive, send)  # said too large before it is read
+            return
+        received = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, noting_start)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        mb = MAX_UPLOAD_BYTES // (1024 * 1024)
+        response = _page(
+            "problem.html",
+            413,
+            title="Too large",
+            error=f"That is too large: a leaflet file may be at most {mb} MB.",
+        )
+        await response(scope, receive, send)
+
+
 def _secure(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -126,248 +209,302 @@ def _secure(response: Response) -> Response:
     return response
 
 
-def make_app(desk: Desk, guard: Guard) -> Starlette:
-    """The studio as an ASGI app."""
+def _page(name: str, status: int = 200, guard: Guard | None = None, **values: Any) -> Response:
+    values = {"notice": "", "error": "", "title": "", **values}
+    html = _templates.get_template(name).render(
+        form_token=guard.form_token if guard else "",
+        form_field=FORM_FIELD,
+        version=__version__,
+        published=guard.published_path if guard else None,
+        **values,
+    )
+    return _secure(HTMLResponse(html, status_code=status))
 
-    def page(name: str, status: int = 200, **values: Any) -> Response:
-        values = {"notice": "", "error": "", **values}
-        html = _templates.get_template(name).render(
-            form_token=guard.form_token, form_field=FORM_FIELD, version=__version__, **values
-        )
-        return _secure(HTMLResponse(html, status_code=status))
 
-    def leaflet_address(ref: LeafletRef, notice: str = "", anchor: str = "") -> str:
-        query = {"path": ref.key, **({"notice": notice} if notice else {})}
-        return f"/leaflet?{urlencode(query)}{'#' + anchor if anchor else ''}"
+def _desk(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
 
-    def find(key: str | None) -> LeafletRef | None:
-        try:
-            return desk.find(key or "")
-        except KeyError:
-            return None
 
-    def not_found() -> Response:
-        return _secure(PlainTextResponse("No such leaflet in this studio.", status_code=404))
+def _guard(request: Request) -> Guard:
+    guard: Guard = request.app.state.guard
+    return guard
 
-    async def checked_form(request: Request, **limits: int) -> tuple[Any, Response | None]:
-        """A POST's form, and the guard's refusal of it (None when it may go on)."""
-        form = await request.form(**({"max_files": 0, "max_fields": 20} | limits))
-        value = form.get(FORM_FIELD)
-        return form, guard.refuse_change(request, value if isinstance(value, str) else None)
 
-    async def leaflet_form(request: Request) -> tuple[Any, LeafletRef] | Response:
-        """A checked POST about one leaflet: its form and the leaflet, or the answer to
-        give instead (the refusal, or 404 for a leaflet the studio does not list)."""
-        form, refusal = await checked_form(request)
-        if refusal:
-            return refusal
-        ref = find(form.get("path"))
-        return (form, ref) if ref else not_found()
+def page(request: Request, name: str, status: int = 200, **values: Any) -> Response:
+    """A page of the studio, with this session's form token."""
+    return _page(name, status, _guard(request), **values)
 
-    def home_page(request: Request, error: str = "", status: int = 200) -> Response:
-        try:
-            leaflets = desk.leaflets()
-        except AudioLeafletError as failure:  # a project file that cannot be read
-            leaflets, error, status = [], str(failure), 400
+
+async def _problem(request: Request, error: Exception) -> Response:
+    """The studio's one error boundary (see the module's docstring)."""
+    if isinstance(error, NotFound):
+        return _secure(PlainTextResponse(str(error) or "Not found in this studio.", 404))
+    if isinstance(error, UsageError):
         return page(
-            "home.html",
-            status,
-            leaflets=leaflets,
-            folder=str(desk.folder),
-            error=error,
-            max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+            request, "problem.html", 400, title="A setting cannot be used", error=str(error)
         )
+    if isinstance(error, AudioLeafletError):
+        return page(request, "problem.html", 400, title="That did not work", error=str(error))
+    log.error("the studio met an internal error on %s", request.url.path, exc_info=error)
+    return page(
+        request,
+        "problem.html",
+        500,
+        title="Internal error",
+        error="The studio met an internal error (a bug in audio-leaflet); the terminal that "
+        "started it shows the details. Nothing was changed.",
+    )
 
-    async def home(request: Request) -> Response:
-        return home_page(request)
 
-    async def add_sample(request: Request) -> Response:
-        _form, refusal = await checked_form(request)
-        if refusal:
-            return refusal
-        ref = desk.add_sample()
-        return RedirectResponse(leaflet_address(ref, "added"), status_code=303)
+# --------------------------------------------------------------------------
+# helpers of the routes
+# --------------------------------------------------------------------------
 
-    async def upload(request: Request) -> Response:
-        length = request.headers.get("content-length")
-        if length is None:
-            return PlainTextResponse("An upload must say its length.", status_code=411)
-        if not length.isdigit() or int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
-            return home_page(request, "That file is too large for a leaflet.", 413)
-        form, refusal = await checked_form(
-            request, max_files=1, max_fields=3, max_part_size=64 * 1024
-        )
-        if refusal:
-            return refusal
-        upload = form.get("leaflet")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            return home_page(request, "Choose a leaflet file to add.", 400)
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        try:
-            ref = desk.add_upload(upload.filename, data)
-        except StudioError as error:
-            return home_page(request, str(error), 400)
-        return RedirectResponse(leaflet_address(ref, "added"), status_code=303)
 
-    async def leaflet_page(
-        ref: LeafletRef, request: Request, error: str = "", status: int = 200
-    ) -> Response:
-        try:
-            view = await run_in_threadpool(desk.view, ref)
-        except AudioLeafletError as failure:
-            return page("problem.html", 400, ref=ref, error=str(failure))
-        notice = NOTICES.get(request.query_params.get("notice", ""), "")
-        job = desk.job if desk.job and desk.job.ref.key == ref.key else None
-        return page("leaflet.html", status, view=view, notice=notice, error=error, job=job)
+def leaflet_address(ref: LeafletRef, notice: str = "", anchor: str = "") -> str:
+    query = {"path": ref.key, **({"notice": notice} if notice else {})}
+    return f"/leaflet?{urlencode(query)}{'#' + anchor if anchor else ''}"
 
-    async def leaflet(request: Request) -> Response:
-        ref = find(request.query_params.get("path"))
-        return (await leaflet_page(ref, request)) if ref else not_found()
 
-    def numbers(source: Any) -> tuple[int, int] | None:
-        try:
-            return int(source.get("chapter", "")), int(source.get("sentence", ""))
-        except ValueError:
-            return None
+async def checked_form(request: Request, **limits: int) -> tuple[Any, Response | None]:
+    """A POST's form, and the guard's refusal of it (None when it may go on)."""
+    form = await request.form(**({"max_files": 0, "max_fields": 20} | limits))
+    value = form.get(FORM_FIELD)
+    return form, _guard(request).refuse_change(request, value if isinstance(value, str) else None)
 
-    async def sentence_audio(request: Request) -> Response:
-        ref = find(request.query_params.get("path"))
-        where = numbers(request.query_params)
-        if ref is None or where is None:
-            return not_found()
-        try:
-            data, spoken = await run_in_threadpool(desk.take, ref, *where)
-        except KeyError:
-            return not_found()
-        except AudioLeafletError as error:
-            return PlainTextResponse(str(error), status_code=500)
-        response = Response(data, media_type="audio/wav")
-        response.headers["X-Spoken-Now"] = "1" if spoken else "0"
-        return _secure(response)
 
-    async def edit(request: Request) -> Response:
-        checked = await leaflet_form(request)
-        if isinstance(checked, Response):
-            return checked
-        form, ref = checked
+def numbers(source: Any) -> tuple[int, int]:
+    """The chapter and sentence numbers a request names (NotFound when it names none)."""
+    try:
+        return int(source.get("chapter", "")), int(source.get("sentence", ""))
+    except ValueError:
+        raise NotFound("No such sentence in this leaflet.") from None
+
+
+Action = Callable[[Any, LeafletRef], Awaitable[Response]]
+
+
+async def leaflet_action(request: Request, action: Action) -> Response:
+    """A checked POST about one leaflet: `action(form, leaflet)`, or the refusal.
+
+    A StudioError (something staff asked for that cannot be done) is shown on
+    the leaflet's page, where it was asked.
+    """
+    form, refusal = await checked_form(request)
+    if refusal:
+        return refusal
+    ref = _desk(request).find(form.get("path") or "")
+    try:
+        return await action(form, ref)
+    except StudioError as error:
+        if isinstance(error, NotFound):
+            raise
+        return await leaflet_page(ref, request, str(error), 409 if error.busy else 400)
+
+
+async def leaflet_page(
+    ref: LeafletRef, request: Request, error: str = "", status: int = 200
+) -> Response:
+    desk = _desk(request)
+    view = await run_in_threadpool(desk.view, ref)
+    notice = NOTICES.get(request.query_params.get("notice", ""), "")
+    job = desk.job if desk.job and desk.job.ref.key == ref.key else None
+    return page(request, "leaflet.html", status, view=view, notice=notice, error=error, job=job)
+
+
+# --------------------------------------------------------------------------
+# routes
+# --------------------------------------------------------------------------
+
+
+async def home(request: Request) -> Response:
+    return home_page(request)
+
+
+def home_page(request: Request, error: str = "", status: int = 200) -> Response:
+    desk = _desk(request)
+    return page(
+        request,
+        "home.html",
+        status,
+        leaflets=desk.leaflets(),
+        folder=str(desk.folder),
+        error=error,
+        max_mb=MAX_UPLOAD_BYTES // (1024 * 1024),
+    )
+
+
+async def enter(request: Request) -> Response:
+    return await _guard(request).enter(request)
+
+
+async def add_sample(request: Request) -> Response:
+    _form, refusal = await checked_form(request)
+    if refusal:
+        return refusal
+    ref = _desk(request).add_sample()
+    return RedirectResponse(leaflet_address(ref, "added"), status_code=303)
+
+
+async def upload(request: Request) -> Response:
+    form, refusal = await checked_form(
+        request, max_files=1, max_fields=3, max_part_size=UPLOAD_ALLOWANCE
+    )
+    if refusal:
+        return refusal
+    upload = form.get("leaflet")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return home_page(request, "Choose a leaflet file to add.", 400)
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    try:
+        ref = _desk(request).add_upload(upload.filename, data)
+    except StudioError as error:
+        return home_page(request, str(error), 413 if len(data) > MAX_UPLOAD_BYTES else 400)
+    return RedirectResponse(leaflet_address(ref, "added"), status_code=303)
+
+
+async def leaflet(request: Request) -> Response:
+    ref = _desk(request).find(request.query_params.get("path") or "")
+    return await leaflet_page(ref, request)
+
+
+async def sentence_audio(request: Request) -> Response:
+    desk = _desk(request)
+    ref = desk.find(request.query_params.get("path") or "")
+    data, spoken = await run_in_threadpool(desk.take, ref, *numbers(request.query_params))
+    response = Response(data, media_type="audio/wav")
+    response.headers["X-Spoken-Now"] = "1" if spoken else "0"
+    return _secure(response)
+
+
+async def edit(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
         where = numbers(form)
-        if where is None:
-            return not_found()
-        try:
-            text, seen = str(form.get("text", "")), str(form.get("script_sha256", ""))
-            await run_in_threadpool(desk.edit, ref, *where, text, seen)
-        except KeyError:
-            return not_found()
-        except StudioError as error:
-            return await leaflet_page(ref, request, str(error), 400)
+        text, seen = str(form.get("text", "")), str(form.get("script_sha256", ""))
+        await run_in_threadpool(_desk(request).edit, ref, *where, text, seen)
         anchor = f"s-{where[0]}-{where[1]}"
         return RedirectResponse(leaflet_address(ref, "edited", anchor), status_code=303)
 
-    async def try_word(request: Request) -> Response:
-        params = request.query_params
-        ref = find(params.get("path"))
-        if ref is None:
-            return not_found()
-        try:
-            data = await run_in_threadpool(
-                desk.try_word, ref, params.get("word", ""), params.get("say", "")
-            )
-        except StudioError as error:
-            return PlainTextResponse(str(error), status_code=400)
-        return _secure(Response(data, media_type="audio/wav"))
+    return await leaflet_action(request, action)
 
-    async def save_word(request: Request) -> Response:
-        checked = await leaflet_form(request)
-        if isinstance(checked, Response):
-            return checked
-        form, ref = checked
-        try:
-            word, say = str(form.get("word", "")), str(form.get("say", ""))
-            await run_in_threadpool(desk.save_word, word, say)
-        except StudioError as error:
-            return await leaflet_page(ref, request, str(error), 400)
+
+async def try_word(request: Request) -> Response:
+    params = request.query_params
+    desk = _desk(request)
+    ref = desk.find(params.get("path") or "")
+    try:
+        data = await run_in_threadpool(
+            desk.try_word, ref, params.get("word", ""), params.get("say", "")
+        )
+    except StudioError as error:
+        return _secure(PlainTextResponse(str(error), status_code=400))
+    return _secure(Response(data, media_type="audio/wav"))
+
+
+async def save_word(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        word, say = str(form.get("word", "")), str(form.get("say", ""))
+        await run_in_threadpool(_desk(request).save_word, word, say)
         return RedirectResponse(leaflet_address(ref, "word", "narration"), status_code=303)
 
-    async def build(request: Request) -> Response:
-        checked = await leaflet_form(request)
-        if isinstance(checked, Response):
-            return checked
-        _form, ref = checked
-        try:
-            desk.start_build(ref)
-        except StudioError as error:
-            return await leaflet_page(ref, request, str(error), 409)
+    return await leaflet_action(request, action)
+
+
+async def build(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        _desk(request).start_build(ref)
         return RedirectResponse(leaflet_address(ref, anchor="build"), status_code=303)
 
-    async def build_state(request: Request) -> Response:
-        job = desk.job
-        return _secure(JSONResponse(job.to_json() if job else {"finished": True, "none": True}))
+    return await leaflet_action(request, action)
 
-    async def restore(request: Request) -> Response:
-        checked = await leaflet_form(request)
-        if isinstance(checked, Response):
-            return checked
-        form, ref = checked
-        try:
-            await run_in_threadpool(desk.restore, ref, str(form.get("version", "")))
-        except AudioLeafletError as error:
-            return await leaflet_page(ref, request, str(error), 400)
+
+async def build_state(request: Request) -> Response:
+    job = _desk(request).job
+    return _secure(JSONResponse(job.to_json() if job else {"finished": True, "none": True}))
+
+
+async def restore(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        await run_in_threadpool(_desk(request).restore, ref, str(form.get("version", "")))
         return RedirectResponse(leaflet_address(ref, "restored", "versions"), status_code=303)
 
-    async def bundle_audio(request: Request) -> Response:
-        params = request.query_params
-        name = params.get("file", "")
-        try:
-            if not name.endswith(".mp3"):
-                raise KeyError(name)
-            path = desk.bundle_file(params.get("slug", ""), name, params.get("from", ""))
-        except (KeyError, AudioLeafletError):
-            return not_found()
-        return _secure(FileResponse(path, media_type="audio/mpeg"))
+    return await leaflet_action(request, action)
 
-    async def published(request: Request) -> Response:
-        slug, name = request.path_params["slug"], request.path_params["name"]
-        try:
-            path = await run_in_threadpool(desk.bundle_file, slug, name)
-        except KeyError:
-            return not_found()
+
+async def bundle_audio(request: Request) -> Response:
+    """A chapter's MP3 from the published bundle, the refused one or a kept version."""
+    params = request.query_params
+    name = params.get("file", "")
+    if not name.endswith(".mp3"):
+        raise NotFound("Only audio is served here.")
+    path = await run_in_threadpool(
+        _desk(request).bundle_file, params.get("slug", ""), name, params.get("from", "")
+    )
+    return _secure(FileResponse(path, media_type="audio/mpeg"))
+
+
+async def published(request: Request) -> Response:
+    """A published bundle's own file, as listeners get it, only while it matches its manifest."""
+    slug, name = request.path_params["slug"], request.path_params["name"]
+    desk = _desk(request)
+    path = await run_in_threadpool(desk.bundle_file, slug, name)
+    response: Response
+    if path.suffix.lower() in _SMALL_FILES:
+        data = await run_in_threadpool(desk.verified_bytes, slug, name)
+        response = Response(data, media_type=_media_type(name))
+    else:
         response = FileResponse(path, media_type=_media_type(name))
-        # The bundle's own web player, as listeners get it: its one inline script is ours.
-        response.headers["Content-Security-Policy"] = PLAYER_POLICY
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-cache"
-        return response
+    response.headers["Content-Security-Policy"] = PUBLISHED_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
-    async def static(request: Request) -> Response:
-        name = request.path_params["name"]
-        if name not in STATIC_FILES:
-            return not_found()
-        response = FileResponse(STATIC / name, media_type=STATIC_FILES[name])
-        response.headers["Cache-Control"] = "no-cache"
-        return _secure(response)
 
-    routes = [
-        Route("/", home),
-        Route("/add-sample", add_sample, methods=["POST"]),
-        Route("/upload", upload, methods=["POST"]),
-        Route("/leaflet", leaflet),
-        Route("/sentence.wav", sentence_audio),
-        Route("/edit", edit, methods=["POST"]),
-        Route("/try-word.wav", try_word),
-        Route("/word", save_word, methods=["POST"]),
-        Route("/build", build, methods=["POST"]),
-        Route("/build.json", build_state),
-        Route("/restore", restore, methods=["POST"]),
-        Route("/audio", bundle_audio),
-        Route("/published/{slug}/{name}", published),
-        Route("/static/{name}", static),
-    ]
+async def static(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in STATIC_FILES:
+        raise NotFound("No such file.")
+    response = FileResponse(STATIC / name, media_type=STATIC_FILES[name])
+    response.headers["Cache-Control"] = "no-cache"
+    return _secure(response)
+
+
+ROUTES = [
+    Route("/", home),
+    Route(ENTER_PATH, enter, methods=["POST"]),
+    Route("/add-sample", add_sample, methods=["POST"]),
+    Route("/upload", upload, methods=["POST"]),
+    Route("/leaflet", leaflet),
+    Route("/sentence.wav", sentence_audio),
+    Route("/edit", edit, methods=["POST"]),
+    Route("/try-word.wav", try_word),
+    Route("/word", save_word, methods=["POST"]),
+    Route("/build", build, methods=["POST"]),
+    Route("/build.json", build_state),
+    Route("/restore", restore, methods=["POST"]),
+    Route("/audio", bundle_audio),
+    Route(PUBLISHED_PREFIX + "{key}/{slug}/{name}", published),
+    Route("/static/{name}", static),
+]
+
+
+def make_app(desk: Desk, guard: Guard) -> Starlette:
+    """The studio as an ASGI app."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         await run_in_threadpool(desk.stop_building, BUILD_STOP_WAIT_S)
 
-    return Starlette(
-        routes=routes, middleware=[Middleware(_Guarded, guard=guard)], lifespan=lifespan
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(_Guarded, guard=guard), Middleware(_LimitedBody)],
+        # Errors staff can act on are answered here; a bug goes through Starlette's last
+        # handler, which answers with the same page and logs the traceback on the terminal.
+        exception_handlers={AudioLeafletError: _problem, Exception: _problem},
+        lifespan=lifespan,
     )
+    app.state.desk = desk
+    app.state.guard = guard
+    return app

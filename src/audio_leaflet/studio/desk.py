@@ -24,17 +24,17 @@ from audio_leaflet.cache import AudioCache, wav_bytes
 from audio_leaflet.config import PROJECT_FILE, LeafletEntry, Project, Settings, load_project
 from audio_leaflet.errors import AudioLeafletError, CheckFailed, NarrationError, UsageError
 from audio_leaflet.fileio import sha256_file, write_atomic
-from audio_leaflet.manifest import Manifest, read_manifest
+from audio_leaflet.manifest import Manifest, read_manifest, sha256_bytes
 from audio_leaflet.model import Chapter, Narration, Speech
 from audio_leaflet.naming import slugify
-from audio_leaflet.narrate.script import is_speech_line, parse_script, script_path
+from audio_leaflet.narrate.script import is_speech_line, parse_script, says_something, script_path
+from audio_leaflet.publish import release_every_staging
 from audio_leaflet.read import SAMPLE_LEAFLET
 from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE
 from audio_leaflet.read.source import SUFFIXES
 from audio_leaflet.versions import (
     REFUSED,
     Version,
-    find_version,
     list_versions,
     refused_findings,
     versions_store,
@@ -58,6 +58,20 @@ RESPELLING = re.compile(r"[A-Za-z][A-Za-z' -]{0,59}")
 
 class StudioError(AudioLeafletError):
     """Something staff asked for that cannot be done; the message says why."""
+
+    busy = False
+    """True when it cannot be done only because other work is running (a build)."""
+
+
+class NotFound(StudioError):
+    """An address names a leaflet, sentence, version or file the studio does not have
+    (or cannot have: a name no leaflet could get)."""
+
+
+class Busy(StudioError):
+    """A build is running: wait for it."""
+
+    busy = True
 
 
 class BuildStopped(BaseException):
@@ -241,7 +255,7 @@ class Desk:
         for ref in self.leaflets():
             if ref.key == key:
                 return ref
-        raise KeyError(key)
+        raise NotFound("No such leaflet in this studio.")
 
     def project_settings(self, ref: LeafletRef) -> Settings:
         """The project's settings with this leaflet's own, as `build` is given them."""
@@ -400,7 +414,7 @@ class Desk:
         manifest = read_manifest(settings.out_dir / narration.slug)
         sentences = spoken_sentences(narration, manifest, settings.wpm).get(chapter, [])
         if not 0 <= index < len(sentences):
-            raise KeyError((chapter, index))
+            raise NotFound("No such sentence in this leaflet.")
         return settings, manifest, sentences[index]
 
     # ------------------------------------------------------------------
@@ -441,8 +455,12 @@ class Desk:
     def edit(self, ref: LeafletRef, chapter: int, index: int, text: str, seen_sha256: str) -> None:
         """Change one sentence in its chapter's script, as a hand edit would."""
         text = " ".join(text.split())
-        if not text:
-            raise StudioError("A sentence cannot be empty: delete it in the script file instead.")
+        if not says_something(text):
+            # "…", a zero-width space or a soft hyphen would be a sentence with no sound.
+            raise StudioError(
+                "A sentence must have words to say (letters or digits): write it in words, "
+                "or delete it in the script file instead."
+            )
         if not is_speech_line(text):
             # In a script, "# ..." is a comment and "[...]" a pause: the sentence would vanish.
             raise StudioError("A sentence cannot start with # or [: write it in words.")
@@ -452,7 +470,7 @@ class Desk:
         prepared = prepare(ref.entry.path, settings, write=False)
         found = [c for c in prepared.narration.chapters if c.number == chapter]
         if not found:
-            raise KeyError(chapter)
+            raise NotFound("No such section in this leaflet.")
         path = script_path(prepared.script_dir, found[0])
         with self._lock:
             if _sha256(path) != seen_sha256:
@@ -463,7 +481,7 @@ class Desk:
             lines = path.read_text("utf-8").splitlines()
             at = _speech_line_numbers(lines)
             if not 0 <= index < len(at):
-                raise KeyError(index)
+                raise NotFound("No such sentence in this leaflet.")
             lines[at[index]] = text
             new_text = "\n".join(lines) + "\n"
             try:
@@ -497,7 +515,7 @@ class Desk:
     def start_build(self, ref: LeafletRef) -> BuildJob:
         with self._lock:
             if self.job is not None and not self.job.finished:
-                raise StudioError(f"A build of {self.job.ref.key} is running: wait for it.")
+                raise Busy(f"A build of {self.job.ref.key} is running: wait for it.")
             self.job = BuildJob(ref)
         job = self.job
         self._thread = threading.Thread(target=self._build, args=(job,), daemon=True, name="build")
@@ -508,13 +526,17 @@ class Desk:
         """Ask a running build to stop (as Ctrl-C stops one), and wait up to `wait_s` for it.
 
         It stops at its next sentence or file, cleaning up as the command line
-        does. One still busy after `wait_s` (hearing a long chapter) ends with
-        the process, as a build killed on the command line does: the published
-        bundle is untouched either way.
+        does. One still busy after `wait_s` (saying a long sentence, hearing a
+        long chapter) ends with the process, its staging folder removed here:
+        the published bundle is untouched either way.
         """
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(wait_s)
+            if self._thread.is_alive():
+                # Still inside the voice (one sentence can take seconds on a busy machine):
+                # its staging folder is removed here, as the process ends.
+                release_every_staging()
 
     def _build(self, job: BuildJob) -> None:
         from audio_leaflet.cli import _StderrProgress, result_messages
@@ -585,7 +607,7 @@ class Desk:
 
     def bundle_file(self, slug: str, name: str, which: str = "published") -> Path:
         """A file of one of the project's bundles, only by a name its manifest lists and only
-        while it matches the checksum the manifest gives (KeyError otherwise).
+        while it matches the checksum the manifest gives (NotFound otherwise).
 
         `which` is "published" (the out-dir's), "refused" (the last bundle the check
         refused) or the name of a kept version. Found from the slug alone, without
@@ -595,7 +617,7 @@ class Desk:
         audio on the studio's origin.
         """
         if not slug or slugify(slug, fallback="") != slug:
-            raise KeyError(slug)  # also keeps impossible names (300 characters) off the disk
+            raise NotFound("No such leaflet.")  # a 300-character name never reaches the disk
         settings = self.project().settings
         store = versions_store(settings, slug)
         if which == "published":
@@ -603,17 +625,27 @@ class Desk:
         elif which == REFUSED:
             bundle = store / REFUSED
         else:
-            version = find_version(store, which)
-            if not version.sound:
-                raise KeyError(which)
+            version = next((v for v in list_versions(store) if v.name == which), None)
+            if version is None or not version.sound:
+                raise NotFound("No such version, or it is damaged.")
             bundle = version.folder
         manifest = read_manifest(bundle)
         if manifest is None or name not in manifest.files:
-            raise KeyError(name)
+            raise NotFound("No such file in that bundle.")
         path = bundle / name
         if self._checksum(path) != manifest.files[name]:
-            raise KeyError(name)
+            raise NotFound(f"{name} no longer matches its bundle's manifest: build again.")
         return path
+
+    def verified_bytes(self, slug: str, name: str) -> bytes:
+        """A published file's bytes, read once and compared with its manifest's checksum:
+        what is served is exactly what was compared."""
+        path = self.bundle_file(slug, name)
+        data = path.read_bytes()
+        manifest = read_manifest(path.parent)
+        if manifest is None or sha256_bytes(data) != manifest.files.get(name):
+            raise NotFound(f"{name} no longer matches its bundle's manifest: build again.")
+        return data
 
     def _checksum(self, path: Path) -> str:
         """`path`'s SHA-256, remembered while the file's identity and size stay the same."""
