@@ -11,8 +11,9 @@ recipe, say), then check the results as tests/fixtures/office/README.md says:
 Each file is made by the producer staff would use, from a recipe written by
 reading one real text in tests/fixtures/office/sources/:
 
-- LibreOffice Writer converts a flat ODT recipe (recipes/*.fodt) to .docx,
-  .odt or .pdf (`soffice --headless --convert-to`); one of its PDFs is then
+- LibreOffice Writer converts a flat ODT recipe (recipes/*.fodt) to .docx
+  (as "Word 2007-365", and three as "Office Open XML Text"), .odt or .pdf
+  (`soffice --headless --convert-to`); one of its PDFs is then
   printed to PDF the way a CUPS "PDF printer" does it (poppler's pdftops,
   then Ghostscript's ps2pdf), which drops the fonts' Unicode maps;
 - pandoc converts a Markdown recipe (recipes/*.md) to .docx and .odt;
@@ -85,7 +86,7 @@ def run(command: list[str], cwd: Path | None = None) -> None:
         )
 
 
-def libreoffice(recipe: Path, output: Path) -> None:
+def libreoffice(recipe: Path, output: Path, export_filter: str | None = None) -> None:
     """soffice --convert-to, with a profile of its own so a running LibreOffice is not used."""
     work = output.parent
     profile = work / "lo-profile"
@@ -95,7 +96,7 @@ def libreoffice(recipe: Path, output: Path) -> None:
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
-            LIBREOFFICE_FILTERS[output.suffix],
+            export_filter or LIBREOFFICE_FILTERS[output.suffix],
             "--outdir",
             str(work / "lo-out"),
             str(recipe),
@@ -105,6 +106,17 @@ def libreoffice(recipe: Path, output: Path) -> None:
     if not made.exists():  # soffice exits 0 even when it could not convert
         raise SystemExit(f"LibreOffice made no {made.name} from {recipe}")
     made.replace(output)
+
+
+def libreoffice_ooxml(recipe: Path, output: Path) -> None:
+    """The .docx of Writer's "Office Open XML Text (Transitional)" choice, not "Word 2007-365".
+
+    It is also what a bare `soffice --convert-to docx` gives. It names the core
+    properties part by the relationship type .../officedocument/2006/...
+    (python-docx looks only for .../package/2006/... and then reports its own
+    placeholder title "Word Document"), and aligns paragraphs with w:jc "start".
+    """
+    libreoffice(recipe, output, "docx:Office Open XML Text")
 
 
 def printed_to_pdf(recipe: Path, output: Path) -> None:
@@ -207,32 +219,35 @@ def reportlab_out_of_order(source: Path, output: Path) -> None:
     pdf.save()
 
 
+WRITER = "LibreOffice Writer"
+WRITER_OOXML = "LibreOffice Writer (Office Open XML Text)"
+
 FIXTURES = [
-    Fixture("walton-tremor-dbs-numbered-headings.docx", "LibreOffice Writer",
+    Fixture("walton-tremor-dbs-numbered-headings.docx", WRITER,
             "recipes/walton-tremor-dbs-numbered-headings.fodt", libreoffice),
-    Fixture("walton-tremor-dbs-numbered-headings.pdf", "LibreOffice Writer",
+    Fixture("walton-tremor-dbs-numbered-headings.pdf", WRITER,
             "recipes/walton-tremor-dbs-numbered-headings.fodt", libreoffice),
-    Fixture("medicines-for-children-baclofen.docx", "LibreOffice Writer",
+    Fixture("medicines-for-children-baclofen.docx", WRITER_OOXML,
+            "recipes/medicines-for-children-baclofen.fodt", libreoffice_ooxml),
+    Fixture("medicines-for-children-baclofen.odt", WRITER,
             "recipes/medicines-for-children-baclofen.fodt", libreoffice),
-    Fixture("medicines-for-children-baclofen.odt", "LibreOffice Writer",
-            "recipes/medicines-for-children-baclofen.fodt", libreoffice),
-    Fixture("medicines-for-children-baclofen-tracked-changes.docx", "LibreOffice Writer",
+    Fixture("medicines-for-children-baclofen-tracked-changes.docx", WRITER,
             "recipes/medicines-for-children-baclofen-tracked-changes.fodt", libreoffice),
-    Fixture("eput-achilles-two-column-section.pdf", "LibreOffice Writer",
+    Fixture("eput-achilles-two-column-section.pdf", WRITER,
             "recipes/eput-achilles-two-column-section.fodt", libreoffice),
-    Fixture("eput-achilles-two-column-section.docx", "LibreOffice Writer",
+    Fixture("eput-achilles-two-column-section.docx", WRITER,
             "recipes/eput-achilles-two-column-section.fodt", libreoffice),
-    Fixture("cambridge-parkinsons-newsletter-three-columns.pdf", "LibreOffice Writer",
+    Fixture("cambridge-parkinsons-newsletter-three-columns.pdf", WRITER,
             "recipes/cambridge-parkinsons-newsletter-three-columns.fodt", libreoffice),
-    Fixture("cambridge-parkinsons-newsletter-three-columns.docx", "LibreOffice Writer",
-            "recipes/cambridge-parkinsons-newsletter-three-columns.fodt", libreoffice),
-    Fixture("nth-prehab-exercise-table.pdf", "LibreOffice Writer",
+    Fixture("cambridge-parkinsons-newsletter-three-columns.docx", WRITER_OOXML,
+            "recipes/cambridge-parkinsons-newsletter-three-columns.fodt", libreoffice_ooxml),
+    Fixture("nth-prehab-exercise-table.pdf", WRITER,
             "recipes/nth-prehab-exercise-table.fodt", libreoffice),
-    Fixture("nth-prehab-exercise-nested-list.docx", "LibreOffice Writer",
-            "recipes/nth-prehab-exercise-nested-list.fodt", libreoffice),
-    Fixture("dchft-going-into-hospital-easy-read.docx", "LibreOffice Writer",
+    Fixture("nth-prehab-exercise-nested-list.docx", WRITER_OOXML,
+            "recipes/nth-prehab-exercise-nested-list.fodt", libreoffice_ooxml),
+    Fixture("dchft-going-into-hospital-easy-read.docx", WRITER,
             "recipes/dchft-going-into-hospital-easy-read.fodt", libreoffice),
-    Fixture("dchft-going-into-hospital-easy-read.pdf", "LibreOffice Writer",
+    Fixture("dchft-going-into-hospital-easy-read.pdf", WRITER,
             "recipes/dchft-going-into-hospital-easy-read.fodt", libreoffice),
     Fixture("dchft-going-into-hospital-chromium.pdf", "Chromium print to PDF",
             "recipes/dchft-going-into-hospital-chromium.html", chromium),
