@@ -332,7 +332,7 @@ def test_sigterm_during_an_add_says_the_voice_was_not_installed(
         env={**os.environ, "AUDIO_LEAFLET_DATA": str(data_dir)},
     )
     deadline = time.monotonic() + 60
-    while not list((data_dir / "voices").glob(".partial-*")):
+    while not list((data_dir / "voices").glob(".partial-*/*.onnx")):  # under way
         assert process.poll() is None and time.monotonic() < deadline, "the add never began"
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
