@@ -1,10 +1,11 @@
 """Encode and tag the bundle's MP3 files, reusing the ones the last build published.
 
 The stage after assembly: each chapter becomes a tagged MP3, and the whole
-leaflet one MP3 with chapter markers (docs/formats.md, "Audio and tags"). A
+leaflet one MP3 with chapter markers (docs/formats.md, "Audio and tags"),
+made of the chapters' own frames (`mp3.py`), never encoded a second time. A
 published file is reused (hard-linked into staging) only when its `file_key`
 (audio, tags, cover and encoder) is the same as last time and its bytes are
-intact; every other file is encoded afresh, two at a time.
+intact; every other chapter file is encoded afresh, two at a time.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from audio_leaflet.audio import ChapterAudio
     from audio_leaflet.model import Clip
     from audio_leaflet.speak import SpokenChapter
-    from audio_leaflet.tags import ChapterMark, ChapterTags
+    from audio_leaflet.tags import ChapterTags
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +89,13 @@ class BundleFiles:
         """Manifest entry of the whole-leaflet file."""
         self.jobs: list[tuple[str, Callable[[], None]]] = []
         """(progress label, encode and tag) for each chapter file made afresh."""
-        self.full_job: Callable[[], None] | None = None
-        """Encodes and tags the whole-leaflet file; None when it is reused."""
+        self.full_tags: ChapterTags | None = None
+        """The whole-leaflet file's tags; None when the published file is reused."""
         self.changed: list[int] = []
         """Numbers of the chapters whose file is made afresh."""
 
-    def add_chapter(self, item: SpokenChapter, start_ms: int, count: int) -> None:
-        """Plan chapter `item`'s file, which starts at `start_ms` in the whole file."""
+    def add_chapter(self, item: SpokenChapter, count: int) -> None:
+        """Plan chapter `item`'s file (its start in the whole file is known once encoded)."""
         from audio_leaflet.tags import ChapterTags
 
         chapter = item.chapter
@@ -111,7 +112,7 @@ class BundleFiles:
             number=chapter.number,
             title=chapter.title,
             file=f"{chapter.slug}.mp3",
-            start_ms=start_ms,
+            start_ms=0,
             duration_ms=item.audio.clip.duration_ms,
             bytes=0,
             sha256="",
@@ -136,11 +137,14 @@ class BundleFiles:
             self.jobs.append((f"encoding {chapter.title}", job))
             self.changed.append(chapter.number)
 
-    def add_full(self, spoken: list[SpokenChapter], clip: Clip) -> None:
-        """Plan the whole-leaflet file, after every chapter has been added."""
-        from audio_leaflet.tags import ChapterMark, ChapterTags
+    def add_full(self, spoken: list[SpokenChapter]) -> None:
+        """Plan the whole-leaflet file, after every chapter has been added.
 
-        marks = [ChapterMark(e.title, e.start_ms, e.end_ms) for e in self.chapters]
+        Its chapter marks follow from the chapters' frames, which follow from their
+        audio, so the chapters' keys and the tags say all the file holds.
+        """
+        from audio_leaflet.tags import ChapterTags
+
         lyrics = "\n".join(_lyrics(item.audio) for item in spoken)
         tags = ChapterTags(
             **self.tags_base,
@@ -148,21 +152,21 @@ class BundleFiles:
             lyrics=lyrics,
             source_sha256=sha256_bytes(lyrics.encode("utf-8")),
         )
+        titles = [e.title for e in self.chapters]
         key = digest(
             *(item.key for item in spoken),
             repr(tags),
-            repr(marks),
+            repr(titles),
             self.cover_sha256,
             self.encoding,
+            "joined frames",
         )
-        self.full = FullEntry(f"{self.narration.slug}.mp3", clip.duration_ms, 0, "", key)
+        self.full = FullEntry(f"{self.narration.slug}.mp3", 0, 0, "", key)
         old = self.previous_full
         if self.retake or not self._reused(
             self.full.file, key, old.file_key if old else "", old.sha256 if old else ""
         ):
-            self.full_job = functools.partial(
-                _encode_full, clip, self.staging / self.full.file, self.bitrate_kbps, tags, marks
-            )
+            self.full_tags = tags
 
     def _reused(self, name: str, key: str, old_key: str, old_sha256: str) -> bool:
         """Link the published file into staging when it is still what the entry describes."""
@@ -173,44 +177,64 @@ class BundleFiles:
         return reused
 
     def encode(self, progress: Progress) -> tuple[tuple[ChapterEntry, ...], FullEntry]:
-        """Run the planned encodes; the entries with each file's size and checksum."""
+        """Run the planned encodes, then join the chapters' frames into the whole file;
+        the entries with each file's start, size and checksum."""
+        from audio_leaflet.mp3 import audio_frames, join, starts
+
+        assert self.full is not None, "add_full plans the whole file before encode"
         _encode(self, progress)
+        parts = [audio_frames(self.staging / entry.file) for entry in self.chapters]
+        whole = self.staging / self.full.file
+        rate = parts[0].sample_rate
+        total = sum(part.samples for part in parts)
+        # A reused whole file holds the same chapters' frames, so the same starts.
+        starts_ms = [start * 1000 // rate for start in starts(parts)]
+        if self.full_tags is not None:
+            join(parts, whole)
+            _tag_full(whole, self.full_tags, self.chapters, starts_ms, total * 1000 // rate)
+            progress("joining the whole leaflet", 1, 1)
 
         def measured(name: str) -> tuple[int, str]:
             target = self.staging / name
             return target.stat().st_size, sha256_file(target)
 
         chapters = []
-        for entry in self.chapters:
+        for entry, start_ms in zip(self.chapters, starts_ms, strict=True):
             size, checksum = measured(entry.file)
-            chapters.append(_with_size(entry, size, checksum))
-        assert self.full is not None, "add_full plans the whole file before encode"
+            chapters.append(_with_size(entry, size, checksum, start_ms))
         size, checksum = measured(self.full.file)
-        full = FullEntry(self.full.file, self.full.duration_ms, size, checksum, self.full.file_key)
+        full = FullEntry(self.full.file, total * 1000 // rate, size, checksum, self.full.file_key)
         return tuple(chapters), full
 
 
-def _with_size(entry: ChapterEntry, size: int, checksum: str) -> ChapterEntry:
+def _with_size(entry: ChapterEntry, size: int, checksum: str, start_ms: int) -> ChapterEntry:
     import dataclasses
 
-    return dataclasses.replace(entry, bytes=size, sha256=checksum)
+    return dataclasses.replace(entry, bytes=size, sha256=checksum, start_ms=start_ms)
+
+
+def _tag_full(
+    whole: Path, tags: ChapterTags, chapters: list[ChapterEntry], starts_ms: list[int], total: int
+) -> None:
+    """Tag the whole file, its chapter marks contiguous from 0 (each ends where the next
+    starts; the first starts at 0, before the encoder's delay)."""
+    from audio_leaflet.tags import ChapterMark, tag_full_file
+
+    bounds = [0, *starts_ms[1:], total]
+    marks = [
+        ChapterMark(entry.title, start, end)
+        for entry, start, end in zip(chapters, bounds, bounds[1:], strict=False)
+    ]
+    tag_full_file(whole, tags, marks)
 
 
 def _encode(files: BundleFiles, progress: Progress) -> None:
-    """Run the planned encodes, two at a time: LAME in ffmpeg uses one core.
-
-    The whole-leaflet file (the longest) starts first, so the chapters fill
-    the other core meanwhile and it takes no longer than they do together.
-    """
+    """Run the planned chapter encodes, two at a time: LAME in ffmpeg uses one core."""
     with ThreadPoolExecutor(max_workers=ENCODERS) as pool:
-        full_done = pool.submit(files.full_job) if files.full_job else None
         labels = {pool.submit(job): label for label, job in files.jobs}
         for number, future in enumerate(as_completed(labels), 1):
             future.result()
             progress(labels[future], number, len(labels))
-        if full_done is not None:
-            full_done.result()
-            progress("encoding the whole leaflet", 1, 1)
 
 
 def _encode_chapter(clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags) -> None:
@@ -219,16 +243,6 @@ def _encode_chapter(clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTa
 
     encode_mp3(clip, target, bitrate_kbps)
     tag_chapter_file(target, tags)
-
-
-def _encode_full(
-    clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags, marks: list[ChapterMark]
-) -> None:
-    from audio_leaflet.ffmpeg import encode_mp3
-    from audio_leaflet.tags import tag_full_file
-
-    encode_mp3(clip, target, bitrate_kbps)
-    tag_full_file(target, tags, marks)
 
 
 def _tags_base(facts: TagFacts) -> dict[str, Any]:

@@ -467,7 +467,6 @@ def _build_into(
     The sentences whose cache keys are in `retake` are said again, and the
     files that hold them are made afresh.
     """
-    from audio_leaflet.audio import join_chapters
     from audio_leaflet.bundle import write_bundle_extras
     from audio_leaflet.encode import BundleFiles, tag_facts
 
@@ -483,13 +482,11 @@ def _build_into(
         counts.synthesized,
         counts.reused,
     )
-    full_clip, starts = join_chapters([item.audio for item in spoken])
-
     facts = tag_facts(narration, settings.language, cover, started, engine_info(engine).credit)
     files = BundleFiles(staging, bundle, narration, facts, settings.bitrate_kbps, previous, retake)
-    for item, start_ms in zip(spoken, starts, strict=True):
-        files.add_chapter(item, start_ms, len(spoken))
-    files.add_full(spoken, full_clip)
+    for item in spoken:
+        files.add_chapter(item, len(spoken))
+    files.add_full(spoken)
     with _timed("encoding", narration.slug):
         chapters, full = files.encode(progress)
     (staging / "cover.jpg").write_bytes(cover)

@@ -57,6 +57,7 @@ from audio_leaflet.check.structure import (
     FEED_NAME,
     BundleSpec,
     ChapterSpec,
+    chapter_starts_ms,
     checksum_problems,
     feed_problems,
     marker_problems,
@@ -165,7 +166,7 @@ def check_bundle(
         problems += _check_whole(spec, facts_by_chapter, thresholds)
     with _timed(timings, "chapter markers"):
         durations = {number: facts.duration_s for number, facts in facts_by_chapter.items()}
-        problems += marker_problems(spec, durations, thresholds)
+        problems += marker_problems(spec, chapter_starts_ms(spec, durations), thresholds)
     feed_path = feed
     if feed_path is None and bundle_dir.name == spec.slug:
         feed_path = bundle_dir.parent / FEED_NAME

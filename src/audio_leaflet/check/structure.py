@@ -219,9 +219,13 @@ def checksum_problems(spec: BundleSpec) -> list[Problem]:
 
 
 def marker_problems(
-    spec: BundleSpec, chapter_durations_s: dict[int, float], thresholds: Thresholds
+    spec: BundleSpec, starts_from_files_ms: dict[int, int], thresholds: Thresholds
 ) -> list[Problem]:
     """The whole file's chapter markers, as ffmpeg reads them, against the manifest and files.
+
+    `starts_from_files_ms`: where each chapter's audio plays in the whole file, worked
+    out from the chapter files' frames (`chapter_starts_ms`). The markers run on from 0:
+    the first starts at 0, every other where its chapter's audio does.
 
     ffmpeg lists ID3 chapters in file order, which is what players do too
     (mutagen issue 506): markers out of time order show up here as wrong
@@ -245,8 +249,7 @@ def marker_problems(
                 heard=str(len(markers)),
             )
         )
-    start_from_files = 0.0
-    for chapter, marker in zip(spec.chapters, markers, strict=False):
+    for index, (chapter, marker) in enumerate(zip(spec.chapters, markers, strict=False)):
         located = FileContext(spec.full_file, chapter.number, chapter.title)
         if marker.title != chapter.title:
             problems.append(
@@ -259,22 +262,57 @@ def marker_problems(
                 )
             )
         before = len(problems)
+        if index == 0:
+            _drift(problems, located, marker.start_ms, 0, "the whole file's start", thresholds)
+            continue
         if chapter.start_ms is not None:
             _drift(problems, located, marker.start_ms, chapter.start_ms, "the manifest", thresholds)
-        if chapter.number in chapter_durations_s:
-            if len(problems) == before:  # one drift per marker is enough to read
-                _drift(
-                    problems,
-                    located,
-                    marker.start_ms,
-                    round(start_from_files * 1000),
-                    "the chapter files' lengths",
-                    thresholds,
-                )
-            start_from_files += chapter_durations_s[chapter.number]
-        else:
-            start_from_files = float("nan")  # cannot add up past a missing file
+        from_files = starts_from_files_ms.get(chapter.number)
+        if from_files is not None and len(problems) == before:  # one drift per marker
+            _drift(problems, located, marker.start_ms, from_files, "the chapter files", thresholds)
     return problems
+
+
+def whole_is_joined(spec: BundleSpec) -> bool:
+    """Whether the whole-leaflet file's audio is its chapter files' frames, joined
+    (`mp3.py`), byte for byte; False for one encoded from the audio again (as older
+    builds made it), or one that is damaged or missing."""
+    from audio_leaflet.mp3 import audio_frames
+
+    if spec.full_file is None:
+        return False
+    try:
+        whole = audio_frames(spec.folder / spec.full_file)
+        chapters = [audio_frames(spec.folder / chapter.file) for chapter in spec.chapters]
+    except (AudioError, OSError):
+        return False
+    return whole.data == b"".join(part.data for part in chapters)
+
+
+def chapter_starts_ms(spec: BundleSpec, durations_s: dict[int, float]) -> dict[int, int]:
+    """Where each chapter's audio plays in the whole file, worked out from the chapter files.
+
+    In a whole file joined from the chapters' frames, from their frame counts
+    (`mp3.starts`); in one encoded from the joined audio (older builds), from the
+    chapters' decoded lengths (`durations_s`). None past a chapter that is missing.
+    """
+    if whole_is_joined(spec):
+        from audio_leaflet.mp3 import audio_frames, starts
+
+        parts = [audio_frames(spec.folder / chapter.file) for chapter in spec.chapters]
+        rate = parts[0].sample_rate
+        return {
+            chapter.number: start * 1000 // rate
+            for chapter, start in zip(spec.chapters, starts(parts), strict=True)
+        }
+    found: dict[int, int] = {}
+    position = 0.0
+    for chapter in spec.chapters:
+        if chapter.number not in durations_s:
+            break  # cannot add up past a missing file
+        found[chapter.number] = round(position * 1000)
+        position += durations_s[chapter.number]
+    return found
 
 
 def _drift(
