@@ -617,12 +617,15 @@ def test_no_manifest_is_a_failed_report(tmp_path: Path) -> None:
     assert "manifest.json" in report.first_problem()
 
 
-def test_progress_is_reported(kit: Kit, good_bundle: Path) -> None:
-    seen: list[tuple[str, int, int]] = []
-    kit.check(good_bundle, progress=lambda label, done, total: seen.append((label, done, total)))
-    assert seen[0] == ("measuring Introduction", 0, 6)
-    assert ("listening", 4, 6) in seen
-    assert seen[-1] == ("listening check", 6, 6)
+def test_progress_is_reported_with_a_count(kit: Kit, good_bundle: Path) -> None:
+    from audio_leaflet.progress import Stage, Step
+
+    seen: list[Step] = []
+    kit.check(good_bundle, progress=seen.append)
+    assert {step.stage for step in seen} == {Stage.CHECKING}
+    assert [step.done for step in seen] == [0, 1, 2, 3, 4]
+    assert seen[0].detail == "Introduction" and seen[0].count() == "0 of 4 chapters"
+    assert seen[-1].count() == "4 of 4 chapters"
 
 
 @pytest.fixture(autouse=True)
@@ -633,10 +636,9 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 class _SkippingFirstListen:
-    """The real recogniser, except that its first listening (all chapters joined)
-    drops the last third of what it hears: the way tiny.en sometimes writes
-    "(nothing)" for a stretch at the end of its input. Later listenings are
-    left as they are."""
+    """The real recogniser, except that its first listening drops the last third of
+    what it hears: the way tiny.en sometimes writes "(nothing)" for a stretch at
+    the end of its input. Later listenings are left as they are."""
 
     def __init__(self) -> None:
         self.inner = WhisperRecogniser()
@@ -658,7 +660,7 @@ class _SkippingFirstListen:
         return words
 
 
-def test_a_chapter_garbled_in_the_joined_listening_is_heard_again_alone(kit: Kit) -> None:
+def test_a_chapter_garbled_in_its_first_listening_is_heard_again_alone(kit: Kit) -> None:
     report = kit.check(kit.bundle(), recogniser=_SkippingFirstListen())
     assert report.passed, report.render_text()
 

@@ -33,6 +33,7 @@ from audio_leaflet.config import (
     load_project,
 )
 from audio_leaflet.errors import AudioLeafletError, UsageError
+from audio_leaflet.progress import Stage, Step
 
 EXIT_INTERRUPTED = 130
 
@@ -217,39 +218,24 @@ out_dir_option = click.option(
 
 
 class _StderrProgress:
-    """One progress bar per stage on stderr; only each stage's name when it is not a terminal.
-
-    The pipeline reports every sentence (labelled with its chapter) and every
-    file it encodes; chapters are grouped into one bar per stage so the
-    screen shows "Speaking", "Encoding chapters", and not a bar per chapter.
-    """
+    """One progress bar per stage on stderr (only each stage's name when it is not a terminal)."""
 
     def __init__(self) -> None:
-        self.label = ""
+        self.stage: Stage | None = None
         self.bar: Any = None
         self.done = 0
 
-    @staticmethod
-    def stage(label: str, total: int) -> str:
-        """The bar a progress report belongs to."""
-        if label.startswith("encoding "):
-            return "Encoding chapters" if total > 1 else label.capitalize()
-        if label.startswith("listening"):
-            return label.capitalize()
-        return "Speaking"
-
-    def __call__(self, label: str, done: int, total: int) -> None:
-        stage = self.stage(label, total)
-        if self.bar is None or stage != self.label:
+    def __call__(self, step: Step) -> None:
+        if self.bar is None or step.stage != self.stage:
             self.close()
-            self.label = stage
+            self.stage = step.stage
             self.bar = click.progressbar(
-                length=max(total, 1), label=stage, file=sys.stderr, show_pos=True
+                length=max(step.total, 1), label=step.stage.value, file=sys.stderr, show_pos=True
             )
             self.bar.__enter__()
             self.done = 0
-        self.bar.update(max(done - self.done, 0))
-        self.done = max(done, self.done)
+        self.bar.update(max(step.done - self.done, 0))
+        self.done = max(step.done, self.done)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -698,11 +684,11 @@ def voices_add(name: str) -> None:
 
     reported = [-1]
 
-    def progress(file_name: str, done: int, total: int) -> None:
-        percent = done * 100 // max(1, total)
-        if percent >= reported[0] + 10 or done == total:
+    def progress(step: Step) -> None:
+        percent = step.done * 100 // max(1, step.total)
+        if percent >= reported[0] + 10 or step.done == step.total:
             reported[0] = percent
-            click.echo(f"{name}: {percent}% of {total / 1e6:.1f} MB ({file_name})", err=True)
+            click.echo(f"{name}: {percent}% of {step.total / 1e6:.1f} MB ({step.detail})", err=True)
 
     folder = add_voice(name, progress=progress)
     click.echo(str(folder))

@@ -26,6 +26,7 @@ from audio_leaflet.fileio import sha256_file
 from audio_leaflet.fingerprint import digest, encoding_key
 from audio_leaflet.manifest import ChapterEntry, FullEntry, Manifest, ManifestCue, sha256_bytes
 from audio_leaflet.model import Narration
+from audio_leaflet.progress import Progress, Stage, Step
 
 if TYPE_CHECKING:
     from audio_leaflet.audio import ChapterAudio
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from audio_leaflet.tags import ChapterTags
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
 
 ENCODERS = 2
 """MP3 files encoded at once (each ffmpeg uses one core)."""
@@ -88,7 +87,7 @@ class BundleFiles:
         self.full: FullEntry | None = None
         """Manifest entry of the whole-leaflet file."""
         self.jobs: list[tuple[str, Callable[[], None]]] = []
-        """(progress label, encode and tag) for each chapter file made afresh."""
+        """(chapter title, encode and tag) for each chapter file made afresh."""
         self.full_tags: ChapterTags | None = None
         """The whole-leaflet file's tags; None when the published file is reused."""
         self.changed: list[int] = []
@@ -134,7 +133,7 @@ class BundleFiles:
             job = functools.partial(
                 _encode_chapter, item.audio.clip, self.staging / entry.file, self.bitrate_kbps, tags
             )
-            self.jobs.append((f"encoding {chapter.title}", job))
+            self.jobs.append((chapter.title, job))
             self.changed.append(chapter.number)
 
     def add_full(self, spoken: list[SpokenChapter]) -> None:
@@ -192,7 +191,6 @@ class BundleFiles:
         if self.full_tags is not None:
             join(parts, whole)
             _tag_full(whole, self.full_tags, self.chapters, starts_ms, total * 1000 // rate)
-            progress("joining the whole leaflet", 1, 1)
 
         def measured(name: str) -> tuple[int, str]:
             target = self.staging / name
@@ -234,7 +232,7 @@ def _encode(files: BundleFiles, progress: Progress) -> None:
         labels = {pool.submit(job): label for label, job in files.jobs}
         for number, future in enumerate(as_completed(labels), 1):
             future.result()
-            progress(labels[future], number, len(labels))
+            progress(Step(Stage.ENCODING, number, len(labels), "chapters", labels[future]))
 
 
 def _encode_chapter(clip: Clip, target: Path, bitrate_kbps: int, tags: ChapterTags) -> None:

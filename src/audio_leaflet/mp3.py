@@ -22,6 +22,7 @@ the second of silence each file starts and ends with.
 
 from __future__ import annotations
 
+import functools
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,7 +96,17 @@ def _info_delay(frame: bytes) -> int | None:
 
 
 def audio_frames(path: Path) -> Frames:
-    """The audio frames of `path`, an MP3 file this tool encoded; AudioError when it is not."""
+    """The audio frames of `path`, an MP3 file this tool encoded; AudioError when it is not.
+
+    Remembered while the file stays the same (a build and its check read each chapter's
+    frames several times).
+    """
+    facts = path.stat()
+    return _frames_of(path, facts.st_ino, facts.st_size, facts.st_mtime_ns, facts.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _frames_of(path: Path, inode: int, size: int, modified: int, changed: int) -> Frames:
     data = path.read_bytes()
     at = _id3_size(data)
     chunks: list[bytes] = []

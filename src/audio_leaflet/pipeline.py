@@ -69,6 +69,7 @@ from audio_leaflet.ownership import (
     recorded_script_owner,
     source_identity,
 )
+from audio_leaflet.progress import Progress, no_progress
 from audio_leaflet.publish import (
     clear_stale_staging,
     leaflet_lock,
@@ -94,19 +95,13 @@ from audio_leaflet.speak import SpeechCounts, speak_leaflet
 from audio_leaflet.versions import clear_refused, keep_refused, keeper, versions_store
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
+    from audio_leaflet.check.early import EarlyHearing
     from audio_leaflet.check.report import CheckReport, Problem
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.lexicon import Lexicon
     from audio_leaflet.voices import VoiceChoice
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
-"""progress(stage label, done, total): the CLI draws it on stderr."""
-
-
-def _no_progress(label: str, done: int, total: int) -> None:
-    return None
 
 
 def utc_now() -> dt.datetime:
@@ -282,7 +277,7 @@ def build_leaflet(
     source: Path,
     settings: Settings,
     *,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     now: Callable[[], dt.datetime] = utc_now,
 ) -> BuildResult:
     """Build (or bring up to date) the bundle of one leaflet and publish it atomically.
@@ -474,21 +469,35 @@ def _build_into(
     counts = SpeechCounts()
     updated = source_updated(previous, prepared.source_sha256, started.date().isoformat())
     cache = Retakes(settings.cache_dir, retake) if retake else AudioCache(settings.cache_dir)
-    with _timed("speaking", narration.slug):
-        spoken = speak_leaflet(narration, engine, cache, counts, previous, updated, progress)
-    log.info(
-        "%s: %d sentences spoken, %d from the cache",
-        narration.slug,
-        counts.synthesized,
-        counts.reused,
-    )
-    facts = tag_facts(narration, settings.language, cover, started, engine_info(engine).credit)
-    files = BundleFiles(staging, bundle, narration, facts, settings.bitrate_kbps, previous, retake)
-    for item in spoken:
-        files.add_chapter(item, len(spoken))
-    files.add_full(spoken)
-    with _timed("encoding", narration.slug):
-        chapters, full = files.encode(progress)
+    early = _early_hearing(settings, engine, previous)
+    try:
+        with _timed("speaking", narration.slug):
+            spoken = speak_leaflet(
+                narration, engine, cache, counts, previous, updated, progress,
+                early.spoken if early else None,
+            )  # fmt: skip
+        log.info(
+            "%s: %d sentences spoken, %d from the cache",
+            narration.slug,
+            counts.synthesized,
+            counts.reused,
+        )
+        facts = tag_facts(narration, settings.language, cover, started, engine_info(engine).credit)
+        files = BundleFiles(
+            staging, bundle, narration, facts, settings.bitrate_kbps, previous, retake
+        )
+        for item in spoken:
+            files.add_chapter(item, len(spoken))
+        files.add_full(spoken)
+        with _timed("encoding", narration.slug):
+            chapters, full = files.encode(progress)
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
+    if early is not None:
+        with _timed("hearing the chapters spoken (beside the voice)", narration.slug):
+            early.finish()
     (staging / "cover.jpg").write_bytes(cover)
 
     manifest = _manifest(prepared, settings, engine, cover, fingerprint, started, updated)
@@ -522,6 +531,19 @@ def _build_into(
         "",
         tuple(counts.spoken),
         left_out=prepared.left_out,
+    )
+
+
+def _early_hearing(
+    settings: Settings, engine: Engine, previous: Manifest | None
+) -> EarlyHearing | None:
+    """With the check on, what hears each newly spoken chapter at once (`check.early`)."""
+    if not settings.check:
+        return None
+    from audio_leaflet.check.early import EarlyHearing
+
+    return EarlyHearing(
+        settings.cache_dir, settings.bitrate_kbps, engine.NAME, previous, settings.check_thresholds
     )
 
 
@@ -582,12 +604,12 @@ def _listening_check(
     """Hear the staged bundle before it is published."""
     from audio_leaflet.check import check_bundle
 
-    progress("listening check", 0, 1)
     return check_bundle(
         staging,
         cache_dir=settings.cache_dir,
         overrides=settings.check_thresholds,
         lexicon=lexicon.entries,
+        progress=progress,
     )
 
 

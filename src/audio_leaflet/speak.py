@@ -34,14 +34,12 @@ from audio_leaflet.model import (
     section_length_placeholder,
 )
 from audio_leaflet.narrate.lengths import describe_date, describe_length
+from audio_leaflet.progress import Progress, Stage, Step
 
 if TYPE_CHECKING:  # numpy and the voice are imported only when something is spoken
     from audio_leaflet.audio import ChapterAudio, PausePlan
     from audio_leaflet.engines.base import Engine
     from audio_leaflet.manifest import Manifest
-
-Progress = Callable[[str, int, int], None]
-"""progress(chapter title, sentences done, sentences in the leaflet)."""
 
 
 @dataclass
@@ -80,8 +78,12 @@ def speak_leaflet(
     previous: Manifest | None,
     updated: str,
     progress: Progress,
+    spoken: Callable[[SpokenChapter], None] | None = None,
 ) -> list[SpokenChapter]:
     """Every chapter's audio, in order; sentences already in `cache` are not spoken again.
+
+    `spoken(chapter)` is told of each chapter as soon as its audio is final (the
+    listening check hears it meanwhile, `check.early`).
 
     `previous` is the last build's manifest: each chapter is tried first at the
     speed it was said at then, and the introduction at its length then.
@@ -97,7 +99,7 @@ def speak_leaflet(
     def tick(label: str) -> None:
         nonlocal done
         done += 1
-        progress(label, done, total_sentences)
+        progress(Step(Stage.SPEAKING, done, total_sentences, "sentences", label))
 
     # The speed each chapter was said at last time (by title; the introduction is chapter 1).
     old_chapters = previous.chapters if previous else ()
@@ -109,6 +111,8 @@ def speak_leaflet(
         if chapter.kind is ChapterKind.SECTION:
             hint = recorded_pace_factor(hints.get(chapter.title))
             built[chapter.number] = speak_chapter(chapter, engine, cache, plan, counts, tick, hint)
+            if spoken is not None:
+                spoken(built[chapter.number])
 
     # The introduction says how long everything is, so it is spoken last. Its
     # own length changes the total; describe, speak, and describe again until
@@ -127,6 +131,8 @@ def speak_leaflet(
                 _previous_duration(previous, chapter.number, 45_000),
                 intro_hint,
             )
+            if spoken is not None:
+                spoken(built[chapter.number])
     return [built[c.number] for c in narration.chapters]
 
 

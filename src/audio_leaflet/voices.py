@@ -33,7 +33,7 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -41,6 +41,7 @@ from pathlib import Path
 from audio_leaflet.config import Settings, default_data_dir
 from audio_leaflet.errors import AudioLeafletError
 from audio_leaflet.fileio import sha256_file
+from audio_leaflet.progress import Progress, Stage, Step, no_progress
 
 VOICES_URL_ENV = "AUDIO_LEAFLET_VOICES_URL"
 RECORD_FILE = "voice.json"
@@ -205,11 +206,7 @@ def is_installed(voice: CatalogueVoice) -> bool:
     return voice.bundled or installed_files(voice) is not None
 
 
-Progress = Callable[[str, int, int], None]
-"""Called as (file name, bytes so far, bytes in all) while a voice downloads."""
-
-
-def add_voice(name: str, *, progress: Progress | None = None) -> Path:
+def add_voice(name: str, *, progress: Progress = no_progress) -> Path:
     """Download, check and install the catalogue's voice `name`; returns its folder.
 
     Nothing is left in the voices folder unless every file arrived whole and
@@ -247,7 +244,7 @@ def _adding(name: str) -> Iterator[None]:
             fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 
-def _install(voice: CatalogueVoice, folder: Path, progress: Progress | None) -> None:
+def _install(voice: CatalogueVoice, folder: Path, progress: Progress) -> None:
     """Download every file into a private folder, check them, then rename it into place."""
     _remove_stale_partials()
     partial = Path(tempfile.mkdtemp(prefix=f"{_PARTIAL_PREFIX}{voice.name}-", dir=voices_dir()))
@@ -277,7 +274,7 @@ def _base_url(voice: CatalogueVoice) -> str:
 
 
 def _download(
-    voice: CatalogueVoice, pinned: VoiceFile, target: Path, done: int, progress: Progress | None
+    voice: CatalogueVoice, pinned: VoiceFile, target: Path, done: int, progress: Progress
 ) -> None:
     url = f"{_base_url(voice)}/{pinned.name}"
     digest = hashlib.sha256()
@@ -298,8 +295,7 @@ def _download(
                     )
                 digest.update(block)
                 out.write(block)
-                if progress:
-                    progress(pinned.name, done + received, voice.size)
+                progress(Step(Stage.DOWNLOADING, done + received, voice.size, "bytes", pinned.name))
     except urllib.error.HTTPError as error:
         raise VoiceError(
             f"Cannot add {voice.name}: {url} answered {error.code} {error.reason}; "

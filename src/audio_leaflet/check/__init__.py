@@ -53,14 +53,13 @@ from audio_leaflet.check.report import (
     threshold_keys,
     thresholds_for,
 )
-from audio_leaflet.check.run import Progress, builtin_lexicon_words, check_bundle
+from audio_leaflet.check.run import builtin_lexicon_words, check_bundle
 
 __all__ = [
     "ChapterResult",
     "CheckReport",
     "Problem",
     "ProblemKind",
-    "Progress",
     "Recogniser",
     "Severity",
     "Thresholds",

@@ -39,6 +39,8 @@ class ChapterSpec:
     """The file's checksum."""
     cues: tuple[Cue, ...]
     """Sentences as narrated and when they are heard in the chapter file."""
+    takes: tuple[str, ...] = ()
+    """Each sentence's take (the sentence cache's key, `ManifestCue.key`; "" when not known)."""
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -144,6 +146,7 @@ def _chapter(entry: ChapterEntry, problems: list[Problem]) -> ChapterSpec:
         size=entry.bytes,
         sha256=entry.sha256,
         cues=cues,
+        takes=tuple(c.key for c in entry.cues),
     )
 
 

@@ -28,6 +28,7 @@ from audio_leaflet.manifest import Manifest, read_manifest, sha256_bytes
 from audio_leaflet.model import Chapter, Narration, Speech
 from audio_leaflet.naming import slugify
 from audio_leaflet.narrate.script import is_speech_line, parse_script, says_something, script_path
+from audio_leaflet.progress import Step
 from audio_leaflet.publish import release_every_staging
 from audio_leaflet.read import SAMPLE_LEAFLET
 from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE
@@ -539,17 +540,14 @@ class Desk:
                 release_every_staging()
 
     def _build(self, job: BuildJob) -> None:
-        from audio_leaflet.cli import _StderrProgress, result_messages
+        from audio_leaflet.cli import result_messages
         from audio_leaflet.pipeline import build_leaflet
 
-        def progress(label: str, done: int, total: int) -> None:
+        def progress(step: Step) -> None:
             if self._stopping.is_set():
                 raise BuildStopped
-            job.stage = _StderrProgress.stage(label, total)
-            job.unit = "sentences" if job.stage == "Speaking" else "chapters"
-            if label.startswith("listening"):
-                job.stage = "Listening check"
-            job.done, job.total = done, total
+            job.stage, job.unit = step.stage.value, step.unit
+            job.done, job.total = step.done, step.total
 
         settings = self.settings_for(job.ref)
         try:
