@@ -424,13 +424,13 @@ class VoiceChoice:
         if self.engine == "espeak":
             # espeak-ng speaks every language its voice names ("cy"); British English unless told.
             return self.voice or "en-GB"
-        if self.voice and (self.entry is None or not self.entry.files):
+        if self.engine == "piper" and self.voice and (self.entry is None or not self.entry.files):
             # Piper's voices are named by their language: "cy_GB-gwryw_gogleddol-medium.onnx".
             code = Path(self.voice).name.split("-", 1)[0]
             if re.fullmatch(r"[a-z]{2,3}(?:_[A-Z]{2})?", code):
                 return code.replace("_", "-")
         if self.entry is None or self.entry.language == "many":
-            return "en"  # gTTS is always asked for English here
+            return "en"  # gTTS is always asked for English here (its voice is an accent)
         return self.entry.language
 
     def describe(self) -> str:
