@@ -1,8 +1,9 @@
 """Every word of a source is spoken or listed in its ledger: checked without the reader's code.
 
 The words of a leaflet file are found here by other means than the reader
-uses (the standard library's HTML parser, a regular expression over a Word
-file's XML, plain splitting for text and Markdown), then looked for in what
+uses (the standard library's HTML parser, regular expressions over a Word
+file's XML: body, tables, text boxes, footnotes and endnotes, deleted text
+aside; plain splitting for text and Markdown), then looked for in what
 will be said (the narration scripts) and in `left-out.txt`. A word that is
 in neither was lost silently.
 
@@ -13,6 +14,7 @@ word is also found when its letters are spoken one by one.
 
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 import zipfile
@@ -60,12 +62,7 @@ def source_text(path: Path) -> str:
         text = extract_text(str(path))
         return re.sub(r"([a-z])-\s*\n\s*([a-z])", r"\1\2", text)  # "pain-" / "ful"
     if path.suffix == ".docx":
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read("word/document.xml").decode("utf-8")
-        paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
-        return "\n".join(
-            "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs
-        )
+        return _word_text(path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -81,6 +78,34 @@ def source_text(path: Path) -> str:
         text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read out
         text = re.sub(r"<[^>]+>", " ", text)
     return text
+
+
+_WORD_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+# Deleted and moved-out text: an element with content (its self-closing form marks a
+# paragraph mark or a row as deleted and holds no text).
+_REMOVED = re.compile(r"<w:(del|moveFrom)\b[^>]*(?<!/)>.*?</w:\1>", re.S)
+_SHOWN = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t(?: [^>]*)?/>|(</w:p>)")
+
+
+def _word_text(path: Path) -> str:
+    """Every `w:t` of a Word file's body, footnotes and endnotes, one line per paragraph end,
+    deleted text aside; found with regular expressions, not an XML parser."""
+    lines: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name in _WORD_STORIES:
+            if name not in names:
+                continue
+            xml = _REMOVED.sub(" ", archive.read(name).decode("utf-8"))
+            line = ""
+            for match in _SHOWN.finditer(xml):
+                if match[2]:
+                    lines.append(line)
+                    line = ""
+                else:
+                    line += html.unescape(match[1] or "")
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def words_of(text: str) -> list[str]:

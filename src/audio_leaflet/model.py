@@ -119,6 +119,8 @@ class LeftOutReason(enum.StrEnum):
     """A PDF's page number."""
     PARENT_HEADING = "heading over the sections that follow"
     """A heading with sub-headings and no text of its own; the sub-headings are spoken."""
+    DELETED = "deleted text"
+    """Text the document shows as deleted (a Word tracked deletion), so not read."""
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,12 @@ lost by a reader's bug; a build stops, naming it, and publishes nothing.
 
 The source's lines are taken afresh from the file here, not from the
 reader's pieces: a web page's visible text (scripts and styles aside), a
-Markdown file without its markup and link addresses, a Word file's
-paragraphs. Words are compared loosely, as sets of lower-case words of
-letters: the narration says numbers, dates and symbols in words, so tokens
-with digits are left to the narration's own rules, and an abbreviation
-counts as said when its letters are ("G P").
+Markdown file without its markup and link addresses, the text of a Word
+file's XML (every `w:t` it shows, in the body, tables, text boxes and
+notes). Words are compared loosely, as sets of lower-case words of letters:
+the narration says numbers, dates and symbols in words, so tokens with
+digits are left to the narration's own rules, and an abbreviation counts as
+said when its letters are ("G P").
 """
 
 from __future__ import annotations
@@ -58,12 +59,40 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", extract_text(str(path)))
         return [line for line in whole.splitlines() if line.strip()]
     if kind is Format.DOCX:
-        import docx
-
-        document = docx.Document(str(path))
-        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
-        return [p.text for p in document.paragraphs if p.text.strip()] + cells
+        return _word_lines(path)
     return [line for line in text.splitlines() if line.strip()]
+
+
+_WORD_ML = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WORD_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+"""The parts of a Word file whose text is read: the body (tables and text boxes in it too),
+footnotes and endnotes. Headers and footers repeat on every page and are not read."""
+
+
+def _word_lines(path: Path) -> list[str]:
+    """Each Word paragraph's shown text, straight from the XML: every `w:t` but those of
+    deleted or moved-out text (`w:delText` and `w:instrText` are other elements)."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    removed = {f"{_WORD_ML}del", f"{_WORD_ML}moveFrom"}
+    paragraph = f"{_WORD_ML}p"
+    lines: dict[object, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name in _WORD_STORIES:
+            if name not in names:
+                continue
+            root = etree.fromstring(archive.read(name), parser)
+            for text in root.iter(f"{_WORD_ML}t"):
+                ancestors = list(text.iterancestors())
+                if any(ancestor.tag in removed for ancestor in ancestors):
+                    continue
+                owner = next((a for a in ancestors if a.tag == paragraph), root)
+                lines.setdefault(owner, []).append(text.text or "")
+    return [line for parts in lines.values() if (line := "".join(parts)).strip()]
 
 
 def _words(text: str) -> set[str]:
