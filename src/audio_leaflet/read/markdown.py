@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from audio_leaflet.read.structure import Gap, Heading, Item, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Item, Piece, Table, Text
 from audio_leaflet.read.web import html_fragment_pieces
 
 _OPENING_TAG = re.compile(r"^<\s*(?P<tag>script|style|template|noscript)\b", re.IGNORECASE)
@@ -55,6 +55,7 @@ class _Reader:
         # Text of the list point being read, per open list item.
         self.items: list[list[str]] = []
         self.row: list[str] | None = None
+        self.table: list[tuple[str, ...]] | None = None
 
     def _emit_item(self) -> None:
         if self.items and self.items[-1]:
@@ -86,11 +87,19 @@ class _Reader:
             elif kind == "list_item_close":
                 self._emit_item()
                 self.items.pop()
+            elif kind == "table_open":
+                self.table = []
+            elif kind == "table_close":
+                rows = tuple(self.table or ())
+                # A Markdown table always has a header row; an empty one names nothing.
+                named = bool(rows) and any(rows[0])
+                self.pieces.append(Table(rows if named else rows[1:], header_row=named))
+                self.table = None
             elif kind == "tr_open":
                 self.row = []
             elif kind == "tr_close":
-                if self.row is not None and (line := ", ".join(c for c in self.row if c)):
-                    self.pieces.append(Text((line,)))
+                if self.row is not None and self.table is not None:
+                    self.table.append(tuple(self.row))
                 self.row = None
             elif kind == "inline":
                 lines = _inline_lines(token)

@@ -46,7 +46,26 @@ class Gap:
     """A wider gap than usual (two or more blank lines, a rule): a hint that small print follows."""
 
 
-Piece = Heading | Text | Item | Gap
+@dataclass(frozen=True)
+class Table:
+    """A table of cells, read so that each cell keeps its meaning (`read.structure`).
+
+    A table of what makes symptoms worse beside what eases them is read row
+    by row, each cell with its column's header ("Makes it worse: stress.
+    Eases it: rest."), never cell after cell.
+    """
+
+    rows: tuple[tuple[str, ...], ...]
+    """The rows as printed, each a tuple of cell texts ("" for an empty cell)."""
+    header_row: bool = False
+    """True when the first row holds the columns' headers."""
+    header_column: bool = False
+    """True when the first cell of each row names that row."""
+    caption: str = ""
+    """The table's caption or title as printed; "" when it has none."""
+
+
+Piece = Heading | Text | Item | Gap | Table
 
 
 @dataclass(frozen=True)

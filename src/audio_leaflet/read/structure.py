@@ -36,7 +36,22 @@ from audio_leaflet.model import (
 )
 from audio_leaflet.read import metadata, rules
 from audio_leaflet.read.furniture import without_furniture
-from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Piece, Text
+from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Piece, Table, Text
+
+__all__ = [
+    "Gap",
+    "Heading",
+    "Hints",
+    "Item",
+    "Piece",
+    "Table",
+    "Text",
+    "block_texts",
+    "build_document",
+    "join_lines",
+    "plain_text",
+    "table_blocks",
+]
 
 # --------------------------------------------------------------------------
 # Working state (mutable while building, frozen into Sections at the end)
@@ -420,6 +435,11 @@ def _drafts(
             close_list()
             gap_pending = True
             continue
+        if isinstance(piece, Table):
+            close_list()
+            for block in table_blocks(piece):
+                add(block)
+            continue
         if isinstance(piece, Heading):
             text = rules.clean_text(piece.text)
             if not text:
@@ -441,6 +461,89 @@ def _drafts(
     close_list()
 
     return drafts
+
+
+# --------------------------------------------------------------------------
+# Tables: each cell said with what it means
+# --------------------------------------------------------------------------
+
+
+def table_blocks(table: Table) -> list[Block]:
+    """A table as paragraphs and lists that keep each cell's meaning.
+
+    A table with a header row is read row by row, each cell after its
+    column's header ("Makes it worse: stress. Eases it: rest."), one point
+    per row; a row's own name (a header column) is said first, bare. A table
+    of one column is a list under its header. Without headers, a row's cells
+    are said in order with a pause between them, as printed.
+
+    >>> table_blocks(Table((("Worse", "Better"), ("Stress", "Rest")), header_row=True))
+    [Paragraph(text='Worse: Stress. Better: Rest.')]
+    """
+    rows = [tuple(rules.clean_text(cell) for cell in row) for row in table.rows]
+    rows = [row for row in rows if any(row)]
+    blocks: list[Block] = []
+    if caption := rules.clean_text(table.caption):
+        blocks.append(Paragraph(caption))
+    header: tuple[str, ...] | None = None
+    if table.header_row and len(rows) > 1:
+        header, rows = rows[0], rows[1:]
+    if not rows:
+        return blocks
+    if max(len(row) for row in rows) == 1:
+        cells = [row[0] for row in rows]
+        if header:
+            blocks.append(Paragraph(header[0]))
+        return blocks + _rows_as_points(cells)
+    said = [_row_text(row, header, table.header_column) for row in rows]
+    return blocks + _rows_as_points([text for text in said if text])
+
+
+def _rows_as_points(rows: list[str]) -> list[Block]:
+    if len(rows) == 1:
+        return [Paragraph(rows[0])]
+    return [BulletList(items=tuple(rows))] if rows else []
+
+
+def _row_text(row: Sequence[str], header: Sequence[str] | None, header_column: bool) -> str:
+    """One row of a table, each cell with its column's header."""
+    if header is None:
+        cells = [cell for cell in row if cell]
+        if header_column and len(cells) > 1:
+            return f"{cells[0].rstrip(':')}: " + _joined(cells[1:])
+        return _joined(cells)
+    parts: list[str] = []
+    for index, cell in enumerate(row):
+        if not cell:
+            continue
+        name = header[index] if index < len(header) else ""
+        if header_column and index == 0:
+            name = ""  # the row's own name is said bare, first
+        parts.append(_sentence(_labelled(name, cell)))
+    return " ".join(parts)
+
+
+def _labelled(name: str, cell: str) -> str:
+    name = name.rstrip(" :")
+    if not name or _same_words(name, cell):
+        return cell
+    if name.endswith("?"):
+        return f"{name} {cell}"
+    return f"{name}: {cell}"
+
+
+def _sentence(text: str) -> str:
+    return text if rules.ends_sentence(text) else text + "."
+
+
+def _joined(cells: Sequence[str]) -> str:
+    """Cells without headers: a comma between them, or a space after a full stop."""
+    out = ""
+    for cell in cells:
+        if out:
+            out += " " if rules.ends_sentence(out) else ", "
+        out += cell
+    return out
 
 
 def _sections(drafts: list[_Draft], disclaimer: _Draft | None) -> list[Section]:
@@ -496,6 +599,9 @@ def without_controls(piece: Piece) -> Piece:
         return Text(tuple(plain_text(line) for line in piece.lines))
     if isinstance(piece, Item):
         return Item(plain_text(piece.text), piece.ordered, piece.group)
+    if isinstance(piece, Table):
+        rows = tuple(tuple(plain_text(cell) for cell in row) for row in piece.rows)
+        return Table(rows, piece.header_row, piece.header_column, plain_text(piece.caption))
     return piece
 
 
