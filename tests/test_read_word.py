@@ -15,7 +15,7 @@ from audio_leaflet.errors import LeafletError
 from audio_leaflet.model import LeftOutReason
 from audio_leaflet.pipeline import prepare
 from audio_leaflet.read import read_leaflet, source_lines_of
-from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Text
+from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Table, Text
 from audio_leaflet.read.word import read_docx
 from coverage_helpers import unaccounted_words
 from word_helpers import (
@@ -32,6 +32,7 @@ from word_helpers import (
     run,
     simple_field,
     smart_tag,
+    table,
     text_box,
     word_file,
 )
@@ -96,8 +97,7 @@ def test_headings_lists_breaks_tables_and_gaps(tmp_path: Path) -> None:
         Item("Typed number", True, 2),
         Heading("Getting help", 2),
         Text(("Call us:", "Helpline: 0808 157 0123")),
-        Text(("Day, Time",)),
-        Text(("Monday, 10am",)),
+        Table((("Day", "Time"), ("Monday", "10am"))),
         Gap(),
         Text(("General information only.",)),
     ]
@@ -339,4 +339,25 @@ def test_the_coverage_check_counts_the_words_of_the_xml_not_of_the_reader(
         "In a text box.",
         "Moved words.",
         "In a footnote.",
+    ]
+
+
+def test_a_table_is_said_row_by_row_each_cell_with_its_header(tmp_path: Path) -> None:
+    rows = [["Makes it worse", "Eases it"], ["Stress", "Warmth"], ["Bright light", "Dark glasses"]]
+    body = TITLE + OPENING + table(rows, header_row=True)
+    said, _ = _heard(word_file(tmp_path / "table.docx", body), tmp_path)
+    assert "Makes it worse: Stress. Eases it: Warmth." in said
+    assert "Makes it worse: Bright light. Eases it: Dark glasses." in said
+
+
+def test_a_table_that_lays_out_a_page_is_read_as_its_paragraphs(tmp_path: Path) -> None:
+    before = paragraph(run("Before")) + paragraph(run("Tell us about your medicines."))
+    after = paragraph(run("After")) + paragraph(run("Rest for an hour."))
+    body = TITLE + OPENING + table([[before, after]])
+    pieces, _ = read_docx(word_file(tmp_path / "layout.docx", body))
+    assert pieces[2:] == [
+        Text(("Before",)),
+        Text(("Tell us about your medicines.",)),
+        Text(("After",)),
+        Text(("Rest for an hour.",)),
     ]

@@ -233,3 +233,31 @@ def word_file(
             target.writestr("word/footnotes.xml", notes)
     template.unlink()
     return path
+
+
+def _cell(content: str) -> str:
+    """A cell's text as one paragraph, or its paragraphs as written (starting "<w:p ")."""
+    return content if content.startswith("<w:p ") else paragraph(run(content))
+
+
+def table(rows: list[list[str]], *, header_row: bool = False, style: str = "TableGrid") -> str:
+    """A table as Word writes it; `header_row` marks the first row "Repeat as header row"."""
+    columns = max(len(row) for row in rows)
+    grid = "".join('<w:gridCol w:w="4508"/>' for _ in range(columns))
+    written = []
+    for index, cells in enumerate(rows):
+        header = "<w:trPr><w:tblHeader/></w:trPr>" if header_row and index == 0 else ""
+        written.append(
+            f'<w:tr w:rsidR="00A21C3E" w:rsidTr="00A21C3E">{header}'
+            + "".join(
+                f'<w:tc><w:tcPr><w:tcW w:w="4508" w:type="dxa"/></w:tcPr>{cell}</w:tc>'
+                for cell in map(_cell, cells)
+            )
+            + "</w:tr>"
+        )
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="0" w:type="auto"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(written)}</w:tbl>"
+    )

@@ -50,7 +50,7 @@ from lxml.etree import XMLSyntaxError
 from audio_leaflet.errors import LeafletError
 from audio_leaflet.model import LeftOut, LeftOutReason
 from audio_leaflet.read import rules
-from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Table, Text
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -97,6 +97,8 @@ WIDE_GAP_EMPTY_PARAGRAPHS = 2
 """Empty paragraphs in a row that make a wider gap (as two blank lines do in text)."""
 TITLE_POINTS = 16
 """A bold paragraph in type this large (points) or larger is a main heading (the title)."""
+MAX_CELL_WORDS = 60
+"""Most words in a cell of a table of data; a longer cell is a page laid out with a table."""
 BODY_OUTLINE_LEVEL = 9
 """`w:outlineLvl` 9 is body text; 0 to 8 are heading levels 1 to 9."""
 
@@ -174,6 +176,13 @@ class _Reader:
             ),
             "",
         )
+        self.table_styles = {
+            style.get(_w("styleId")) or "": {
+                conditional.get(_TYPE) or "" for conditional in style.iter(_w("tblStylePr"))
+            }
+            for style in self._style_elements()
+            if style.get(_TYPE) == "table"
+        }
         self._numbered: dict[tuple[str, str], bool] = {}
         self.notes = {
             "footnote": self._notes(RELATIONSHIP_TYPE.FOOTNOTES, "footnote"),
@@ -380,20 +389,11 @@ class _Reader:
         if self.empty_run >= WIDE_GAP_EMPTY_PARAGRAPHS and self.pieces:
             self.pieces.append(Gap())
         self.empty_run = 0
-        properties = paragraph.find(_P_PR)
-        style_ref = properties.find(_P_STYLE) if properties is not None else None
-        style_id = (style_ref.get(_VAL) or "") if style_ref is not None else self.default_style
-        style = self.styles.get(style_id)
-        name = style.name if style is not None else ""
-        style_outline, style_numbering = self._inherited(style_id)
-        own_outline = _outline(properties)
-        outline = own_outline if own_outline is not None else style_outline
-        level = _heading_level(name, outline, text, inline.runs)
+        level, ordered = self.kind(paragraph, inline)
         if level is not None:
             self._close_list()
             self.pieces.append(Heading(" ".join(text.split()), level))
             return
-        ordered = self._list_kind(name, _num_pr(properties) or style_numbering)
         if ordered is not None:
             if not self.in_list:
                 self.group += 1
@@ -402,6 +402,22 @@ class _Reader:
             return
         self._close_list()
         self.pieces.append(Text(tuple(text.replace("\t", " ").split("\n"))))
+
+    def kind(self, paragraph: Any, inline: _Inline) -> tuple[int | None, bool | None]:
+        """A paragraph's heading level (None for text), and whether it is a numbered list
+        point (None when it is not a point). A heading is never a point, numbered or not."""
+        properties = paragraph.find(_P_PR)
+        style_ref = properties.find(_P_STYLE) if properties is not None else None
+        style_id = (style_ref.get(_VAL) or "") if style_ref is not None else self.default_style
+        style = self.styles.get(style_id)
+        name = style.name if style is not None else ""
+        style_outline, style_numbering = self._inherited(style_id)
+        own_outline = _outline(properties)
+        outline = own_outline if own_outline is not None else style_outline
+        level = _heading_level(name, outline, inline.text, inline.runs)
+        if level is not None:
+            return level, None
+        return None, self._list_kind(name, _num_pr(properties) or style_numbering)
 
     def _list_kind(self, style: str, numbering: tuple[str, str] | None) -> bool | None:
         """None when a paragraph is not a list point; else whether it is numbered."""
@@ -427,31 +443,106 @@ class _Reader:
             self.left_out.append(LeftOut(hidden, LeftOutReason.HIDDEN))
 
     def table(self, table: Any) -> None:
+        """A table of data as a Table piece; a table that lays out a page as its cells' blocks."""
+        rows = []
         for row in _children(table, _TR):
-            trow_pr = row.find(_w("trPr"))
-            if trow_pr is not None and trow_pr.find(_DEL) is not None:
+            row_properties = row.find(_w("trPr"))
+            if row_properties is not None and row_properties.find(_DEL) is not None:
                 if text := " ".join(_deleted_text(row).split()):
                     self.left_out.append(LeftOut(text, LeftOutReason.DELETED))
                 continue
-            cells = [self.cell_text(cell) for cell in _children(row, _TC)]
-            # A merged cell is written once, the cells it covers left empty.
-            unique = list(dict.fromkeys(cell for cell in cells if cell))
-            if unique:
-                self.pieces.append(Text((", ".join(unique),)))
+            rows.append((row, list(_children(row, _TC))))
+        if any(self._lays_out(cell) for _, row_cells in rows for cell in row_cells):
+            for _, row_cells in rows:
+                for cell in row_cells:
+                    for block in _blocks(cell):
+                        self.block(block)
+            self._close_list()
+            return
+        texts: list[tuple[str, ...]] = []
+        bold: list[list[bool]] = []
+        for _, row_cells in rows:
+            cells: list[str] = []
+            row_bold: list[bool] = []
+            for cell in row_cells:
+                text, all_bold = self.cell_text(cell)
+                # A cell merged across columns is written once; said once, its columns empty.
+                span = _span(cell)
+                cells += [text] + [""] * (span - 1)
+                row_bold += [all_bold] + [all_bold] * (span - 1)
+            texts.append(tuple(cells))
+            bold.append(row_bold)
+        look_row, look_column = self._look(table)
+        header_row = len(rows) > 1 and (
+            _marked_header(rows[0][0])
+            or look_row
+            or (_all_shown(bold[0], texts[0]) and not _all_shown(bold[1], texts[1]))
+        )
+        body = list(zip(texts, bold, strict=True))[1 if header_row else 0 :]
+        header_column = len(body) > 1 and (
+            look_column
+            or (
+                all(row_bold[:1] == [True] for _, row_bold in body)
+                and not all(_all_shown(row_bold, text) for text, row_bold in body)
+            )
+        )
+        self.pieces.append(Table(tuple(texts), header_row, header_column))
         self.empty_run = 0
 
-    def cell_text(self, cell: Any) -> str:
+    def _lays_out(self, cell: Any) -> bool:
+        """Whether a cell holds a page laid out in a grid rather than one value: several
+        paragraphs, a heading, a list, another table, or many words."""
+        fields, self.fields = self.fields, []
+        try:
+            shown = 0
+            words = 0
+            for block in _blocks(cell):
+                if block.tag == _TBL:
+                    return True
+                inline = self.inline(block)
+                if not inline.text.strip():
+                    continue
+                shown += 1
+                words += len(inline.text.split())
+                if shown > 1 or self.kind(block, inline) != (None, None):
+                    return True
+            return words > MAX_CELL_WORDS
+        finally:
+            self.fields = fields
+
+    def _look(self, table: Any) -> tuple[bool, bool]:
+        """Whether the table's style sets its first row, and its first column, apart (as
+        Word's "List Table" and "Grid Table" styles do; "Table Grid" sets nothing apart)."""
+        properties = table.find(_w("tblPr"))
+        if properties is None:
+            return False, False
+        style = properties.find(_w("tblStyle"))
+        look = properties.find(_w("tblLook"))
+        decorated = (
+            self.table_styles.get(style.get(_VAL) or "", set()) if style is not None else set()
+        )
+        if look is None:
+            return False, False
+        bits = (
+            int(look.get(_VAL) or "0", 16)
+            if re.fullmatch(r"[0-9A-Fa-f]{1,4}", look.get(_VAL) or "")
+            else 0
+        )
+        first_row = (look.get(_w("firstRow")) or ("1" if bits & 0x20 else "0")) not in _FALSE
+        first_column = (look.get(_w("firstColumn")) or ("1" if bits & 0x80 else "0")) not in _FALSE
+        return first_row and "firstRow" in decorated, first_column and "firstCol" in decorated
+
+    def cell_text(self, cell: Any) -> tuple[str, bool]:
+        """A cell's text, and whether all of it is in bold type."""
         texts: list[str] = []
+        runs: list[Any] = []
         for block in _blocks(cell):
-            if block.tag == _TBL:
-                for row in _children(block, _TR):
-                    texts += [self.cell_text(inner) for inner in _children(row, _TC)]
-                continue
             inline = self.inline(block)
             self._list_hidden(inline)
             if inline.deleted:
                 self.left_out.append(LeftOut(" ".join(inline.deleted), LeftOutReason.DELETED))
             texts.append(" ".join(inline.text.split()))
+            runs += inline.runs
             texts += [self.note_text(*note) for note in inline.notes]
             texts += [
                 " ".join(self.inline(inner).text.split())
@@ -459,7 +550,27 @@ class _Reader:
                 for inner in _blocks(box)
                 if inner.tag == _P
             ]
-        return " ".join(text for text in texts if text)
+        return " ".join(text for text in texts if text), bool(runs) and _all_bold(runs)
+
+
+def _span(cell: Any) -> int:
+    properties = cell.find(_w("tcPr"))
+    span = properties.find(_w("gridSpan")) if properties is not None else None
+    value = span.get(_VAL) if span is not None else None
+    return max(1, min(int(value), 63)) if value and value.isdigit() else 1
+
+
+def _marked_header(row: Any) -> bool:
+    """Whether a row is marked to repeat as the header on every page (Word's "Repeat as
+    header row"; LibreOffice writes its table heading rows so)."""
+    properties = row.find(_w("trPr"))
+    return properties is not None and _on(properties.find(_w("tblHeader")))
+
+
+def _all_shown(bold: list[bool], texts: tuple[str, ...]) -> bool:
+    """Whether every cell with text in a row is in bold."""
+    shown = [b for b, text in zip(bold, texts, strict=True) if text]
+    return bool(shown) and all(shown)
 
 
 def _blocks(container: Any) -> Iterator[Any]:
@@ -519,6 +630,12 @@ def _text_boxes(element: Any) -> list[Any]:
     return boxes
 
 
+def _all_bold(runs: list[Any]) -> bool:
+    """Whether every run is set in bold by its own properties."""
+    properties = [run.find(_R_PR) for run in runs]
+    return all(p is not None and _on(p.find(_w("b"))) for p in properties)
+
+
 def _heading_level(style: str, outline: int | None, text: str, runs: list[Any]) -> int | None:
     if style.lower() == "title":
         return 0
@@ -532,9 +649,9 @@ def _heading_level(style: str, outline: int | None, text: str, runs: list[Any]) 
     # A short paragraph typed all in bold, with no full stop, is how many
     # leaflets written in Word mark their headings; typed large as well
     # (staff often set the title in bold 20-point text), it outranks them.
-    properties = [run.find(_R_PR) for run in runs]
-    if not all(p is not None and _on(p.find(_w("b"))) for p in properties):
+    if not _all_bold(runs):
         return None
+    properties = [run.find(_R_PR) for run in runs]
     sizes = [
         int(size.get(_VAL)) / 2
         for p in properties
