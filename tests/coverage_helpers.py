@@ -59,7 +59,7 @@ def source_text(path: Path) -> str:
         # pdfminer's plain text extraction: not the layout analysis the reader uses.
         from pdfminer.high_level import extract_text
 
-        text = extract_text(str(path))
+        text = extract_text(str(path)).replace("(cid:", " (")  # an unmapped glyph's mark
         return re.sub(r"([a-z])-\s*\n\s*([a-z])", r"\1\2", text)  # "pain-" / "ful"
     if path.suffix == ".docx":
         return _word_text(path)

@@ -58,18 +58,20 @@ HYPHENATION = {"painful.": ("pain-", "ful.")}
 """Where a word may be broken at a line's end, as a typesetter would."""
 
 
-def wrapped(text: str, font: str = "Helvetica", size: float = 10) -> list[str]:
+def wrapped(
+    text: str, font: str = "Helvetica", size: float = 10, width: float = COLUMN_WIDTH
+) -> list[str]:
     """`text` broken into lines as a typesetter fills them: each line takes every word that
-    fits in COLUMN_WIDTH, and a word in HYPHENATION is broken rather than moved down."""
+    fits in `width`, and a word in HYPHENATION is broken rather than moved down."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     lines: list[str] = []
     line = ""
     for word in text.split():
-        if stringWidth(f"{line} {word}".strip(), font, size) <= COLUMN_WIDTH:
+        if stringWidth(f"{line} {word}".strip(), font, size) <= width:
             line = f"{line} {word}".strip()
         elif word in HYPHENATION and (
-            stringWidth(f"{line} {HYPHENATION[word][0]}", font, size) <= COLUMN_WIDTH
+            stringWidth(f"{line} {HYPHENATION[word][0]}", font, size) <= width
         ):
             lines.append(f"{line} {HYPHENATION[word][0]}")
             line = HYPHENATION[word][1]

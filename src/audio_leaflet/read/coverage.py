@@ -55,8 +55,10 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
     if kind is Format.PDF:
         from pdfminer.high_level import extract_text
 
-        # A word broken by a hyphen at a line's end is said whole.
-        whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", extract_text(str(path)))
+        # A word broken by a hyphen at a line's end is said whole; "(cid:127)" is
+        # pdfminer's mark for a glyph it cannot map to a character, not text.
+        text = re.sub(r"\(cid:\d+\)", " ", extract_text(str(path)))
+        whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", text)
         return [line for line in whole.splitlines() if line.strip()]
     if kind is Format.DOCX:
         return _word_lines(path)

@@ -165,7 +165,7 @@ def read_pdf(path: Path) -> tuple[list[Piece], Hints]:
             left_out.append(LeftOut(line.text, LeftOutReason.RUNNING_HEADER))
         else:
             kept.append(line)
-    regions = [region for page in sorted(pages) for region in _page_order(kept, page)]
+    regions = [region for page in sorted(pages) for region in _page_order(kept, page, body)]
     return _pieces(regions, body), Hints(title=title_hint, left_out=tuple(left_out))
 
 
@@ -425,7 +425,7 @@ def _words(text: str) -> set[str]:
 # --------------------------------------------------------------------------
 
 
-def _page_order(lines: list[_Line], page: int) -> list[_Column | _Grid]:
+def _page_order(lines: list[_Line], page: int, body: float) -> list[_Column | _Grid]:
     """The page's lines as columns and tables in reading order.
 
     The page is read in rows (lines side by side), and rows are gathered
@@ -443,7 +443,7 @@ def _page_order(lines: list[_Line], page: int) -> list[_Column | _Grid]:
             merged = _spans(row)
         columns = merged
         bands[-1].append(row)
-    bands = _with_tails_moved(bands)
+    bands = _with_tails_moved(bands, body)
     margin = max((line.x1 for line in on_page), default=0.0)
     return [region for band in bands for region in _band_regions(band, margin)]
 
@@ -455,29 +455,31 @@ def _band_columns(band: list[list[_Line]]) -> list[tuple[float, float]]:
     return columns
 
 
-def _with_tails_moved(bands: list[list[list[_Line]]]) -> list[list[list[_Line]]]:
-    """A heading or paragraph at the left edge under the last line of every column belongs
-    to the band after it, not to the first column ("Contact us" under a two-column section,
-    then its text across the page)."""
+def _with_tails_moved(bands: list[list[list[_Line]]], body: float) -> list[list[list[_Line]]]:
+    """A heading at the left edge under the last line of every other column, and what follows
+    it there, belong to the band after it, not to the first column ("Contact us" under a
+    two-column section, then its text across the page)."""
     for index in range(len(bands) - 1):
-        band, following = bands[index], bands[index + 1]
+        band = bands[index]
         columns = _band_columns(band)
         if len(columns) < 2:
             continue
-        tail: list[list[_Line]] = []
+        trailing = 0
         for row in reversed(band):
             spans = _spans(row)
             if len(spans) != 1 or abs(spans[0][0] - columns[0][0]) > SAME_EDGE:
                 break
-            tail.insert(0, row)
-        if not tail or len(tail) == len(band):
-            continue
-        rest = [line for row in band[: -len(tail)] for line in row]
-        start = min(line.top for line in tail[0])
-        above = max(line.bottom for line in rest)
-        if start - above >= PARAGRAPH_GAP * tail[0][0].size:
-            bands[index] = band[: -len(tail)]
-            bands[index + 1] = tail + following
+            trailing += 1
+        for start in range(len(band) - trailing, len(band)):
+            rest = [line for row in band[:start] for line in row]
+            others = [line for line in rest if not _overlaps((line.x0, line.x1), columns[0])]
+            first = band[start]
+            top = min(line.top for line in first)
+            heading = all(line.bold or line.size >= body * HEADING_SIZE for line in first)
+            if heading and others and top > max(line.bottom for line in others):
+                bands[index] = band[:start]
+                bands[index + 1] = band[start:] + bands[index + 1]
+                break
     return bands
 
 
@@ -620,6 +622,7 @@ def _grid(band: list[list[_Line]], width: int, column_of: Callable[[_Line], int]
 def _pieces(regions: list[_Column | _Grid], body: float) -> list[Piece]:
     lines = [line for region in regions if isinstance(region, _Column) for line in region.lines]
     levels = _heading_levels(lines, body)
+    leadings = _leadings(regions)
     # The right edge each line wraps at: its column's.
     rights = {
         id(line): region.right
@@ -654,7 +657,7 @@ def _pieces(regions: list[_Column | _Grid], body: float) -> list[Piece]:
         if not runs_on:
             flush()
         above: _Line | None = None  # the line above in this column
-        leading = _leading(region.lines)
+        leading = leadings.get(region.lines[0].page, 0.25 * region.lines[0].size)
         for line in region.lines:
             level = levels.get(id(line))
             gap = _gap(above, line, leading)
@@ -717,14 +720,16 @@ def _gap(previous: _Line | None, line: _Line, leading: float) -> float:
     return max(0.0, line.top - previous.bottom - leading)
 
 
-def _leading(lines: list[_Line]) -> float:
-    """The white space usually left between one line of a column and the next."""
-    gaps = [
-        after.top - before.bottom
-        for before, after in itertools.pairwise(lines)
-        if after.top >= before.bottom - 1 and abs(after.size - before.size) < 0.5
-    ]
-    return statistics.median(gaps) if gaps else 0.25 * lines[0].size if lines else 0.0
+def _leadings(regions: list[_Column | _Grid]) -> dict[int, float]:
+    """For each page, the white space usually left between one line of a paragraph and the
+    next: the narrowest quarter of the gaps between lines (wider ones part paragraphs)."""
+    gaps: dict[int, list[float]] = {}
+    for region in regions:
+        if isinstance(region, _Column):
+            for before, after in itertools.pairwise(region.lines):
+                if after.top >= before.bottom - 1 and abs(after.size - before.size) < 0.5:
+                    gaps.setdefault(after.page, []).append(after.top - before.bottom)
+    return {page: sorted(found)[len(found) // 4] for page, found in gaps.items() if found}
 
 
 def _runs_on(previous: _Line, line: _Line, rights: dict[int, float]) -> bool:
