@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from audio_leaflet.model import LeftOut, LeftOutReason
 from audio_leaflet.read import rules
-from audio_leaflet.read.pieces import Gap, Heading, Item, Piece, Table, Text
+from audio_leaflet.read.pieces import Gap, Heading, Item, Omitted, Piece, Table, Text
 
 MIN_MENU_LINES = 5
 """Fewest short lines that make a menu: an address or a short list has fewer."""
@@ -65,7 +65,7 @@ def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[
                 continue
             kept.append(piece)
             continue
-        if isinstance(piece, Gap | Table):
+        if isinstance(piece, Gap | Table | Omitted):
             kept.append(piece)
             continue
         lines = [piece.text] if isinstance(piece, Item) else list(piece.lines)
@@ -139,6 +139,8 @@ def _entries_follow(pieces: Sequence[Piece], index: int, headings: set[str]) -> 
     for piece in pieces[index + 1 :]:
         if isinstance(piece, Heading | Gap | Table):
             break
+        if isinstance(piece, Omitted):
+            continue
         lines += [piece.text] if isinstance(piece, Item) else list(piece.lines)
     return bool(lines) and _is_contents(lines, headings)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audio_leaflet.model import LeftOut
+from audio_leaflet.model import LeftOut, LeftOutReason
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,17 @@ class Table:
     """The table's caption or title as printed; "" when it has none."""
 
 
-Piece = Heading | Text | Item | Gap | Table
+@dataclass(frozen=True)
+class Omitted:
+    """A line the reader saw and leaves out, with why: listed in left-out.txt in its place."""
+
+    text: str
+    """The line (or the struck-out words) as printed."""
+    reason: LeftOutReason
+    """Why it is not spoken."""
+
+
+Piece = Heading | Text | Item | Gap | Table | Omitted
 
 
 @dataclass(frozen=True)

@@ -229,9 +229,32 @@ def looks_like_heading(line: str) -> bool:
         return False
     if list_item(line) or parse_contact(text) or is_web_leftover(text):
         return False
+    if not any(ch.isalpha() for ch in text):
+        return False  # "1.1", "31": a number is never a heading
     # Headings do not carry phone numbers, addresses or long numbers
     # ("Registered charity number 1234567").
     return not (mentions_contact(text) or re.search(r"\d{5}", text))
+
+
+_FORM_FIELD = re.compile(r"(?P<label>[^\W\d_][^:]{0,40}?)\s*:\s+(?P<value>\S.*)")
+MAX_FIELD_LABEL_WORDS = 4
+MAX_FIELD_VALUE_WORDS = 14
+
+
+def is_form_field(line: str) -> bool:
+    """Whether a line is a label and its value ("Type: Focal", "Tablets: 10 mg"), not a heading.
+
+    >>> is_form_field("Type: Focal"), is_form_field("What is dystonia?")
+    (True, False)
+    """
+    text = clean_text(line)
+    match = _FORM_FIELD.fullmatch(text)
+    return bool(
+        match
+        and len(match["label"].split()) <= MAX_FIELD_LABEL_WORDS
+        and len(match["value"].split()) <= MAX_FIELD_VALUE_WORDS
+        and not text.endswith((".", "!"))
+    )
 
 
 # Capitals that stay capitals in a heading printed all in capitals: abbreviations.
@@ -285,14 +308,18 @@ _DOWNLOAD_TITLE = re.compile(
 _LEFTOVERS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        r"(?:please\s+)?(?:click|tap)\s+here\b.*",
+        # "Click here for the US version", also after a short label ("UK Edition.").
+        r"(?:[^.!?]{0,30}[.!?]\s+)?(?:please\s+)?(?:click|tap)\s+here\b.*",
         r"download\b.{0,80}\b(?:pdf|leaflet|factsheet|booklet|version)\b.*",
-        r"skip\s+(?:navigation|to\s+(?:main\s+)?content|to\s+main|to\s+navigation|links?)\b.*",
+        r"skip\s+(?:over\s+|past\s+)?(?:the\s+)?(?:main\s+|site\s+)?"
+        r"(?:navigation|nav|menu|links?|content)\b.*",
+        r"skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|main|navigation|nav|menu)\b.*",
         r"jump\s+to\s+(?:main\s+)?(?:content|navigation)\b.*",
         r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?)?)?",
         r"(?:show|see|read|view|load)\s+(?:more|less|all)(?:\s+\w+)?",
-        r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail",
-        r"(?:you\s+are\s+(?:on|viewing)\s+)?page\s+\d+\s+of\s+\d+",
+        r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail|upload|download|view",
+        # "You are on page 1of 22": a document host's page counter, spaces or none.
+        r"(?:you\s+are\s+(?:on|viewing)\s+)?page\s*\d+\s*of\s*\d+",
         r"(?:back|return|go\s+back)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page",
         r"print\s+(?:this\s+)?(?:page|article|leaflet)",
         r"(?:share|email|e-mail|send)\s+this(?:\s+(?:page|article|leaflet))?(?:\s+(?:on|by|via)\s+\w+)?",
@@ -317,10 +344,41 @@ _PAGE_FURNITURE = [
         r"(?:pdf|word|docx?)\s*,?\s*\d+(?:\.\d+)?\s*[km]i?b",
         r"(?:share|follow\s+us)(?:\s+(?:this|on|via))?(?:\s+(?:page|article|leaflet))?",
         r"facebook|twitter|x\s*\(twitter\)|instagram|linkedin|youtube|whatsapp|tiktok|pinterest",
-        r"\(?fig(?:ure)?\.?\s*\d+[a-z]?\)?",
+        # A document host's counts beside the document ("View 213", "Upload vutuyen").
+        r"(?:upload(?:ed)?(?:\s+by)?|views?|downloads?)\s*:?\s*[\w.,-]+",
         r"[-–—#*\s]*ends[-–—#*\s]*|#{3}",  # the end mark of a press release
+        # A document host's own lines around the document it shows.
+        r"(?:pdf\s+)?transcript(?:ion)?|citation\s+preview|embed\s+size\s*\(px\)|size\s*:\s*px",
+        r"start\s+display\s+at\s+page",
+        r"download\s+(?:as\s+)?(?:pdf|txt|docx?|epub)(?:\s*(?:,|or|and)\s*(?:pdf|txt|docx?|epub))*",
+        r"download\s+[\"“].*[\"”]",
+        r"(?:pdf\s+options\s*:?\s*)?(?:(?:view\s+full\s*screen|print\s+pdf|download\s+pdf"
+        r"|print|view)[\s/»|⇩↓]*){2,}",
+        r"(?:pdf|word|printable)\s+(?:version\s+)?for\s+printing|printer[\s-]friendly\s+version",
+        # A web designer's credit at the foot of a page.
+        r"(?:web\s*site|web|site)\s+design(?:ed)?\b.{0,60}|(?:designed|powered|built)\s+by\s+.{1,60}",
+        # A printer's measurement on a leaflet's artwork ("30 mm").
+        r"\d+(?:\.\d+)?\s*mm",
     )
 ]
+_FIGURE_LINE = re.compile(r"\(?(?:see\s+)?fig(?:ure)?\.?\s*\d+[a-z]?\)?\.?", re.IGNORECASE)
+"""A line that only points at a figure: "(Fig 1)."."""
+_IMAGE_TEXT = re.compile(
+    r"(?:(?:an?\s+|the\s+)?(?:image|picture|photo(?:graph)?|illustration|diagram|drawing)s?"
+    r"\s+(?:of|showing|shows)\b|(?:one|two|three|four|\d+)\s+(?:images|pictures|photos)\s+"
+    r"(?:of|showing)\b).*|(?:[\w&'’-]+\s+){0,6}logo",
+    re.IGNORECASE,
+)
+"""An image's description copied with a page's text: "two images showing ...", "... logo"."""
+MAX_IMAGE_TEXT_WORDS = 30
+_STRAY_MARK = re.compile(r"[-–—+•·*_=~|l]|[a-z]")
+"""A line of one dash, glyph or lower-case letter: an accordion's "-", a symbol font's
+bullet ("l" is a bullet in Wingdings), a stray letter left by a drop capital."""
+_HIDDEN_EMAIL = re.compile(
+    r"(?:(?:e-?mail|contact)(?:\s+\w+){0,2}\s*:?\s*)?\[email(?:\s|&#160;)*protected\]",
+    re.IGNORECASE,
+)
+"""An e-mail address a web page hid from copying ("[email protected]"), with its label."""
 _KIND_LABEL = re.compile(
     r"(?:press|news|media)\s+release|patient\s+information(?:\s+(?:leaflet|sheet))?|"
     r"(?:patient\s+)?information\s+(?:leaflet|sheet)|patient\s+leaflet|fact\s*sheet",
@@ -383,6 +441,14 @@ def leftover_reason(line: str) -> LeftOutReason | None:
         return LeftOutReason.WEB_FURNITURE
     if words <= MAX_LEFTOVER_WORDS and any(p.fullmatch(text) for p in _PAGE_FURNITURE):
         return LeftOutReason.PAGE_FURNITURE
+    if words <= MAX_LEFTOVER_WORDS and _FIGURE_LINE.fullmatch(text):
+        return LeftOutReason.FIGURE_REFERENCE
+    if _STRAY_MARK.fullmatch(text):
+        return LeftOutReason.STRAY_MARK
+    if _HIDDEN_EMAIL.fullmatch(text):
+        return LeftOutReason.HIDDEN
+    if words <= MAX_IMAGE_TEXT_WORDS and not ends_sentence(line) and _IMAGE_TEXT.fullmatch(text):
+        return LeftOutReason.IMAGE_TEXT
     # A breadcrumb trail: short parts joined by ">" ("Conditions > Dystonia > Treatment").
     parts = _BREADCRUMB_SEPARATOR.split(text)
     if len(parts) >= 3 and all(len(part.split()) <= 6 for part in parts):

@@ -36,13 +36,14 @@ from audio_leaflet.model import (
 )
 from audio_leaflet.read import metadata, rules
 from audio_leaflet.read.furniture import without_furniture
-from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Piece, Table, Text
+from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Omitted, Piece, Table, Text
 
 __all__ = [
     "Gap",
     "Heading",
     "Hints",
     "Item",
+    "Omitted",
     "Piece",
     "Table",
     "Text",
@@ -439,6 +440,9 @@ def _drafts(
             close_list()
             for block in table_blocks(piece):
                 add(block)
+            continue
+        if isinstance(piece, Omitted):
+            left_out.append(LeftOut(piece.text, piece.reason))
             continue
         if isinstance(piece, Heading):
             text = rules.clean_text(piece.text)
