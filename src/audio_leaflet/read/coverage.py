@@ -98,6 +98,7 @@ def _word_lines(path: Path) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
+    text = re.sub(r"\bhttps?://", " ", text)  # a web address is said without its scheme
     return {
         word.lower().replace("’", "'")
         for token in text.split()
@@ -132,6 +133,7 @@ def unaccounted_lines(
             and word not in listed
             and word.rstrip("s") not in said
             and word.replace("'", "") not in said
+            and word.removesuffix("'s") not in said  # "BNN's" is said "B N N's"
             and not (len(word) <= 4 and word in beginnings)
             and _SAID_AS.get(word) not in said
         ]

@@ -46,6 +46,7 @@ from pathlib import Path
 from audio_leaflet.errors import LeafletError
 from audio_leaflet.model import LeftOut, LeftOutReason
 from audio_leaflet.read import rules
+from audio_leaflet.read.opening import title_first
 from audio_leaflet.read.pieces import Heading, Hints, Item, Piece, Table, Text
 
 HEADING_SIZE = 1.15
@@ -65,6 +66,9 @@ ROW_GAP = 0.3
 """In a table, a gap this many times the type size (or more) starts a new row."""
 PROSE_FILL = 0.8
 """A line at least this share of its column's width fills it (prose, not a table cell)."""
+FULL_LINE = 1.5
+"""A line that ends within this many times its type size of its column's right edge is full:
+only such a line may run on into the next column."""
 MIN_PROSE_WORDS = 4
 """Fewest words on a line of prose in a column; a table's cells hold fewer."""
 MIN_FRAGMENTS = 8
@@ -82,12 +86,6 @@ _CID = re.compile(r"\(cid:\d+\)")
 _BULLET_ONLY = re.compile(r"^[\s•●○◦▪▫■□‣⁃∙·*\-–—\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]*$")
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _CHAPTER_NUMBER = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=\S)")
-_FURNITURE = re.compile(
-    r"\b(?:ref(?:erence)?|page|issue[ds]?|version|v\d|updated|review(?:ed)?|published|"
-    r"leaflet\s+(?:no|number|code)|produced|printed)\b|©|\(c\)|\bwww\.|\d{4}",
-    re.IGNORECASE,
-)
-"""What a running header or footer carries besides the title: a reference, a date, a page."""
 MAX_FURNITURE_WORDS = 14
 _PLACEHOLDER_TITLE = re.compile(
     r"^(?:microsoft\s+(?:word|powerpoint)\b.*|untitled\b.*|document\s*\d*|.*\.(?:docx?|odt|pdf|rtf))$",
@@ -120,6 +118,8 @@ class _Line:
 class _Page:
     width: float
     height: float
+    rules: tuple[tuple[float, float, float, float], ...] = ()
+    """Lines drawn on the page (x0, top, x1, bottom), a table's borders among them."""
 
 
 @dataclass
@@ -150,6 +150,7 @@ def read_pdf(path: Path) -> tuple[list[Piece], Hints]:
             "(OCR) on it first"
         )
     lines = _with_page_references_joined(_with_bullets_joined(lines), pages)
+    lines = _with_justified_lines_joined(lines)
     _refuse_out_of_order(path, lines)
     title_hint = _metadata_title(path)
     body = _body_size(lines)
@@ -161,11 +162,15 @@ def read_pdf(path: Path) -> tuple[list[Piece], Hints]:
         at_edge = _at_edge(line, pages)
         if at_edge and _PAGE_NUMBER.match(line.text):
             left_out.append(LeftOut(line.text, LeftOutReason.PAGE_NUMBER))
-        elif line.text in repeated or (at_edge and _is_furniture(line, body, title)):
+        elif at_edge and (line.text in repeated or _is_furniture(line, body, title)):
             left_out.append(LeftOut(line.text, LeftOutReason.RUNNING_HEADER))
         else:
             kept.append(line)
-    regions = [region for page in sorted(pages) for region in _page_order(kept, page, body)]
+    regions = [
+        region
+        for page in sorted(pages)
+        for region in _page_order(kept, page, body, pages[page].rules)
+    ]
     return _pieces(regions, body), Hints(title=title_hint, left_out=tuple(left_out))
 
 
@@ -186,8 +191,10 @@ def _lines(path: Path) -> tuple[list[_Line], dict[int, _Page]]:
     try:
         for number, page in enumerate(extract_pages(str(path), laparams=LAParams())):
             height = page.height or 1.0
-            pages[number] = _Page(page.width or 1.0, height)
+            drawn: list[tuple[float, float, float, float]] = []
             for element in page:
+                if isinstance(element, LTCurve) and not _is_dot(element):
+                    drawn += _edges(element, height)
                 if isinstance(element, LTCurve) and _is_dot(element):
                     # Browsers draw a list's bullets as shapes, not characters.
                     top = height - element.y1
@@ -204,6 +211,7 @@ def _lines(path: Path) -> tuple[list[_Line], dict[int, _Page]]:
                     found = _line(line.get_text(), chars, number, height)
                     if found is not None:
                         lines.append(found)
+            pages[number] = _Page(page.width or 1.0, height, tuple(drawn))
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
         reason = str(error).rstrip(".!?")
         raise LeafletError(
@@ -215,6 +223,20 @@ def _lines(path: Path) -> tuple[list[_Line], dict[int, _Page]]:
 
 MAX_DOT = 8.0
 """Largest shape (points across) still taken for a bullet drawn as a dot or a square."""
+
+
+def _edges(shape: object, height: float) -> list[tuple[float, float, float, float]]:
+    """The straight lines a drawn line or rectangle makes (x0, top, x1, bottom)."""
+    x0, y0, x1, y1 = getattr(shape, "bbox", (0.0, 0.0, 0.0, 0.0))
+    top, bottom = height - y1, height - y0
+    if x1 - x0 <= 2 or y1 - y0 <= 2:
+        return [(x0, top, x1, bottom)]
+    return [
+        (x0, top, x0, bottom),
+        (x1, top, x1, bottom),
+        (x0, top, x1, top),
+        (x0, bottom, x1, bottom),
+    ]
 
 
 def _is_dot(shape: object) -> bool:
@@ -319,6 +341,60 @@ def _with_bullets_joined(lines: list[_Line]) -> list[_Line]:
     return joined
 
 
+def _with_justified_lines_joined(lines: list[_Line]) -> list[_Line]:
+    """A justified line that pdfminer cut where its spaces are wide put back together.
+
+    Spread across its column, a short line's words stand far apart ("For",
+    "more,", "see"); together they run from edge to edge of the column, as a
+    line next to them does.
+    """
+    rows = _rows(sorted(lines, key=lambda x: (x.page, x.top)))
+    joined: list[_Line] = []
+    for index, row in enumerate(rows):
+        near = [line for other in rows[max(0, index - 2) : index + 3] for line in other]
+        start = 0
+        while start < len(row):
+            end = next(
+                (
+                    end
+                    for end in range(len(row), start + 1, -1)
+                    if _one_justified_line(row[start:end], near)
+                ),
+                start + 1,
+            )
+            joined.append(_merged(row[start:end]))
+            start = end
+    return joined
+
+
+def _one_justified_line(parts: list[_Line], near: list[_Line]) -> bool:
+    """Whether lines side by side are the words of one justified line: one of them a single
+    word, together as wide as a line of a nearby row, edge to edge."""
+    if not any(len(part.text.split()) == 1 for part in parts):
+        return False
+    left, right = parts[0].x0, parts[-1].x1
+    return any(
+        line not in parts
+        and abs(line.x0 - left) <= SAME_EDGE
+        and abs(line.x1 - right) <= SAME_EDGE
+        and len(line.text.split()) > len(parts)
+        for line in near
+    )
+
+
+def _merged(parts: list[_Line]) -> _Line:
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    return dataclasses.replace(
+        first,
+        text=" ".join(part.text for part in parts),
+        x1=parts[-1].x1,
+        top=min(part.top for part in parts),
+        bottom=max(part.bottom for part in parts),
+    )
+
+
 def _with_page_references_joined(lines: list[_Line], pages: dict[int, _Page]) -> list[_Line]:
     """A contents page's numbers put back at the end of their entries.
 
@@ -406,14 +482,16 @@ def _largest_on_first_page(lines: list[_Line]) -> str | None:
 
 
 def _is_furniture(line: _Line, body: float, title: str | None) -> bool:
-    """A line in small type at a page's very top or bottom that only repeats the title or
-    carries a reference, a date or a page number: a running header or footer, on a
-    one-page leaflet too."""
-    if line.size > body * SMALL_TYPE or len(line.text.split()) > MAX_FURNITURE_WORDS:
+    """A short line in small type at a page's very top or bottom, not a sentence: the
+    title again, a reference, a date, a page number, the publisher's name. A running header
+    or footer, on a one-page leaflet too. A phone number or address there is kept: it may
+    be the only place the leaflet gives it."""
+    text = line.text
+    if line.size > body * SMALL_TYPE or len(text.split()) > MAX_FURNITURE_WORDS:
         return False
-    if title and _words(title) and _words(title) <= _words(line.text):
+    if title and _words(title) and _words(title) <= _words(text):
         return True
-    return bool(_FURNITURE.search(line.text)) and not rules.ends_sentence(line.text)
+    return not rules.ends_sentence(text) and not rules.mentions_contact(text)
 
 
 def _words(text: str) -> set[str]:
@@ -425,7 +503,12 @@ def _words(text: str) -> set[str]:
 # --------------------------------------------------------------------------
 
 
-def _page_order(lines: list[_Line], page: int, body: float) -> list[_Column | _Grid]:
+def _page_order(
+    lines: list[_Line],
+    page: int,
+    body: float,
+    drawn: Sequence[tuple[float, float, float, float]] = (),
+) -> list[_Column | _Grid]:
     """The page's lines as columns and tables in reading order.
 
     The page is read in rows (lines side by side), and rows are gathered
@@ -445,7 +528,7 @@ def _page_order(lines: list[_Line], page: int, body: float) -> list[_Column | _G
         bands[-1].append(row)
     bands = _with_tails_moved(bands, body)
     margin = max((line.x1 for line in on_page), default=0.0)
-    return [region for band in bands for region in _band_regions(band, margin)]
+    return [region for band in bands for region in _band_regions(band, margin, body, drawn)]
 
 
 def _band_columns(band: list[list[_Line]]) -> list[tuple[float, float]]:
@@ -476,7 +559,8 @@ def _with_tails_moved(bands: list[list[list[_Line]]], body: float) -> list[list[
             first = band[start]
             top = min(line.top for line in first)
             heading = all(line.bold or line.size >= body * HEADING_SIZE for line in first)
-            if heading and others and top > max(line.bottom for line in others):
+            apart = top - max(line.bottom for line in band[start - 1]) >= 0.4 * first[0].size
+            if heading and apart and others and top > max(line.bottom for line in others):
                 bands[index] = band[:start]
                 bands[index + 1] = band[start:] + bands[index + 1]
                 break
@@ -545,9 +629,14 @@ def _fits(
     return merged
 
 
-def _band_regions(band: list[list[_Line]], margin: float) -> list[_Column | _Grid]:
-    """A band's columns (each read down), or its table; `margin` is the page's right edge
-    of text, where a band of one column wraps its lines."""
+def _band_regions(
+    band: list[list[_Line]],
+    margin: float,
+    body: float,
+    drawn: Sequence[tuple[float, float, float, float]] = (),
+) -> list[_Column | _Grid]:
+    """A band's columns (each read down), or its table (never with text in heading type);
+    `margin` is the page's right edge of text, where a band of one column wraps its lines."""
     if not band:
         return []
     columns = _band_columns(band)
@@ -558,16 +647,47 @@ def _band_regions(band: list[list[_Line]], margin: float) -> list[_Column | _Gri
             (i for i, column in enumerate(columns) if _overlaps((line.x0, line.x1), column)), 0
         )
 
-    if len(columns) > 1 and _is_table(band, columns, column_of):
+    large = any(line.size >= body * HEADING_SIZE for line in lines)
+    if (
+        len(columns) > 1
+        and not large
+        and (_ruled(band, columns, drawn) or _is_table(band, columns, column_of))
+    ):
         return [_grid(band, len(columns), column_of)]
     if len(columns) == 1:
         return [_Column(sorted(lines, key=lambda x: x.top), max(margin, columns[0][1]))]
     regions: list[_Column | _Grid] = []
     for index, (_, right) in enumerate(columns):
         inside = [line for line in lines if column_of(line) == index]
+        # A column of one line gives no width to tell a wrapped line by.
+        edge = right if len(inside) > 1 else float("inf")
         if inside:
-            regions.append(_Column(sorted(inside, key=lambda x: x.top), right))
+            regions.append(_Column(sorted(inside, key=lambda x: x.top), edge))
     return regions
+
+
+def _ruled(
+    band: list[list[_Line]],
+    columns: list[tuple[float, float]],
+    drawn: Sequence[tuple[float, float, float, float]],
+) -> bool:
+    """Whether a band of columns is ruled as a table: a line drawn down every gap between
+    its columns, and one drawn across all of them between two of its rows (a newsletter's
+    columns have the first, never the second)."""
+    top = min(line.top for row in band for line in row)
+    bottom = max(line.bottom for row in band for line in row)
+    down = [rule for rule in drawn if rule[2] - rule[0] <= 2]
+    across = [rule for rule in drawn if rule[3] - rule[1] <= 2]
+    for (_, right), (left, _) in itertools.pairwise(columns):
+        if not any(
+            right - 2 <= x0 <= left + 2 and min(b, bottom) - max(t, top) > 0.5 * (bottom - top)
+            for x0, t, _, b in down
+        ):
+            return False
+    return any(
+        top + 2 < t < bottom - 2 and x0 <= columns[0][0] + 2 and x1 >= columns[-1][1] - 2
+        for x0, t, x1, _ in across
+    )
 
 
 def _is_table(
@@ -694,7 +814,7 @@ def _pieces(regions: list[_Column | _Grid], body: float) -> list[Piece]:
             above = line
             previous = line
     flush()
-    return pieces
+    return title_first(pieces, level=min(levels.values(), default=1))
 
 
 def _continues_point(
@@ -736,9 +856,11 @@ def _runs_on(previous: _Line, line: _Line, rights: dict[int, float]) -> bool:
     """Whether text runs on from the end of one column into the next (not a new paragraph)."""
     if rules.list_item(line.text) is not None or rules.ends_sentence(previous.text):
         return False
-    return _wrapped(previous, line, rights[id(previous)]) or (
-        not rules.ends_sentence(previous.text) and line.text[:1].islower()
-    )
+    if abs(previous.size - line.size) > 0.5:
+        return False  # a box's small print, then a heading
+    right = rights[id(previous)]
+    full = previous.x1 >= right - FULL_LINE * previous.size
+    return (full and _wrapped(previous, line, right)) or line.text[:1].islower()
 
 
 def _wrapped(line: _Line, after: _Line, right: float) -> bool:
@@ -761,7 +883,9 @@ def _joined(lines: list[_Line], rights: dict[int, float]) -> list[str]:
         text = line.text
         before = lines[index - 1] if index else None
         if before is not None and out and _wrapped(before, line, rights[id(before)]):
-            if _HYPHEN_BREAK.search(out[-1]) and text[:1].islower():
+            if "/" in out[-1].rsplit(" ", 1)[-1]:
+                out[-1] += text  # a web address broken at a line's end, its hyphens its own
+            elif _HYPHEN_BREAK.search(out[-1]) and text[:1].islower():
                 out[-1] = out[-1][:-1] + text
             else:
                 out[-1] += " " + text
@@ -802,8 +926,27 @@ def _heading_text(line: _Line) -> str:
     return _CHAPTER_NUMBER.sub("", line.text, count=1) or line.text
 
 
+_MONTHS_AND_SEASONS = frozenset(
+    {
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december", "jan", "feb", "mar", "apr"),
+        *("jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+        *("spring", "summer", "autumn", "winter"),
+    }
+)
+
+
+def _only_a_date(text: str) -> bool:
+    """Whether a line is nothing but a date ("September-October 2017", "Autumn 2011")."""
+    words = [word for word in re.split(r"[\s\-–/,]+", text.casefold()) if word]
+    years = [word for word in words if re.fullmatch(r"\d{4}", word)]
+    return len(years) == 1 and all(w in _MONTHS_AND_SEASONS or w in years for w in words)
+
+
 def _is_heading(line: _Line, body: float) -> bool:
     text = line.text
+    if _only_a_date(text):
+        return False  # a newsletter's date under its masthead, in large type
     if len(text.split()) > rules.MAX_HEADING_WORDS:
         return False
     numbered = _CHAPTER_NUMBER.match(text)

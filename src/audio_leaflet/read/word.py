@@ -50,6 +50,7 @@ from lxml.etree import XMLSyntaxError
 from audio_leaflet.errors import LeafletError
 from audio_leaflet.model import LeftOut, LeftOutReason
 from audio_leaflet.read import rules
+from audio_leaflet.read.opening import title_first
 from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Table, Text
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -719,16 +720,14 @@ def read_docx(path: Path) -> tuple[list[Piece], Hints]:
     """Pieces of a Word document's body in reading order, a title hint and what was left out.
 
     The hint is the title in the file's properties, else the first Title
-    paragraph, main heading in large bold type or Heading 1.
+    paragraph. A Title paragraph under a line or two (a switchboard number) is
+    put first.
     """
     document = _open(path)
     reader = _Reader(path, document)
     reader.read()
-    pieces = reader.pieces
-    title = _core_title(document)
-    for level in (0, 1):
-        if title is None:
-            title = next(
-                (p.text for p in pieces if isinstance(p, Heading) and p.level == level), None
-            )
+    pieces = title_first(reader.pieces, level=0)
+    title = _core_title(document) or next(
+        (p.text for p in pieces if isinstance(p, Heading) and p.level == 0), None
+    )
     return pieces, Hints(title=title, left_out=tuple(reader.left_out))
