@@ -27,6 +27,8 @@ _SAID_FOR = {
     "etc": "and so on",
     "vs": "versus",
     "dr": "doctor",
+    "mg": "milligram",
+    "ml": "millilitre",
 }
 
 
@@ -84,7 +86,8 @@ _WORD_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 # Deleted and moved-out text: an element with content (its self-closing form marks a
 # paragraph mark or a row as deleted and holds no text).
 _REMOVED = re.compile(r"<w:(del|moveFrom)\b[^>]*(?<!/)>.*?</w:\1>", re.S)
-_SHOWN = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t(?: [^>]*)?/>|(</w:p>)")
+# A paragraph's end, or the start of one inside it (a text box's), ends a line.
+_SHOWN = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t(?: [^>]*)?/>|(</w:p>|<w:p[ >])")
 
 
 def _word_text(path: Path) -> str:
@@ -109,7 +112,9 @@ def _word_text(path: Path) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers."""
+    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers.
+    A web address's "http://" is not said, and is not a word of it."""
+    text = re.sub(r"\bhttps?://", " ", text)
     return [
         word.lower().replace("'", "").replace("’", "")
         for token in text.split()
@@ -137,6 +142,8 @@ def unaccounted_words(source: Path, narration_dir: Path) -> list[str]:
         if word in spoken or word in listed or word.rstrip("s") in spoken or word + "s" in spoken:
             continue
         if " ".join(word) in letters or (word in _SAID_FOR and _SAID_FOR[word] in letters):
+            continue
+        if word.endswith("s") and " ".join(word[:-1]) + "'s" in letters:  # "BNN's", "B N N's"
             continue
         missing.append(word)
     return missing

@@ -13,6 +13,7 @@ from audio_leaflet.model import BulletList, LeftOutReason, Paragraph
 from audio_leaflet.pipeline import prepare
 from audio_leaflet.read import read_leaflet
 from coverage_helpers import unaccounted_words
+from office_helpers import OFFICE, check_outline, expected, office_files
 from pdf_helpers import HEADER, TITLE, chromium_leaflet, reportlab_leaflet
 
 # Read from the fixture by hand: what a person sees on the two pages.
@@ -165,3 +166,21 @@ def test_a_text_layer_with_words_out_of_order_is_refused_in_one_line(tmp_path: P
     assert "\n" not in message
     assert message.startswith(f"{path}: the text layer of page 1 is out of reading order")
     assert message.endswith("save it as PDF again, or give the leaflet as .docx or .txt")
+
+
+# --------------------------------------------------------------------------
+# PDF files made by LibreOffice, Chromium and a PDF printer (tests/fixtures/office)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", office_files(".pdf"))
+def test_office_pdf_files_read_as_their_outlines_say(name: str, tmp_path: Path) -> None:
+    path = OFFICE / name
+    if refusal := expected(name)["refuse"]:
+        with pytest.raises(LeafletError, match=refusal):
+            read_leaflet(path)
+        return
+    check_outline(path, read_leaflet(path))
+    prepared = prepare(path, Settings(narration_dir=tmp_path / "n", cache_dir=tmp_path / "c"))
+    assert prepared.lost == ()
+    assert unaccounted_words(path, prepared.script_dir) == []

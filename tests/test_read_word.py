@@ -12,12 +12,13 @@ from docx.text.paragraph import Paragraph as WordParagraph
 
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import LeafletError
-from audio_leaflet.model import LeftOutReason
+from audio_leaflet.model import LeftOutReason, Paragraph
 from audio_leaflet.pipeline import prepare
 from audio_leaflet.read import read_leaflet, source_lines_of
 from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Table, Text
 from audio_leaflet.read.word import read_docx
 from coverage_helpers import unaccounted_words
+from office_helpers import OFFICE, check_outline, office_files
 from word_helpers import (
     AUTHOR,
     block_control,
@@ -361,3 +362,27 @@ def test_a_table_that_lays_out_a_page_is_read_as_its_paragraphs(tmp_path: Path) 
         Text(("After",)),
         Text(("Rest for an hour.",)),
     ]
+
+
+# --------------------------------------------------------------------------
+# Word files made by LibreOffice and pandoc (tests/fixtures/office)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", office_files(".docx"))
+def test_office_word_files_read_as_their_outlines_say(name: str, tmp_path: Path) -> None:
+    path = OFFICE / name
+    check_outline(path, read_leaflet(path))
+    prepared = prepare(path, Settings(narration_dir=tmp_path / "n", cache_dir=tmp_path / "c"))
+    assert prepared.lost == ()
+    assert unaccounted_words(path, prepared.script_dir) == []
+
+
+def test_libreoffice_tracked_changes_are_read_accepted() -> None:
+    document = read_leaflet(OFFICE / "medicines-for-children-baclofen-tracked-changes.docx")
+    deleted = [item.text for item in document.left_out if item.reason is LeftOutReason.DELETED]
+    assert deleted
+    said = " ".join(
+        block.text for s in document.sections for block in s.blocks if isinstance(block, Paragraph)
+    )
+    assert all(text not in said for text in deleted)
