@@ -386,3 +386,19 @@ def test_libreoffice_tracked_changes_are_read_accepted() -> None:
         block.text for s in document.sections for block in s.blocks if isinstance(block, Paragraph)
     )
     assert all(text not in said for text in deleted)
+
+
+def test_an_old_vml_text_box_is_said_and_hidden_text_is_listed(tmp_path: Path) -> None:
+    """Word 2007 wrote text boxes in VML alone; hidden text (w:vanish) is not shown."""
+    vml = (
+        '<w:r><w:pict><v:shape id="_x0000_s1026" type="#_x0000_t202" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:200pt;height:40pt">'
+        f"<v:textbox><w:txbxContent>{paragraph(run('Bring your tablets with you.'))}"
+        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+    )
+    hidden = run("Check the dose with Sam.", "<w:vanish/>")
+    body = TITLE + paragraph(run("At the clinic."), vml) + paragraph(run("Ask us. "), hidden)
+    said, ledger = _heard(word_file(tmp_path / "vml.docx", body), tmp_path)
+    assert "Bring your tablets with you." in said
+    assert "Sam" not in said
+    assert ledger == [(LeftOutReason.HIDDEN, "Check the dose with Sam.")]
