@@ -206,11 +206,13 @@ _DANGLING = frozenset(
 )
 
 
-def looks_like_heading(line: str) -> bool:
+def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     """Whether a stand-alone line reads as a heading: short, no closing full stop, not a list.
 
     A question is a heading ("What is botulinum toxin?"); a line that ends with
-    a full stop, comma or colon is prose or introduces a list.
+    a full stop, comma or colon is prose or introduces a list. A line that ends
+    on a word needing another ("used for") was wrapped mid-sentence, unless it
+    stands `alone` between blank lines ("What ARTANE is used for").
 
     >>> looks_like_heading("Talking therapies"), looks_like_heading("Some common types are:")
     (True, False)
@@ -225,7 +227,7 @@ def looks_like_heading(line: str) -> bool:
         return False
     if text.rstrip("\"'”’)]")[-1:] in {".", ",", ";", ":", "!"}:
         return False
-    if text[0].islower() or words[-1].lower().strip("\"'”’") in _DANGLING:
+    if text[0].islower() or (not alone and words[-1].lower().strip("\"'”’") in _DANGLING):
         return False
     if list_item(line) or parse_contact(text) or is_web_leftover(text):
         return False
@@ -381,7 +383,8 @@ _HIDDEN_EMAIL = re.compile(
 """An e-mail address a web page hid from copying ("[email protected]"), with its label."""
 _KIND_LABEL = re.compile(
     r"(?:press|news|media)\s+release|patient\s+information(?:\s+(?:leaflet|sheet))?|"
-    r"(?:patient\s+)?information\s+(?:leaflet|sheet)|patient\s+leaflet|fact\s*sheet",
+    r"(?:patient\s+)?information\s+(?:leaflet|sheet)|patient\s+leaflet|fact\s*sheet"
+    r"|consumer\s+medicine\s+information",
     re.IGNORECASE,
 )
 

@@ -356,10 +356,10 @@ def build_document(
 def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> list[_Draft]:
     """Drafts that each have text: a heading with nothing under it would be an empty chapter.
 
-    A heading over deeper sub-headings (an HTML h2 before h3s) is left out,
-    and said so; any other heading with nothing under it (a one-line
-    paragraph without a full stop, taken for a heading) is kept as text, in
-    its place: never dropped.
+    A heading over deeper sub-headings (an HTML h2 before h3s; in plain
+    text, a heading straight over another) is left out, and said so; any
+    other heading with nothing under it (a one-line paragraph without a full
+    stop, taken for a heading) is kept as text, in its place: never dropped.
     """
     kept: list[_Draft] = []
     orphans: list[str] = []  # kept text with no section before it yet
@@ -374,11 +374,13 @@ def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> li
         if draft.heading is None:
             continue
         following = drafts[index + 1] if index + 1 < len(drafts) else None
-        if (
-            following is not None
-            and draft.level is not None
-            and following.level is not None
-            and following.level > draft.level
+        if following is not None and (
+            (draft.level is None and following.level is None and following.heading is not None)
+            or (
+                draft.level is not None
+                and following.level is not None
+                and following.level > draft.level
+            )
         ):
             left_out.append(LeftOut(draft.heading, LeftOutReason.PARENT_HEADING))
         elif kept:
