@@ -13,6 +13,7 @@ word is also found when its letters are spoken one by one.
 
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 import zipfile
@@ -25,7 +26,27 @@ _SAID_FOR = {
     "etc": "and so on",
     "vs": "versus",
     "dr": "doctor",
+    "tel": "telephone",
+    "approx": "approximately",
+    "incl": "including",
+    "pm": "p.m.",
+    "am": "a.m.",
+    # Units said in full after a number ("10 mg" is "ten milligrams").
+    "mg": "milligram",
+    "mcg": "microgram",
+    "ml": "millilitre",
+    "kg": "kilogram",
+    "mm": "millimetre",
+    "cm": "centimetre",
+    "km": "kilometre",
+    "kb": "kilobyte",
+    "mb": "megabyte",
+    "gb": "gigabyte",
+    "hrs": "hour",
+    "mins": "minute",
 }
+# Characters that print as nothing (soft hyphen, zero-width space, joiners, BOM).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class _VisibleText(html.parser.HTMLParser):
@@ -76,6 +97,7 @@ def source_text(path: Path) -> str:
         parser.feed(text)
         return "\n".join(parser.parts)
     if path.suffix == ".md":
+        text = html.unescape(text)  # "&amp;" shows as "&"
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read out
@@ -84,7 +106,11 @@ def source_text(path: Path) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers."""
+    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers.
+
+    A web address's "https://" is not said; an invisible character is not a break.
+    """
+    text = re.sub(r"\bhttps?://", " ", text.translate(_INVISIBLE), flags=re.I)
     return [
         word.lower().replace("'", "").replace("’", "")
         for token in text.split()
@@ -113,5 +139,7 @@ def unaccounted_words(source: Path, narration_dir: Path) -> list[str]:
             continue
         if " ".join(word) in letters or (word in _SAID_FOR and _SAID_FOR[word] in letters):
             continue
+        if word.endswith("s") and " ".join(word[:-1]) + "'s" in letters:
+            continue  # "PDFs" is spelt "P D F's"
         missing.append(word)
     return missing

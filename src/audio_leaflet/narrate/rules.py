@@ -13,6 +13,12 @@ import re
 from collections.abc import Callable, Iterable
 
 from audio_leaflet.narrate.numbers import cardinal, decimal, digits, ordinal, year
+from audio_leaflet.read.rules import (
+    FIGURE_REFERENCE,
+    INLINE_LEFTOVERS,
+    PROTECTED_EMAIL,
+    click_here_spans,
+)
 
 Step = Callable[[str], str]
 
@@ -82,32 +88,11 @@ _FURNITURE_PARAGRAPH = re.compile(
 )
 # A breadcrumb trail: "Home > Conditions > Dystonia".
 _BREADCRUMB = re.compile(r"^[^>›»]{1,60}(?:\s+[>›»]\s+[^>›»]{1,60})+$")
-# A whole sentence that only makes sense with a mouse or finger.
-_CLICK_HERE = re.compile(r"\b(?:click|tap|press) here\b", re.IGNORECASE)
-# Cloudflare's e-mail obfuscation placeholder, with a dangling "at"/"on" before it.
-_PROTECTED_EMAIL = re.compile(
-    r"(?:\s+(?:at|on|to|email|e-mail)\b)?\s*:?\s*\[email(?:&#160;|\s)protected\]", re.IGNORECASE
-)
-_INLINE_LEFTOVERS = re.compile(
-    r"\s*\((?:opens in (?:a )?new (?:window|tab)|link is external|external link"
-    r"|pdf[^)]{0,20})\)"
-    r"|\s*\b(?:read more|find out more|learn more)\s*(?:»|>>|›|\.\.\.)"
-    r"|\s*\bread more\s*$"
-    r"|\byou are on page \d+ of \d+\.?",
-    re.IGNORECASE,
-)
-
-
 _LEFTOVER_HINT = re.compile(r"\(|more|page", re.IGNORECASE)
 
 
 def _drop_click_sentences(text: str) -> str:
-    # Found by search and cut at the sentence edges, not by one regex with a
-    # leading [^.]*, which is quadratic on a long paragraph.
-    while match := _CLICK_HERE.search(text):
-        start = max(text.rfind(mark, 0, match.start()) for mark in ".!?") + 1
-        ends = [i for i in (text.find(mark, match.end()) for mark in ".!?") if i >= 0]
-        end = min(ends) + 1 if ends else len(text)
+    for start, end in reversed(click_here_spans(text)):
         text = text[:start] + text[end:]
     return text
 
@@ -119,9 +104,9 @@ def remove_web_leftovers(text: str) -> str:
         return ""
     text = _drop_click_sentences(text)
     if "[email" in text:
-        text = _PROTECTED_EMAIL.sub("", text)
+        text = PROTECTED_EMAIL.sub("", text)
     if _LEFTOVER_HINT.search(text):
-        text = _INLINE_LEFTOVERS.sub("", text)
+        text = INLINE_LEFTOVERS.sub("", text)
     return text.strip()
 
 
@@ -130,18 +115,11 @@ def remove_web_leftovers(text: str) -> str:
 # --------------------------------------------------------------------------
 
 _MARKS = re.compile(r"[®™℠]")
-_FIGURE_REFERENCE = re.compile(
-    r"\s*\((?:see\s+)?(?:fig(?:ure)?\.?|table|diagram|box|page|p\.|appendix|illustration|chart)"
-    r"\s*[\dA-Za-z]{1,3}(?:\.\d+)?(?:\s*(?:and|,|-|–)\s*[\dA-Za-z]{1,3})*\s*\)"
-    r"|,?\s*\bsee (?:fig(?:ure)?\.?|table|diagram|box|appendix|illustration|chart)"
-    r"\s*\d+(?:\.\d+)?(?:\s*(?:above|below|overleaf))?(?=\s*[.,;:]|\s*$)",
-    re.IGNORECASE,
-)
 
 
 def drop_marks_and_references(text: str) -> str:
     """Drop ®, ™ and references to figures or tables ("(see figure 2)")."""
-    return _FIGURE_REFERENCE.sub("", _MARKS.sub("", text))
+    return FIGURE_REFERENCE.sub("", _MARKS.sub("", text))
 
 
 # A footnote number printed against a word ("40,000 people1 in the UK"). Capitals

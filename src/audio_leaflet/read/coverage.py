@@ -16,6 +16,7 @@ counts as said when its letters are ("G P").
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,8 +27,13 @@ from audio_leaflet.read.source import Format
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 MIN_WORD_LETTERS = 3
 """Shorter words ("a", "of", "to") prove nothing about a line and are not looked for."""
-_SAID_AS = {"etc": "so"}
-"""Words the narration says as others ("etc" is "and so on"): one of those stands for it."""
+_SAID_AS = {"etc": "so", "tel": "telephone", "pm": "m"}
+"""Words the narration says as others ("etc" is "and so on", "Tel" is "Telephone", "pm" is
+"p.m."): one of those stands for it."""
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+"""Characters that print as nothing (soft hyphen, zero-width space): one word, not two."""
+_SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
+"""A web address is said without its "https://"."""
 
 
 def source_lines(path: Path, kind: Format, text: str) -> list[str]:
@@ -47,6 +53,7 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         # Each text node on a line of its own: "About us" and "Donate" are two links.
         return [line for line in "\n".join(root.itertext()).splitlines() if line.strip()]
     if kind is Format.MARKDOWN:
+        text = html.unescape(text)  # "&amp;" is "&", "&nbsp;" a space, as Markdown shows them
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
         text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "]", text)  # link addresses
@@ -67,6 +74,7 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
+    text = _SCHEME.sub(" ", text.translate(_INVISIBLE))
     return {
         word.lower().replace("’", "'")
         for token in text.split()

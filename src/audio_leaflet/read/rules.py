@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from audio_leaflet.model import Contact, ContactKind, LeftOutReason
+from audio_leaflet.model import Contact, ContactKind, LeftOut, LeftOutReason
 
 # --------------------------------------------------------------------------
 # Whitespace
@@ -459,3 +459,72 @@ def leftover_reason(line: str) -> LeftOutReason | None:
     if words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text)):
         return LeftOutReason.COOKIE_NOTICE
     return None
+
+
+# --------------------------------------------------------------------------
+# Parts of a line that are not said: the narration drops them
+# (narrate.rules.remove_web_leftovers, drop_marks_and_references), and the
+# reader lists them, so no word is left out without a reason.
+# --------------------------------------------------------------------------
+
+CLICK_HERE = re.compile(r"\b(?:click|tap|press) here\b", re.IGNORECASE)
+"""A sentence that only makes sense with a mouse or finger."""
+PROTECTED_EMAIL = re.compile(
+    r"(?:\s+(?:at|on|to|email|e-mail)\b)?\s*:?\s*\[email(?:&#160;|\s)protected\]", re.IGNORECASE
+)
+"""Cloudflare's e-mail obfuscation placeholder, with a dangling "at"/"on" before it."""
+INLINE_LEFTOVERS = re.compile(
+    r"\s*\((?:opens in (?:a )?new (?:window|tab)|link is external|external link"
+    r"|pdf[^)]{0,20})\)"
+    r"|\s*\b(?:read more|find out more|learn more)\s*(?:»|>>|›|\.\.\.)"
+    r"|\s*\bread more\s*$"
+    r"|\byou are on page \d+ of \d+\.?",
+    re.IGNORECASE,
+)
+"""Link furniture inside a line: "(opens in new window)", "Read more »"."""
+FIGURE_REFERENCE = re.compile(
+    r"\s*\((?:see\s+)?(?:fig(?:ure)?\.?|table|diagram|box|page|p\.|appendix|illustration|chart)"
+    r"\s*[\dA-Za-z]{1,3}(?:\.\d+)?(?:\s*(?:and|,|-|–)\s*[\dA-Za-z]{1,3})*\s*\)"
+    r"|,?\s*\bsee (?:fig(?:ure)?\.?|table|diagram|box|appendix|illustration|chart)"
+    r"\s*\d+(?:\.\d+)?(?:\s*(?:above|below|overleaf))?(?=\s*[.,;:]|\s*$)",
+    re.IGNORECASE,
+)
+"""A pointer to a picture or table the listener cannot see: "(Fig 1)", "(see table 2)"."""
+
+
+def click_here_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences that say "click here" start and end in `text`.
+
+    Found by search and cut at the sentence edges, not by one regex with a
+    leading [^.]*, which is quadratic on a long paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while match := CLICK_HERE.search(text, position):
+        start = max(max(text.rfind(mark, 0, match.start()) for mark in ".!?") + 1, position)
+        ends = [i for i in (text.find(mark, match.end()) for mark in ".!?") if i >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        spans.append((start, end))
+        position = end
+    return spans
+
+
+def unsaid_parts(text: str) -> list[LeftOut]:
+    """The parts of a paragraph the narration does not say, as printed, each with why.
+
+    >>> [item.text for item in unsaid_parts("It relaxes (Fig 1). Email [email protected]")]
+    ['(Fig 1)', 'Email [email protected]']
+    """
+    parts: list[tuple[int, LeftOut]] = []
+    for start, end in click_here_spans(text):
+        parts.append((start, LeftOut(text[start:end].strip(), LeftOutReason.DOWNLOAD_LINK)))
+    if "[email" in text.lower():
+        for match in PROTECTED_EMAIL.finditer(text):
+            parts.append((match.start(), LeftOut(match[0].strip(" :"), LeftOutReason.HIDDEN)))
+    for pattern, reason in (
+        (INLINE_LEFTOVERS, LeftOutReason.WEB_FURNITURE),
+        (FIGURE_REFERENCE, LeftOutReason.FIGURE_REFERENCE),
+    ):
+        for match in pattern.finditer(text):
+            parts.append((match.start(), LeftOut(match[0].strip(" ,"), reason)))
+    return [item for _, item in sorted(parts, key=lambda part: part[0])]

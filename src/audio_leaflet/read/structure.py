@@ -342,6 +342,8 @@ def build_document(
     texts = [
         text for section in sections for block in section.blocks for text in block_texts(block)
     ]
+    # What the narration drops inside a line ("(Fig 1)", "Click here ...") is listed too.
+    left_out += [part for text in texts for part in rules.unsaid_parts(text)]
     return Document(
         sections=tuple(sections),
         title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
