@@ -132,6 +132,19 @@ _NOT_NAMES = frozenset(
         "when",
         "you",
         "your",
+        # The paper itself, not who publishes it ("Newsletter published during March").
+        "newsletter",
+        "leaflet",
+        "booklet",
+        "magazine",
+        "guide",
+        "factsheet",
+        "report",
+        "website",
+        "page",
+        "issue",
+        "edition",
+        "document",
     ]
 )
 _TRAILING_JOINERS = re.compile(r"(?:[ \t]+(?:of|and|for|&|on|in|the|with|at))+$")

@@ -77,7 +77,15 @@ _SHORT_NUMBERS = frozenset({"111", "112", "119", "101", "999"})
 
 EMAIL = re.compile(_EMAIL)
 WEB = re.compile(_WEB)
-PHONE_IN_TEXT = re.compile(r"(?<![\w.])(?:\+44|0)\d[\d ]{8,13}\d(?![\w.])")
+PHONE_IN_TEXT = re.compile(
+    r"(?<![\w.])(?:(?:\+44|0)\d[\d ]{8,13}\d"
+    r"|(?:1[ .-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4})(?![\w.])"
+)
+# North American numbers in their printed groups (never unbroken: a ten-digit run is
+# more often a reference): 312 755 0198, 555-201-4400, (800) 457-6676, 1-800-473-4636.
+_NORTH_AMERICAN = re.compile(r"(?:1[ .-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}")
+# Australia's freecall and local-rate numbers: 1800 644 189, 1300 360 550.
+_AUSTRALIAN_FREECALL = re.compile(r"1[38]00[ .-]?\d{3}[ .-]?\d{3}")
 
 
 def is_phone_number(value: str) -> bool:
@@ -86,13 +94,19 @@ def is_phone_number(value: str) -> bool:
     UK numbers start with 0 (7 to 11 digits: "0800 1111", "020 7793 3650") or
     +44; the short national services (116 123, 111, 999) and the text relay
     prefix 18001 are the only numbers starting with 1. So a charity number
-    such as 1234567 or a year is never taken for a phone number.
+    such as 1234567 or a year is never taken for a phone number. North
+    American numbers are taken in their printed groups ("312 755 0198",
+    "(800) 457-6676"), and Australia's 1800 and 1300 numbers.
 
     >>> is_phone_number("116 123"), is_phone_number("1234567"), is_phone_number("2024")
     (True, False, False)
     """
-    if not re.fullmatch(r"\+?[\d\s()-]+", value):
+    if not re.fullmatch(r"\+?[\d\s().-]+", value):
         return False
+    if _NORTH_AMERICAN.fullmatch(value) or _AUSTRALIAN_FREECALL.fullmatch(value):
+        return True
+    if "." in value:
+        return False  # "0.5", "12.2.2015": dots part a number only in the shapes above
     digits = re.sub(r"\D", "", value)
     if value.lstrip("(").startswith("+"):
         return 7 <= len(digits) <= 15
