@@ -269,3 +269,50 @@ def test_every_word_of_a_real_shaped_text_is_spoken_or_listed(tmp_path: Path) ->
         )
         assert prepared.lost == ()
         assert unaccounted_words(path, prepared.script_dir) == []
+
+
+def said(tmp_path: Path, text: str, name: str = "leaflet.txt") -> list[str]:
+    """Every sentence of the narration of `text`, as `audio-leaflet script` writes it."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare(path, Settings(narration_dir=tmp_path / "n", cache_dir=tmp_path / "c"))
+    return [s for chapter in prepared.narration.chapters for s in chapter.sentences]
+
+
+def test_a_lead_in_before_a_list_is_kept_whole(tmp_path: Path) -> None:
+    sentences = said(tmp_path, NO_BLANK_LINES)
+    at = sentences.index("To diagnose dystonia, a neurologist may:")
+    assert sentences[at - 1] == "There are two points."
+    assert sentences[at + 1] == "ask about your symptoms."
+    assert "To diagnose dystonia, a neurologist may." not in sentences
+
+
+def test_an_abbreviation_with_a_dash_in_brackets_stays_in_its_sentence(tmp_path: Path) -> None:
+    sentences = said(
+        tmp_path,
+        "Treatments\n\nDeep brain stimulation (DBS – an operation) can help some people.\n",
+    )
+    assert "Deep brain stimulation, D B S, an operation, can help some people." in sentences
+
+
+def test_a_line_without_its_full_stop_does_not_run_into_the_next(tmp_path: Path) -> None:
+    sentences = said(
+        tmp_path,
+        "Contact us\n\nFor advice call our nurses on 0300 123 4567\n"
+        "We are open Monday to Friday.\n\n"
+        "Appointments\n\nIf this time is inconvenient please telephone 0191 287 5100 An "
+        "alternative appointment will be made for you.\n",
+    )
+    number = "zero three zero zero, one two three, four five six seven"
+    assert f"For advice call our nurses on {number}." in sentences
+    assert "We are open Monday to Friday." in sentences
+    assert "An alternative appointment will be made for you." in sentences
+
+
+def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
+    document = read(
+        tmp_path,
+        "Dystonia matters\n\nNews from our groups.\n\nNewsletter published during March, "
+        "June, September and December.\n",
+    )
+    assert document.organisation is None

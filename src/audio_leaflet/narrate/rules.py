@@ -913,8 +913,14 @@ def read_dashes(text: str) -> str:
     """Turn a dash between clauses into a pause: a comma, or a new sentence when a new
     thought follows ("quite common - one in four people ..." -> "quite common. One in four ...")."""
     text = re.sub(r"^\s*[-–—]+\s+|\s+[-–—]+\s*$", "", text)
+    if "(" in text:
+        # Inside brackets a dash is a comma: "(DBS - an operation)" is one aside.
+        text = _IN_BRACKETS.sub(lambda m: _DASH.sub(", ", m[0]), text)
     parts = _SENTENCE_END.split(text)
     return " ".join(_dash_sentence(part) for part in parts)
+
+
+_IN_BRACKETS = re.compile(r"\([^()]*\)")
 
 
 _ABBREVIATION_END = re.compile(r"\b(?:[ap]\.m|etc|e\.g|i\.e)\.$")

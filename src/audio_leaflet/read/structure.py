@@ -18,6 +18,7 @@ decides what the listener hears as sections is written once here:
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -92,8 +93,21 @@ def join_lines(lines: Sequence[str]) -> str:
             and after[:1].isupper()
             and line.split()[-1].lower() not in _OPEN_ENDINGS
         )
-        joined += (", " if own_line else " ") + after
+        # A sentence whose line lost its full stop: "Call us on 0300 123 4567" over "We are
+        # open ...". Run on, the number and the next sentence would be heard as one.
+        ended = after[:1].isupper() and (
+            _ENDS_WITH_CONTACT.search(line) is not None
+            or (own_line and len(line.split()) >= MIN_SENTENCE_WORDS and rules.ends_sentence(after))
+        )
+        joined += (". " if ended else ", " if own_line else " ") + after
     return joined
+
+
+MIN_SENTENCE_WORDS = 4
+"""Fewest words of a line without a full stop that is taken for a sentence before a sentence."""
+_ENDS_WITH_CONTACT = re.compile(
+    rf"(?:{rules.PHONE_IN_TEXT.pattern}|{rules.EMAIL.pattern}|{rules.WEB.pattern})\s*$"
+)
 
 
 def _ends_unpunctuated(line: str) -> bool:
