@@ -316,3 +316,83 @@ def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
         "June, September and December.\n",
     )
     assert document.organisation is None
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "spoken", "listed"),
+    [
+        # Soft hyphens and zero-width spaces, as text copied from web pages and PDFs has them.
+        (
+            "soft.txt",
+            "Botulinum toxin\n\nThe treat\u00adment relaxes the mus\u200bcle for three months.\n",
+            "The treatment relaxes the muscle for three months.",
+            None,
+        ),
+        (
+            "soft.html",
+            "<html><body><h1>Botulinum toxin</h1><p>The treat&shy;ment relaxes the "
+            "mus&#8203;cle.</p></body></html>",
+            "The treatment relaxes the muscle.",
+            None,
+        ),
+        # Entities in Markdown, as a converter leaves them.
+        (
+            "entities.md",
+            "# Eating well\n\nFish &amp; chips&nbsp;are fine once a week.\n",
+            "Fish and chips are fine once a week.",
+            None,
+        ),
+        # A reference-style link: its definition line is an address, listed.
+        (
+            "reference.md",
+            "# Help\n\nRead the [NHS page on dystonia][nhs] for more.\n\n"
+            '[nhs]: https://www.nhs.uk/conditions/dystonia/ "Dystonia"\n',
+            "Read the N H S page on dystonia for more.",
+            ('[nhs]: https://www.nhs.uk/conditions/dystonia/ "Dystonia"', R.LINK_ADDRESS),
+        ),
+        # Struck-out text is not spoken, but listed; inserted text is read.
+        (
+            "struck.md",
+            "# Doses\n\nTake ~~three~~ two tablets a day.\n",
+            "Take two tablets a day.",
+            ("three", R.DELETED),
+        ),
+        (
+            "struck.html",
+            "<html><body><h1>Doses</h1><p>Take <del>two</del><ins>three</ins> tablets a day."
+            " <s>Ring the old number.</s></p></body></html>",
+            "Take three tablets a day.",
+            ("two", R.DELETED),
+        ),
+    ],
+    ids=["soft-hyphen-text", "soft-hyphen-html", "md-entities", "md-reference", "md-strike", "del"],
+)
+def test_markup_never_makes_a_leaflet_unbuildable(
+    tmp_path: Path, name: str, text: str, spoken: str, listed: tuple[str, LeftOutReason] | None
+) -> None:
+    from audio_leaflet.pipeline import check_buildable
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    settings = Settings(narration_dir=tmp_path / "n", cache_dir=tmp_path / "c")
+    prepared = prepare(path, settings)
+    check_buildable(prepared, settings)  # was: "a bug in audio-leaflet's reading"
+    assert spoken in [s for c in prepared.narration.chapters for s in c.sentences]
+    assert unaccounted_words(path, prepared.script_dir) == []
+    if listed is not None:
+        assert listed in left_out(read_leaflet(path))
+
+
+def test_a_title_given_on_the_command_line_lists_the_title_it_replaces(tmp_path: Path) -> None:
+    from audio_leaflet.pipeline import check_buildable
+
+    path = tmp_path / "leaflet.txt"
+    path.write_text("Spasmodic torticollis\n\nRest your neck when it aches.\n", encoding="utf-8")
+    settings = Settings(
+        narration_dir=tmp_path / "n", cache_dir=tmp_path / "c", title="Neck dystonia"
+    )
+    prepared = prepare(path, settings)
+    check_buildable(prepared, settings)  # "torticollis" is nowhere else, yet not lost
+    ledger = (prepared.script_dir / "left-out.txt").read_text(encoding="utf-8")
+    assert "title replaced by --title  | Spasmodic torticollis" in ledger
+    assert prepared.narration.title == "Neck dystonia"

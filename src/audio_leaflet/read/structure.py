@@ -67,6 +67,8 @@ class _Draft:
     blocks: list[Block] = field(default_factory=list)
     gap_before: list[bool] = field(default_factory=list)
     """For each block: whether a wide gap came just before it."""
+    numbered: bool = False
+    """Whether the heading was printed as a numbered point."""
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -234,7 +236,7 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     subtitle), or when it repeats the file name. Text under it becomes the
     untitled opening.
     """
-    if not drafts or drafts[0].heading is None:
+    if not drafts or drafts[0].heading is None or _first_of_a_run(drafts):
         return None
     first = drafts[0]
     levels = [d.level for d in drafts[1:] if d.heading is not None and d.level is not None]
@@ -251,6 +253,24 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     else:
         drafts.pop(0)
     return title
+
+
+def _first_of_a_run(drafts: list[_Draft]) -> bool:
+    """Whether the first heading opens a run of like headings, so is not the title: the
+    first of numbered sections ("1. About gabapentin"), or the first of questions each
+    over its answer ("What is dystonia?" then "Who gets it?") in a text without levels."""
+    first = drafts[0]
+    if first.numbered:
+        return True
+    others = [d.heading for d in drafts[1:] if d.heading is not None]
+    question = (first.heading or "").rstrip().endswith("?")
+    return (
+        first.level is None
+        and question
+        and bool(first.blocks)
+        and len(others) >= 1
+        and sum(h.rstrip().endswith("?") for h in others) >= max(1, len(others) // 2)
+    )
 
 
 def _title_after_label(drafts: list[_Draft]) -> str | None:
@@ -472,7 +492,9 @@ def _drafts(
                     found_titles.append(title)
                 continue
             close_list()
-            drafts.append(_Draft(heading=rules.heading_case(text), level=piece.level))
+            drafts.append(
+                _Draft(heading=rules.heading_case(text), level=piece.level, numbered=piece.numbered)
+            )
             gap_pending = False
             continue
         blocks = _text_blocks(piece.lines, found_titles, left_out)
@@ -616,7 +638,7 @@ def _plain(text: str | None) -> str | None:
 def without_controls(piece: Piece) -> Piece:
     """A piece whose text is `plain_text`: the one place leaflet text is cleaned of bytes."""
     if isinstance(piece, Heading):
-        return Heading(plain_text(piece.text), piece.level)
+        return Heading(plain_text(piece.text), piece.level, piece.numbered)
     if isinstance(piece, Text):
         return Text(tuple(plain_text(line) for line in piece.lines))
     if isinstance(piece, Item):

@@ -99,6 +99,9 @@ def _blocks(text: str) -> list[_Block]:
             blanks = 0
             continue
         if line.strip().strip(_INVISIBLE):
+            if lines and _outdented_number(lines[-1], line):
+                blocks.append(_Block(tuple(lines), blanks_before))
+                lines, blanks = [], 0
             if not lines:
                 blanks_before = blanks
             lines.append(line.rstrip())
@@ -111,6 +114,17 @@ def _blocks(text: str) -> list[_Block]:
     if lines:
         blocks.append(_Block(tuple(lines), blanks_before))
     return blocks
+
+
+def _outdented_number(before: str, line: str) -> bool:
+    """A numbered point less indented than the bullet before it: the next numbered section
+    ("    • The most common brand name is Neurontin." then "  3. Who can take it")."""
+    return (
+        _is_numbered(line)
+        and _is_list_line(before)
+        and not _is_numbered(before)
+        and _indent(line) < _indent(before)
+    )
 
 
 _ARTWORK = re.compile(r"\s*(?:artwork|proof)(?:\s+(?:information|details))?\s*:?\s*", re.IGNORECASE)
@@ -160,6 +174,11 @@ def _indent(line: str) -> int:
 
 def _is_list_line(line: str) -> bool:
     return rules.list_item(line) is not None
+
+
+def _is_numbered(line: str) -> bool:
+    found = rules.list_item(line)
+    return found is not None and found[1]
 
 
 def _is_leftover(line: str) -> bool:
@@ -296,13 +315,16 @@ def _numbered_heading(block: _Block, before: _Block | None, after: _Block | None
     return item[0] if _candidate(item[0]) else None
 
 
-def _bullet_heading(block: _Block, after: _Block | None) -> str | None:
-    """A bullet over its text indented under it (an accordion copied from a page)."""
+def _point_heading(block: _Block, after: _Block | None) -> str | None:
+    """A bullet or numbered point over its text indented under it (an accordion, or
+    numbered sections, copied from a page)."""
     item = rules.list_item(block.lines[0])
-    if item is None or item[1] or after is None or not _candidate(item[0]):
+    if item is None or after is None or not _candidate(item[0]):
         return None
     below = after.lines[0]
-    if _indent(below) > _indent(block.lines[0]) and _prose_start(below, item[0]):
+    if _indent(below) > _indent(block.lines[0]) and (
+        _prose_start(below, item[0]) or (item[1] and _is_list_line(below))
+    ):
         return item[0]
     return None
 
@@ -455,8 +477,8 @@ class _Reader:
         self.item_ordered = False
         self.item_indent = 0
 
-    def heading(self, text: str) -> None:
-        self.pieces.append(Heading(text))
+    def heading(self, text: str, *, numbered: bool = False) -> None:
+        self.pieces.append(Heading(text, numbered=numbered))
         self.in_list = False
 
     def gap(self) -> None:
@@ -726,11 +748,11 @@ def _read_block(
     lines = block.lines
     if len(lines) == 1:
         line = lines[0]
-        if (heading := _bullet_heading(block, after)) is not None:
-            reader.heading(heading)
+        if (heading := _point_heading(block, after)) is not None:
+            reader.heading(heading, numbered=_is_numbered(line))
             return
         if (heading := _numbered_heading(block, before, after)) is not None:
-            reader.heading(heading)
+            reader.heading(heading, numbered=True)
             return
         if (
             not _is_list_line(line)
@@ -753,7 +775,10 @@ def _read_block(
             continue
         reader.lines(lines[start:index])
         numbered = rules.list_item(lines[index])
-        reader.heading(numbered[0] if numbered else rules.clean_text(lines[index]))
+        if numbered:
+            reader.heading(numbered[0], numbered=True)
+        else:
+            reader.heading(rules.clean_text(lines[index]))
         start = index + 1
     reader.lines(lines[start:])
 
