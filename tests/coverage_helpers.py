@@ -96,6 +96,8 @@ def source_text(path: Path) -> str:
         parser = _VisibleText()
         parser.feed(text)
         return "\n".join(parser.parts)
+    if path.suffix in (".txt", ".md"):
+        text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]*?/?>", " ", text)  # markup, not words
     if path.suffix == ".md":
         text = html.unescape(text)  # "&amp;" shows as "&"
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)

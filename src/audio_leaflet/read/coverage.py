@@ -70,6 +70,9 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         document = docx.Document(str(path))
         cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
         return [p.text for p in document.paragraphs if p.text.strip()] + cells
+    if kind is Format.TEXT and "<" in text:
+        # HTML markup left in a text file is not words: "<strong>2018</strong><br />".
+        text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}?/?>", " ", text)
     return [line for line in text.splitlines() if line.strip()]
 
 
@@ -108,6 +111,7 @@ def unaccounted_lines(
             and word not in said
             and word not in listed
             and word.rstrip("s") not in said
+            and word + "s" not in said  # "action(s)" is said "actions"
             and word.replace("'", "") not in said
             and not (len(word) <= 4 and word in beginnings)
             and _SAID_AS.get(word) not in said

@@ -45,7 +45,8 @@ _LABEL = re.compile(
     r"(?: and (?:carers|relatives|visitors|families))?"
     # A site's section word over a page's title ("Medicines" over "Baclofen for muscle spasm").
     r"|medicines|conditions|health a ?- ?z|services|news|publications|resources"
-    r"|(?:patient )?leaflets|treatments)$",
+    r"|(?:patient )?leaflets|treatments"
+    r"|patients,? (?:&|and) visitors(?:,? (?:&|and) the public)?)$",
     re.IGNORECASE,
 )
 

@@ -71,7 +71,7 @@ _WEB = (
     r"\.(?:(?:org|com|net|gov|nhs|ac|co|ltd|me|police|sch)\.uk|org|com|net|info|uk|gov)"
     r"(?![A-Za-z0-9-])(?:/[^\s<>\"]*)?"
 )
-_PHONE = r"\+?\(?\d[\d\s()-]*\d"
+_PHONE = r"\+?\(?\d[\d\s().-]*\d"
 # National services with short numbers, and the 116 numbers (116 123 Samaritans).
 _SHORT_NUMBERS = frozenset({"111", "112", "119", "101", "999"})
 
@@ -329,9 +329,11 @@ _LEFTOVERS = [
         r"download\b.{0,80}\b(?:pdf|leaflet|factsheet|booklet|version)\b.*",
         r"skip\s+(?:over\s+|past\s+)?(?:the\s+)?(?:main\s+|site\s+)?"
         r"(?:navigation|nav|menu|links?|content)\b.*",
-        r"skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|main|navigation|nav|menu)\b.*",
+        r"(?:screen\s+readers?\s+)?skip\s+to\s+(?:the\s+)?(?:main\s+)?"
+        r"(?:content|main|navigation|nav|menu)\b.*",
         r"jump\s+to\s+(?:main\s+)?(?:content|navigation)\b.*",
-        r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?)?)?",
+        r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?|content)?)?",
+        r"close\s+this\s+(?:popup|pop-up|window|dialog)(?:\s+window)?",
         r"(?:show|see|read|view|load)\s+(?:more|less|all)(?:\s+\w+)?",
         r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail|upload|download|view",
         # "You are on page 1of 22": a document host's page counter, spaces or none.
@@ -375,6 +377,21 @@ _PAGE_FURNITURE = [
         r"(?:web\s*site|web|site)\s+design(?:ed)?\b.{0,60}|(?:designed|powered|built)\s+by\s+.{1,60}",
         # A printer's measurement on a leaflet's artwork ("30 mm").
         r"\d+(?:\.\d+)?\s*mm",
+        # Sites' and hosts' own lines: a form link, a section's menu, a text-size control,
+        # a host's label, byline of a page and view counts, an encyclopedia's edit links.
+        r"submit\s+(?:a\s+)?(?:form|request|question)|in\s+this\s+section|adjust\s+text\s+size\b.*",
+        r"document|page\s+created\s+by\b.{1,60}|\d{1,2}\.\d{1,2}\.\d{4}\s+views?",
+        r"total\s+pages?\s*:\s*\d+",
+        # A link to a site's own app ("Pill Identifier App"), never an app a leaflet is about.
+        r"(?:[\w-]+\s+)?identifier\s+app|(?:get|download)\s+(?:the|our)\s+app",
+        r"you\s+also\s+want\s+an\s+epaper\b.*|yumpu\s+automatically\b.*",
+        r"file\s*type\s*:\s*\w+\s*,?\s*size\s*:.*",
+        r"go\s*to\s+(?:the\s+)?profile(?:\s+page)?|view\s+profile",
+        r"from\s+wikipedia,\s+the\s+free\s+encyclopedia|\(redirected\s+from\s+[^)]*\)|\[edit\]",
+        r"this\s+advice\s+applies\s+to\s+\w+(?:\s+\w+)?\.?\s+see\s+advice\s+for\b.*",
+        # A row of sharing buttons: "Tweet Facebook Buffer".
+        r"(?:(?:tweet|facebook|twitter|buffer|linkedin|pinterest|reddit|whatsapp|email|share"
+        r"|print)\s*){2,}",
     )
 ]
 _FIGURE_LINE = re.compile(r"\(?(?:see\s+)?fig(?:ure)?\.?\s*\d+[a-z]?\)?\.?", re.IGNORECASE)
@@ -387,7 +404,7 @@ _IMAGE_TEXT = re.compile(
 )
 """An image's description copied with a page's text: "two images showing ...", "... logo"."""
 MAX_IMAGE_TEXT_WORDS = 30
-_STRAY_MARK = re.compile(r"[-–—+•·*_=~|l]|[a-z]")
+_STRAY_MARK = re.compile(r"[-–—+•·*_=~|l©■□®]|[a-z]|©■")
 """A line of one dash, glyph or lower-case letter: an accordion's "-", a symbol font's
 bullet ("l" is a bullet in Wingdings), a stray letter left by a drop capital."""
 _HIDDEN_EMAIL = re.compile(

@@ -15,6 +15,7 @@ number, a line of a flattened table or an indented continuation never is.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from collections.abc import Sequence
@@ -89,7 +90,7 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     lines: list[str] = []
     blanks = blanks_before = 0
-    unfused = _unfused(text.splitlines())
+    unfused = _unfused([_without_tags(line) for line in text.splitlines()])
     for line, omitted in zip(unfused, _omitted_lines(unfused), strict=True):
         if omitted is not None:
             if lines:
@@ -113,7 +114,48 @@ def _blocks(text: str) -> list[_Block]:
         blanks += 1
     if lines:
         blocks.append(_Block(tuple(lines), blanks_before))
-    return blocks
+    return _contact_boxes(blocks)
+
+
+# HTML markup left in copied text ("<strong>2018</strong><br />"): never words to say.
+_TAG = re.compile(
+    r"</?(?:strong|b|i|em|u|br|p|span|div|sup|sub|small|a|li|ul|ol|h[1-6])\b[^<>]{0,200}?/?>",
+    re.IGNORECASE,
+)
+
+
+def _without_tags(line: str) -> str:
+    return _TAG.sub("", line) if "<" in line else line
+
+
+MAX_CONTACT_LABEL_WORDS = 4
+
+
+def _contact_boxes(blocks: list[_Block]) -> list[_Block]:
+    """A short label over a lone number or address ("Appointments" over "866.588.2264")
+    read as one contact line: "Appointments: 866.588.2264"."""
+    out: list[_Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        value = rules.clean_text(block.lines[0])
+        contact = rules.parse_contact(value) if len(block.lines) == 1 else None
+        if (
+            previous is not None
+            and contact is not None
+            and not contact.label
+            and not block.separator
+            and not previous.separator
+            and len(previous.lines) == 1
+            and 0
+            < len(label := rules.clean_text(previous.lines[0]).split())
+            <= MAX_CONTACT_LABEL_WORDS
+            and not rules.ends_sentence(previous.lines[0])
+            and not _is_leftover(previous.lines[0])
+        ):
+            out[-1] = _Block((f"{' '.join(label)}: {value}",), previous.blank_lines_before)
+            continue
+        out.append(block)
+    return out
 
 
 def _outdented_number(before: str, line: str) -> bool:
@@ -132,6 +174,10 @@ _ARTWORK_FIELD = re.compile(r"\s*[A-Z][A-Z0-9 /&().-]{1,30}:(?:\s.*)?")
 MAX_INK_WORDS = 3
 
 
+_FOOTER = re.compile(r"^(?:copyright|©|\(c\))\s", re.IGNORECASE)
+MAX_FOOTER_WORDS = 12
+
+
 def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
     """For each line, why it is left out on its own: a lone dash, or a printer's artwork box.
 
@@ -140,11 +186,17 @@ def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
     ink's colours ("Black"). None of it is the leaflet's.
     """
     reasons: list[LeftOutReason | None] = [None] * len(lines)
+    footers = collections.Counter(
+        text for line in lines if _FOOTER.search(text := rules.clean_text(line))
+    )
     in_box = False
     for index, line in enumerate(lines):
         if _SEPARATOR.fullmatch(line):
             reasons[index] = LeftOutReason.STRAY_MARK
             in_box = False
+            continue
+        if footers[rules.clean_text(line)] > 1 and len(line.split()) <= MAX_FOOTER_WORDS:
+            reasons[index] = LeftOutReason.RUNNING_HEADER  # a page's footer, once a page
             continue
         if _ARTWORK.fullmatch(line):
             in_box = True
@@ -185,6 +237,7 @@ def _is_leftover(line: str) -> bool:
     return rules.is_web_leftover(line)
 
 
+_BYLINE = re.compile(r"By\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 
 
@@ -198,6 +251,7 @@ def _candidate(line: str, *, alone: bool = False) -> bool:
         and not _POSTCODE.search(text)
         and not (text.startswith("(") and text.endswith(")"))  # "(Trihexyphenidyl hydrochloride)"
         and not rules.is_kind_label(text)  # "PATIENT INFORMATION LEAFLET" under a title
+        and not _BYLINE.fullmatch(text)  # "By Robin Elliott"
     )
 
 
@@ -549,7 +603,10 @@ def _top(blocks: Sequence[_Block], menus: set[int]) -> _Top:
     content = [
         i
         for i, b in enumerate(blocks)
-        if not b.separator and i not in menus and not all(map(rules.is_web_leftover, b.lines))
+        if not b.separator
+        and i not in menus
+        and not all(map(rules.is_web_leftover, b.lines))
+        and not all(rules.parse_contact(rules.clean_text(line)) for line in b.lines)
     ]
     if not content:
         return _Top(None)
