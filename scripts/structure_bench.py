@@ -226,29 +226,38 @@ def spoken_digit_runs(text: str) -> list[list[str]]:
 
 
 def printed_groups(number: str) -> list[str]:
-    """The digit groups of a printed number ("+44 (0)20 7793-3650" -> +44, 20, 7793, 3650)."""
+    """The digit groups to dial of a printed number ("+44 (0)20 7793-3650" -> +44, 20, 7793,
+    3650). A number spelt with letters ("0508 BRAINS (0508 272 467)") is dialled by the digits
+    in its brackets."""
+    if re.search(r"[A-Za-z]", number) and (bracket := re.search(r"\(([\d\s.-]+)\)", number)):
+        number = bracket[1]
     number = number.replace("(0)", " ")
-    return [g for g in re.findall(r"\+?\d+", number)]
+    return re.findall(r"\+?\d+", number)
 
 
 def said_in_groups(number: str, run: list[str]) -> bool:
-    """Whether a spoken run is the printed number, digit by digit, keeping its groups.
+    """Whether a spoken run says the printed number, digit by digit, keeping its groups.
 
     Every place the print breaks the number is a pause in the speech; a long
     group may be broken further. A number printed without breaks may be said
-    in groups of two to five digits.
+    in groups of two to five digits. The number may be part of a longer run
+    (an area code said before the digits in brackets).
     """
     printed = printed_groups(number)
-    if "".join(run).lstrip("+") != "".join(printed).lstrip("+"):
-        return False
-    if run[0].startswith("+") != printed[0].startswith("+"):
-        return False
-    if len(printed) == 1:
-        return (
-            all(2 <= len(g.lstrip("+")) <= 5 for g in run) or len(run) == 1 == len(printed[0]) // 7
-        )
-    spoken_breaks = _breaks(run)
-    return _breaks(printed) <= spoken_breaks
+    wanted = "".join(printed).lstrip("+")
+    for start in range(len(run)):
+        for end in range(start + 1, len(run) + 1):
+            part = run[start:end]
+            if "".join(part).lstrip("+") != wanted:
+                continue
+            if part[0].startswith("+") != printed[0].startswith("+"):
+                continue
+            if len(printed) == 1:
+                if all(2 <= len(g.lstrip("+")) <= 5 for g in part) or len(part) == 1:
+                    return True
+            elif _breaks(printed) <= _breaks(part):
+                return True
+    return False
 
 
 def _breaks(groups: list[str]) -> set[int]:

@@ -27,9 +27,27 @@ _SAID_FOR = {
     "etc": "and so on",
     "vs": "versus",
     "dr": "doctor",
+    "tel": "telephone",
+    "approx": "approximately",
+    "incl": "including",
+    "pm": "p.m.",
+    "am": "a.m.",
+    # Units said in full after a number ("10 mg" is "ten milligrams").
     "mg": "milligram",
+    "mcg": "microgram",
     "ml": "millilitre",
+    "kg": "kilogram",
+    "mm": "millimetre",
+    "cm": "centimetre",
+    "km": "kilometre",
+    "kb": "kilobyte",
+    "mb": "megabyte",
+    "gb": "gigabyte",
+    "hrs": "hour",
+    "mins": "minute",
 }
+# Characters that print as nothing (soft hyphen, zero-width space, joiners, BOM).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class _VisibleText(html.parser.HTMLParser):
@@ -74,7 +92,10 @@ def source_text(path: Path) -> str:
         parser = _VisibleText()
         parser.feed(text)
         return "\n".join(parser.parts)
+    if path.suffix in (".txt", ".md"):
+        text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]*?/?>", " ", text)  # markup, not words
     if path.suffix == ".md":
+        text = html.unescape(text)  # "&amp;" shows as "&"
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read out
@@ -113,8 +134,10 @@ def _word_text(path: Path) -> str:
 
 def words_of(text: str) -> list[str]:
     """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers.
-    A web address's "http://" is not said, and is not a word of it."""
-    text = re.sub(r"\bhttps?://", " ", text)
+
+    A web address's "https://" is not said; an invisible character is not a break.
+    """
+    text = re.sub(r"\bhttps?://", " ", text.translate(_INVISIBLE), flags=re.I)
     return [
         word.lower().replace("'", "").replace("’", "")
         for token in text.split()
@@ -143,7 +166,7 @@ def unaccounted_words(source: Path, narration_dir: Path) -> list[str]:
             continue
         if " ".join(word) in letters or (word in _SAID_FOR and _SAID_FOR[word] in letters):
             continue
-        if word.endswith("s") and " ".join(word[:-1]) + "'s" in letters:  # "BNN's", "B N N's"
-            continue
+        if word.endswith("s") and " ".join(word[:-1]) + "'s" in letters:
+            continue  # "PDFs" is spelt "P D F's"
         missing.append(word)
     return missing

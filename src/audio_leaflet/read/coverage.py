@@ -17,6 +17,7 @@ said when its letters are ("G P").
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,8 +28,13 @@ from audio_leaflet.read.source import Format
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 MIN_WORD_LETTERS = 3
 """Shorter words ("a", "of", "to") prove nothing about a line and are not looked for."""
-_SAID_AS = {"etc": "so"}
-"""Words the narration says as others ("etc" is "and so on"): one of those stands for it."""
+_SAID_AS = {"etc": "so", "tel": "telephone", "pm": "m"}
+"""Words the narration says as others ("etc" is "and so on", "Tel" is "Telephone", "pm" is
+"p.m."): one of those stands for it."""
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+"""Characters that print as nothing (soft hyphen, zero-width space): one word, not two."""
+_SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
+"""A web address is said without its "https://"."""
 
 
 def source_lines(path: Path, kind: Format, text: str) -> list[str]:
@@ -48,6 +54,7 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         # Each text node on a line of its own: "About us" and "Donate" are two links.
         return [line for line in "\n".join(root.itertext()).splitlines() if line.strip()]
     if kind is Format.MARKDOWN:
+        text = html.unescape(text)  # "&amp;" is "&", "&nbsp;" a space, as Markdown shows them
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
         text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "]", text)  # link addresses
@@ -62,6 +69,9 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         return [line for line in whole.splitlines() if line.strip()]
     if kind is Format.DOCX:
         return _word_lines(path)
+    if kind is Format.TEXT and "<" in text:
+        # HTML markup left in a text file is not words: "<strong>2018</strong><br />".
+        text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}?/?>", " ", text)
     return [line for line in text.splitlines() if line.strip()]
 
 
@@ -98,7 +108,7 @@ def _word_lines(path: Path) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    text = re.sub(r"\bhttps?://", " ", text)  # a web address is said without its scheme
+    text = _SCHEME.sub(" ", text.translate(_INVISIBLE))
     return {
         word.lower().replace("’", "'")
         for token in text.split()
@@ -132,6 +142,7 @@ def unaccounted_lines(
             and word not in said
             and word not in listed
             and word.rstrip("s") not in said
+            and word + "s" not in said  # "action(s)" is said "actions"
             and word.replace("'", "") not in said
             and word.removesuffix("'s") not in said  # "BNN's" is said "B N N's"
             and not (len(word) <= 4 and word in beginnings)

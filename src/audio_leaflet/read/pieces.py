@@ -19,6 +19,9 @@ class Heading:
     """The heading's text."""
     level: int | None = None
     """1 to 6 as in HTML; 0 for a Word "Title" paragraph; None in plain text (no levels)."""
+    numbered: bool = False
+    """True when it was printed as a numbered point ("1. About gabapentin"): one of a run of
+    numbered sections, so never the leaflet's title."""
 
 
 @dataclass(frozen=True)

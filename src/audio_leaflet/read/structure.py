@@ -18,6 +18,7 @@ decides what the listener hears as sections is written once here:
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,8 @@ class _Draft:
     blocks: list[Block] = field(default_factory=list)
     gap_before: list[bool] = field(default_factory=list)
     """For each block: whether a wide gap came just before it."""
+    numbered: bool = False
+    """Whether the heading was printed as a numbered point."""
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -92,8 +95,21 @@ def join_lines(lines: Sequence[str]) -> str:
             and after[:1].isupper()
             and line.split()[-1].lower() not in _OPEN_ENDINGS
         )
-        joined += (", " if own_line else " ") + after
+        # A sentence whose line lost its full stop: "Call us on 0300 123 4567" over "We are
+        # open ...". Run on, the number and the next sentence would be heard as one.
+        ended = after[:1].isupper() and (
+            _ENDS_WITH_CONTACT.search(line) is not None
+            or (own_line and len(line.split()) >= MIN_SENTENCE_WORDS and rules.ends_sentence(after))
+        )
+        joined += (". " if ended else ", " if own_line else " ") + after
     return joined
+
+
+MIN_SENTENCE_WORDS = 4
+"""Fewest words of a line without a full stop that is taken for a sentence before a sentence."""
+_ENDS_WITH_CONTACT = re.compile(
+    rf"(?:{rules.PHONE_IN_TEXT.pattern}|{rules.EMAIL.pattern}|{rules.WEB.pattern})\s*$"
+)
 
 
 def _ends_unpunctuated(line: str) -> bool:
@@ -220,7 +236,7 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     subtitle), or when it repeats the file name. Text under it becomes the
     untitled opening.
     """
-    if not drafts or drafts[0].heading is None:
+    if not drafts or drafts[0].heading is None or _first_of_a_run(drafts):
         return None
     first = drafts[0]
     levels = [d.level for d in drafts[1:] if d.heading is not None and d.level is not None]
@@ -237,6 +253,24 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     else:
         drafts.pop(0)
     return title
+
+
+def _first_of_a_run(drafts: list[_Draft]) -> bool:
+    """Whether the first heading opens a run of like headings, so is not the title: the
+    first of numbered sections ("1. About gabapentin"), or the first of questions each
+    over its answer ("What is dystonia?" then "Who gets it?") in a text without levels."""
+    first = drafts[0]
+    if first.numbered:
+        return True
+    others = [d.heading for d in drafts[1:] if d.heading is not None]
+    question = (first.heading or "").rstrip().endswith("?")
+    return (
+        first.level is None
+        and question
+        and bool(first.blocks)
+        and len(others) >= 1
+        and sum(h.rstrip().endswith("?") for h in others) >= max(1, len(others) // 2)
+    )
 
 
 def _title_after_label(drafts: list[_Draft]) -> str | None:
@@ -342,6 +376,8 @@ def build_document(
     texts = [
         text for section in sections for block in section.blocks for text in block_texts(block)
     ]
+    # What the narration drops inside a line ("(Fig 1)", "Click here ...") is listed too.
+    left_out += [part for text in texts for part in rules.unsaid_parts(text)]
     return Document(
         sections=tuple(sections),
         title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
@@ -356,10 +392,10 @@ def build_document(
 def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> list[_Draft]:
     """Drafts that each have text: a heading with nothing under it would be an empty chapter.
 
-    A heading over deeper sub-headings (an HTML h2 before h3s) is left out,
-    and said so; any other heading with nothing under it (a one-line
-    paragraph without a full stop, taken for a heading) is kept as text, in
-    its place: never dropped.
+    A heading over deeper sub-headings (an HTML h2 before h3s; in plain
+    text, a heading straight over another) is left out, and said so; any
+    other heading with nothing under it (a one-line paragraph without a full
+    stop, taken for a heading) is kept as text, in its place: never dropped.
     """
     kept: list[_Draft] = []
     orphans: list[str] = []  # kept text with no section before it yet
@@ -374,11 +410,13 @@ def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> li
         if draft.heading is None:
             continue
         following = drafts[index + 1] if index + 1 < len(drafts) else None
-        if (
-            following is not None
-            and draft.level is not None
-            and following.level is not None
-            and following.level > draft.level
+        if following is not None and (
+            (draft.level is None and following.level is None and following.heading is not None)
+            or (
+                draft.level is not None
+                and following.level is not None
+                and following.level > draft.level
+            )
         ):
             left_out.append(LeftOut(draft.heading, LeftOutReason.PARENT_HEADING))
         elif kept:
@@ -454,7 +492,9 @@ def _drafts(
                     found_titles.append(title)
                 continue
             close_list()
-            drafts.append(_Draft(heading=rules.heading_case(text), level=piece.level))
+            drafts.append(
+                _Draft(heading=rules.heading_case(text), level=piece.level, numbered=piece.numbered)
+            )
             gap_pending = False
             continue
         blocks = _text_blocks(piece.lines, found_titles, left_out)
@@ -598,7 +638,7 @@ def _plain(text: str | None) -> str | None:
 def without_controls(piece: Piece) -> Piece:
     """A piece whose text is `plain_text`: the one place leaflet text is cleaned of bytes."""
     if isinstance(piece, Heading):
-        return Heading(plain_text(piece.text), piece.level)
+        return Heading(plain_text(piece.text), piece.level, piece.numbered)
     if isinstance(piece, Text):
         return Text(tuple(plain_text(line) for line in piece.lines))
     if isinstance(piece, Item):

@@ -15,12 +15,14 @@ number, a line of a flattened table or an indented continuation never is.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio_leaflet.model import LeftOutReason
-from audio_leaflet.read import rules
+from audio_leaflet.read import furniture, rules
 from audio_leaflet.read.structure import Gap, Heading, Item, Omitted, Piece, Text
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -32,8 +34,14 @@ WIDE_GAP_BLANK_LINES = 2
 class _Block:
     lines: tuple[str, ...]
     blank_lines_before: int
-    separator: bool = False
-    """A lone "-" line (an accordion's control): it ends the block before it."""
+    omitted: LeftOutReason | None = None
+    """Why a line that ends the block before it is left out: a lone "-" (an accordion's
+    control), a line of a printer's artwork box. None for a block of text."""
+
+    @property
+    def separator(self) -> bool:
+        """Whether the block is a left-out line between blocks of text."""
+        return self.omitted is not None
 
 
 _SEPARATOR = re.compile(r"\s*[-–—]\s*")
@@ -41,22 +49,40 @@ _SEPARATOR = re.compile(r"\s*[-–—]\s*")
 _ACCORDION = re.compile(
     r"(?P<heading>\S.{1,99}?)\s+(?P<control>Expand|Collapse|Show|Open|Read more)\s+(?P<text>\S.*)"
 )
+# A question run into its answer by a PDF's extraction: "What is Dystonia?Dystonia is ...".
+_QUESTION_RUN_IN = re.compile(r"(?P<heading>[^.!?]{3,100}\?)(?P<text>[A-Z][a-z].*)")
+# A heading run onto the end of the sentence before it: "... human blood.Anticoagulants".
+_HEADING_RUN_ON = re.compile(r"(?P<text>.{20,}[a-z][.!?])(?P<heading>[A-Z][\w'’ -]{2,60})")
 
 
-def _opened_accordions(lines: list[str]) -> list[str]:
-    """Lines with a heading stuck to its accordion control and text split in three."""
+def _unfused(lines: list[str]) -> list[str]:
+    """Lines with headings that were run into their neighbours put on lines of their own.
+
+    An accordion's heading, control and text on one line become three lines;
+    a question run into its answer, or a heading run onto the sentence before
+    it (where text follows), become two.
+    """
     out: list[str] = []
-    for line in lines:
-        match = _ACCORDION.fullmatch(line.strip())
+    for number, line in enumerate(lines):
+        indent = line[: len(line) - len(line.lstrip())]
+        text = line.strip()
+        match = _ACCORDION.fullmatch(text)
         if (
             match
             and rules.looks_like_heading(match["heading"])
             and not _ACCORDION.fullmatch(match["text"])
         ):
-            indent = line[: len(line) - len(line.lstrip())]
             out += [indent + match["heading"], indent + match["control"], indent + match["text"]]
-        else:
-            out.append(line)
+            continue
+        if (match := _QUESTION_RUN_IN.fullmatch(text)) and _candidate(match["heading"]):
+            out += [indent + match["heading"], indent + match["text"]]
+            continue
+        following = lines[number + 1].strip() if number + 1 < len(lines) else ""
+        match = _HEADING_RUN_ON.fullmatch(text)
+        if match and _candidate(match["heading"]) and _prose_start(following, match["heading"]):
+            out += [indent + match["text"], indent + match["heading"]]
+            continue
+        out.append(line)
     return out
 
 
@@ -64,15 +90,19 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     lines: list[str] = []
     blanks = blanks_before = 0
-    for line in _opened_accordions(text.splitlines()):
-        if _SEPARATOR.fullmatch(line):
+    unfused = _unfused([_without_tags(line) for line in text.splitlines()])
+    for line, omitted in zip(unfused, _omitted_lines(unfused), strict=True):
+        if omitted is not None:
             if lines:
                 blocks.append(_Block(tuple(lines), blanks_before))
                 lines = []
-            blocks.append(_Block((line.strip(),), blanks, separator=True))
+            blocks.append(_Block((line.strip(),), blanks, omitted=omitted))
             blanks = 0
             continue
         if line.strip().strip(_INVISIBLE):
+            if lines and _outdented_number(lines[-1], line):
+                blocks.append(_Block(tuple(lines), blanks_before))
+                lines, blanks = [], 0
             if not lines:
                 blanks_before = blanks
             lines.append(line.rstrip())
@@ -84,7 +114,110 @@ def _blocks(text: str) -> list[_Block]:
         blanks += 1
     if lines:
         blocks.append(_Block(tuple(lines), blanks_before))
-    return blocks
+    return _contact_boxes(blocks)
+
+
+# HTML markup left in copied text ("<strong>2018</strong><br />"): never words to say.
+_TAG = re.compile(
+    r"</?(?:strong|b|i|em|u|br|p|span|div|sup|sub|small|a|li|ul|ol|h[1-6])\b[^<>]{0,200}?/?>",
+    re.IGNORECASE,
+)
+
+
+def _without_tags(line: str) -> str:
+    return _TAG.sub("", line) if "<" in line else line
+
+
+MAX_CONTACT_LABEL_WORDS = 4
+
+
+def _contact_boxes(blocks: list[_Block]) -> list[_Block]:
+    """A short label over a lone number or address ("Appointments" over "866.588.2264")
+    read as one contact line: "Appointments: 866.588.2264"."""
+    out: list[_Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        value = rules.clean_text(block.lines[0])
+        contact = rules.parse_contact(value) if len(block.lines) == 1 else None
+        if (
+            previous is not None
+            and contact is not None
+            and not contact.label
+            and not block.separator
+            and not previous.separator
+            and len(previous.lines) == 1
+            and 0
+            < len(label := rules.clean_text(previous.lines[0]).split())
+            <= MAX_CONTACT_LABEL_WORDS
+            and not rules.ends_sentence(previous.lines[0])
+            and not _is_leftover(previous.lines[0])
+        ):
+            out[-1] = _Block((f"{' '.join(label)}: {value}",), previous.blank_lines_before)
+            continue
+        out.append(block)
+    return out
+
+
+def _outdented_number(before: str, line: str) -> bool:
+    """A numbered point less indented than the bullet before it: the next numbered section
+    ("    • The most common brand name is Neurontin." then "  3. Who can take it")."""
+    return (
+        _is_numbered(line)
+        and _is_list_line(before)
+        and not _is_numbered(before)
+        and _indent(line) < _indent(before)
+    )
+
+
+_ARTWORK = re.compile(r"\s*(?:artwork|proof)(?:\s+(?:information|details))?\s*:?\s*", re.IGNORECASE)
+_ARTWORK_FIELD = re.compile(r"\s*[A-Z][A-Z0-9 /&().-]{1,30}:(?:\s.*)?")
+MAX_INK_WORDS = 3
+
+
+_FOOTER = re.compile(r"^(?:copyright|©|\(c\))\s", re.IGNORECASE)
+MAX_FOOTER_WORDS = 12
+
+
+def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
+    """For each line, why it is left out on its own: a lone dash, or a printer's artwork box.
+
+    A printer's proof copied as text starts with its box: "ARTWORK
+    INFORMATION:", then fields in capitals ("PRODUCT: ...", "INK:") and the
+    ink's colours ("Black"). None of it is the leaflet's.
+    """
+    reasons: list[LeftOutReason | None] = [None] * len(lines)
+    footers = collections.Counter(
+        text for line in lines if _FOOTER.search(text := rules.clean_text(line))
+    )
+    in_box = False
+    for index, line in enumerate(lines):
+        if _SEPARATOR.fullmatch(line):
+            reasons[index] = LeftOutReason.STRAY_MARK
+            in_box = False
+            continue
+        if footers[rules.clean_text(line)] > 1 and len(line.split()) <= MAX_FOOTER_WORDS:
+            reasons[index] = LeftOutReason.RUNNING_HEADER  # a page's footer, once a page
+            continue
+        if _ARTWORK.fullmatch(line):
+            in_box = True
+        elif in_box and not (
+            _ARTWORK_FIELD.fullmatch(line)
+            or (
+                0 < len(line.split()) <= MAX_INK_WORDS
+                and not rules.ends_sentence(line)
+                and not _all_capitals(line)
+            )
+        ):
+            in_box = False
+        if in_box:
+            reasons[index] = LeftOutReason.PAGE_FURNITURE
+    return reasons
+
+
+def _point_text(line: str) -> str:
+    """A line without its bullet or number."""
+    found = rules.list_item(line)
+    return found[0] if found else line
 
 
 def _indent(line: str) -> int:
@@ -95,27 +228,40 @@ def _is_list_line(line: str) -> bool:
     return rules.list_item(line) is not None
 
 
+def _is_numbered(line: str) -> bool:
+    found = rules.list_item(line)
+    return found is not None and found[1]
+
+
 def _is_leftover(line: str) -> bool:
     return rules.is_web_leftover(line)
 
 
+_BYLINE = re.compile(r"By\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 
 
-def _candidate(line: str) -> bool:
+def _candidate(line: str, *, alone: bool = False) -> bool:
     """A line that could be a heading: reads as one, and is not a label and its value
-    nor a line of an address."""
+    nor a line of an address. A line `alone` between blank lines may end on "for"."""
+    text = rules.clean_text(line)
     return (
-        rules.looks_like_heading(line)
-        and not rules.is_form_field(line)
-        and not _POSTCODE.search(line)
+        rules.looks_like_heading(text, alone=alone)
+        and not rules.is_form_field(text)
+        and not _POSTCODE.search(text)
+        and not (text.startswith("(") and text.endswith(")"))  # "(Trihexyphenidyl hydrochloride)"
+        and not rules.is_kind_label(text)  # "PATIENT INFORMATION LEAFLET" under a title
+        and not _BYLINE.fullmatch(text)  # "By Robin Elliott"
     )
 
 
 def _ends_open(line: str) -> bool:
     """Whether the text before a line ends so that a heading may follow it."""
     return (
-        rules.ends_sentence(line) or _is_list_line(line) or _SEPARATOR.fullmatch(line) is not None
+        rules.ends_sentence(line)
+        or _is_list_line(line)
+        or _SEPARATOR.fullmatch(line) is not None
+        or rules.parse_contact(rules.clean_text(line)) is not None
     )
 
 
@@ -165,9 +311,13 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
         if wrapped and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
             continue
         below = lines[after]
+        if _CONTENTS_HEADING.fullmatch(rules.clean_text(text)):
+            heading[index] = True  # over its entries, whatever they look like
+            continue
         opens = (
             _prose_start(below, text)
-            or heading[after]
+            # A heading over a sub-heading; a numbered point over the next point is a list.
+            or (heading[after] and (numbered is None or not _is_list_line(below)))
             or (numbered is None and _is_list_line(below))
             or (position == 0 and rules.parse_contact(rules.clean_text(below)) is not None)
         )
@@ -219,13 +369,16 @@ def _numbered_heading(block: _Block, before: _Block | None, after: _Block | None
     return item[0] if _candidate(item[0]) else None
 
 
-def _bullet_heading(block: _Block, after: _Block | None) -> str | None:
-    """A bullet over its text indented under it (an accordion copied from a page)."""
+def _point_heading(block: _Block, after: _Block | None) -> str | None:
+    """A bullet or numbered point over its text indented under it (an accordion, or
+    numbered sections, copied from a page)."""
     item = rules.list_item(block.lines[0])
-    if item is None or item[1] or after is None or not _candidate(item[0]):
+    if item is None or after is None or not _candidate(item[0]):
         return None
     below = after.lines[0]
-    if _indent(below) > _indent(block.lines[0]) and _prose_start(below, item[0]):
+    if _indent(below) > _indent(block.lines[0]) and (
+        _prose_start(below, item[0]) or (item[1] and _is_list_line(below))
+    ):
         return item[0]
     return None
 
@@ -257,11 +410,20 @@ def _dated_line(line: str) -> bool:
     )
 
 
-def _opens_text(block: _Block) -> bool:
-    """Whether a block starts the text of a heading above it (not an address or a label)."""
+def _opens_text(block: _Block, heading: str = "") -> bool:
+    """Whether a block starts the text of a heading above it (not an address or a label).
+
+    Labels and their values ("Reference Number: ...", "Tablets: 10 mg") are
+    the text only of a question ("What is Baclofen available as?"); under
+    any other line they are a box of details, and the line its label.
+    """
     lines = [line for line in block.lines if not _is_leftover(line)]
     if not lines:
         return False
+    if all(rules.parse_contact(rules.clean_text(line)) for line in lines):
+        return True  # "Contact our helpline" over "Helpline: 0330 123 4567"
+    if all(rules.is_form_field(_point_text(line)) for line in lines):
+        return rules.clean_text(heading).endswith("?")
     first = rules.clean_text(lines[0])
     if _is_list_line(lines[0]) or rules.ends_sentence(first) or len(first) >= MIN_PROSE_CHARS:
         return True
@@ -316,7 +478,10 @@ def _runs(blocks: Sequence[_Block], start: int) -> tuple[set[int], set[int]]:
             capitals = [
                 i
                 for i, text in zip(run, texts, strict=True)
-                if _all_capitals(text) and texts.count(text) == 1 and _candidate(text)
+                if _all_capitals(text)
+                and len(text.split()) > 1
+                and texts.count(text) == 1
+                and _candidate(text)
             ]
             contents = [
                 i for i, text in zip(run, texts, strict=True) if _CONTENTS_HEADING.fullmatch(text)
@@ -325,7 +490,7 @@ def _runs(blocks: Sequence[_Block], start: int) -> tuple[set[int], set[int]]:
             if not chosen and _candidate(texts[0]):
                 chosen.add(run[0])
             after = _next_content(blocks, end)
-            if after is not None and _opens_text(after) and _candidate(texts[-1]):
+            if after is not None and _opens_text(after, texts[-1]) and _candidate(texts[-1]):
                 chosen.add(run[-1])
             headings |= chosen
             in_table |= set(run) - chosen
@@ -366,8 +531,8 @@ class _Reader:
         self.item_ordered = False
         self.item_indent = 0
 
-    def heading(self, text: str) -> None:
-        self.pieces.append(Heading(text))
+    def heading(self, text: str, *, numbered: bool = False) -> None:
+        self.pieces.append(Heading(text, numbered=numbered))
         self.in_list = False
 
     def gap(self) -> None:
@@ -424,24 +589,44 @@ class _Top:
     """The title as printed, when it is not simply the block's first line."""
     merged: int | None = None
     """Index of a block that continues the title ("to Good Practice ..."), read into it."""
-    omitted: tuple[tuple[int, str], ...] = ()
-    """Lines of a document host around the title, as (block index, line): left out."""
+    omitted: tuple[tuple[int, str, LeftOutReason], ...] = ()
+    """Lines around the title that are left out, as (block index, line, reason): a
+    document host's name for the upload, a label over the title."""
 
 
-def _top(blocks: Sequence[_Block]) -> _Top:
-    """Where the title is: the first block that is not page furniture, with what surrounds it."""
-    first = next(
-        (
-            i
-            for i, b in enumerate(blocks)
-            if not b.separator and not all(map(rules.is_web_leftover, b.lines))
-        ),
-        None,
-    )
-    if first is None:
+def _top(blocks: Sequence[_Block], menus: set[int]) -> _Top:
+    """Where the title is: the first block that is not page furniture, with what surrounds it.
+
+    A label over the title ("Medicines", "Consumer medicine information") is
+    left out when a title line follows it.
+    """
+    content = [
+        i
+        for i, b in enumerate(blocks)
+        if not b.separator
+        and i not in menus
+        and not all(map(rules.is_web_leftover, b.lines))
+        and not all(rules.parse_contact(rules.clean_text(line)) for line in b.lines)
+    ]
+    if not content:
         return _Top(None)
+    first = content[0]
     if (host := _host_title(blocks, first)) is not None:
         return host
+    labels: list[tuple[int, str, LeftOutReason]] = []
+    for index, next_index in itertools.pairwise(content):
+        line = blocks[index].lines[0]
+        if not (
+            len(blocks[index].lines) == 1
+            and (rules.is_kind_label(line) or furniture.is_label(line))
+            and len(blocks[next_index].lines) == 1
+            and rules.looks_like_heading(blocks[next_index].lines[0])
+        ):
+            break
+        labels.append((index, line.strip(), LeftOutReason.LABEL))
+        first = next_index
+    if labels:
+        return _Top(first, omitted=tuple(labels))
     block = blocks[first]
     following = blocks[first + 1] if first + 1 < len(blocks) else None
     if (
@@ -461,7 +646,7 @@ def _continues_title(block: _Block) -> bool:
     return (
         text[:1].islower()
         and len(block.lines) <= 3
-        and all(rules.looks_like_heading(line) for line in block.lines)
+        and all(rules.looks_like_heading(line.strip().capitalize()) for line in block.lines)
     )
 
 
@@ -485,31 +670,53 @@ def _host_title(blocks: Sequence[_Block], first: int) -> _Top | None:
             continue
         after = rules.clean_text(lines[1]) if len(lines) > 1 else ""
         if after and name.startswith(after) and after != name:
-            omitted = ((first, block.lines[0].strip()), (index, lines[0].strip()))
+            host = LeftOutReason.PAGE_FURNITURE
+            omitted = ((first, block.lines[0].strip(), host), (index, lines[0].strip(), host))
             return _Top(index, title=after, omitted=omitted)
-        return _Top(first, omitted=((index, lines[0].strip()),))
+        return _Top(first, omitted=((index, lines[0].strip(), LeftOutReason.PAGE_FURNITURE),))
     return None
+
+
+def _menus(blocks: Sequence[_Block]) -> set[int]:
+    """The blocks of bulleted menu lines copied with a page, with its furniture among them.
+
+    A bulleted menu (" • About us", " • Log in") would otherwise be read as a
+    list with headings in it; a block of plain short lines is left to
+    `furniture`, which also knows whether prose came before.
+    """
+    return {
+        index
+        for index, block in enumerate(blocks)
+        if not block.separator
+        and any(map(_is_list_line, block.lines))
+        and furniture.is_menu([_point_text(line) for line in block.lines], prose_seen=True)
+    }
 
 
 def read_text(text: str) -> list[Piece]:
     """Pieces of a plain-text leaflet, in reading order."""
     blocks = _blocks(text)
-    top = _top(blocks)
-    omitted = dict(top.omitted)
+    menus = _menus(blocks)
+    top = _top(blocks, menus)
+    omitted = {index: (line, reason) for index, line, reason in top.omitted}
     run_headings, run_cells = _runs(blocks, (top.first or 0) + 1)
     content = [i for i, b in enumerate(blocks) if not b.separator]
     reader = _Reader()
     for index, block in enumerate(blocks):
-        if block.separator:
-            reader.omit(block.lines[0], LeftOutReason.STRAY_MARK)
+        if block.omitted is not None:
+            reader.omit(block.lines[0], block.omitted)
             continue
         if index == top.merged:
             continue
         if index and block.blank_lines_before >= WIDE_GAP_BLANK_LINES:
             reader.gap()
         lines = block.lines
+        if index in menus:
+            for line in lines:
+                reader.omit(line.strip(), furniture.menu_reason(_point_text(line)))
+            continue
         if index in omitted:
-            reader.omit(omitted[index], LeftOutReason.PAGE_FURNITURE)
+            reader.omit(*omitted[index])
             lines = lines[1:]
             if not lines:
                 continue
@@ -543,21 +750,41 @@ def _read_title(reader: _Reader, block: _Block, lines: Sequence[str], top: _Top)
         reader.heading(rules.clean_text(lines[0]))
         reader.lines(lines[1:])
         return
-    first = lines[0]
+    first, rest = lines[0], list(lines[1:])
+    if rest and _title_goes_on(first) and rules.looks_like_heading(rest[0]):
+        # "Artane 5mg Tablets/" over "Trihexyphenidyl 5mg Tablets": one title on two lines.
+        first, rest = f"{rules.clean_text(first)} {rules.clean_text(rest[0])}", rest[1:]
+    below = [line for line in rest if not _is_leftover(line)]
     if (rules.looks_like_heading(first) or _lower_case_title(first)) and (
-        len(lines) == 1 or _title_over_text(first, lines[1])
+        not below or _title_over_text(first, below[0])
     ):
         reader.heading(rules.clean_text(first))
-        if lines[1:]:
-            _read_block(reader, _Block(tuple(lines[1:]), 0), None, None)
+        if rest:
+            _read_block(reader, _Block(tuple(rest), 0), None, None)
         return
     _read_block(reader, _Block(tuple(lines), 0), None, None)
+
+
+def _title_goes_on(line: str) -> bool:
+    """Whether a title line breaks off to go on on the next line ("Tablets/", "Guide to")."""
+    text = rules.clean_text(line)
+    last = text.split()[-1].lower() if text else ""
+    return text.endswith(("/", "&", "-", "–", ",")) or last in {
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "the",
+    }
 
 
 def _title_over_text(title: str, below: str) -> bool:
     """Whether the line under a title line starts the text (it lost its blank line)."""
     if _is_list_line(below) or rules.parse_contact(rules.clean_text(below)):
         return True
+    if rules.clean_text(below).startswith("("):
+        return True  # a subtitle in brackets: "(Trihexyphenidyl hydrochloride)"
     text = rules.clean_text(below)
     return text[:1].isupper() and len(text) >= 1.5 * len(rules.clean_text(title))
 
@@ -578,17 +805,17 @@ def _read_block(
     lines = block.lines
     if len(lines) == 1:
         line = lines[0]
-        if (heading := _bullet_heading(block, after)) is not None:
-            reader.heading(heading)
+        if (heading := _point_heading(block, after)) is not None:
+            reader.heading(heading, numbered=_is_numbered(line))
             return
         if (heading := _numbered_heading(block, before, after)) is not None:
-            reader.heading(heading)
+            reader.heading(heading, numbered=True)
             return
         if (
             not _is_list_line(line)
-            and _candidate(line)
+            and _candidate(line, alone=True)
             and after is not None
-            and _opens_text(after)
+            and _opens_text(after, line)
             and not _indented_under_a_point(block, before)
         ):
             reader.heading(rules.clean_text(line))
@@ -605,7 +832,10 @@ def _read_block(
             continue
         reader.lines(lines[start:index])
         numbered = rules.list_item(lines[index])
-        reader.heading(numbered[0] if numbered else rules.clean_text(lines[index]))
+        if numbered:
+            reader.heading(numbered[0], numbered=True)
+        else:
+            reader.heading(rules.clean_text(lines[index]))
         start = index + 1
     reader.lines(lines[start:])
 

@@ -121,6 +121,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s+::\s+")
 
 
 _CODE_TAGS = frozenset(["script", "style", "template", "noscript"])
+_STRUCK_TAGS = frozenset(["del", "s", "strike"])
+"""Text struck through or deleted: not said, but listed."""
 _NAVIGATION_TAGS = frozenset(["nav", "header", "footer", "aside", "menu"])
 _NAVIGATION_ROLES = frozenset(
     ["navigation", "banner", "contentinfo", "complementary", "menu", "menubar"]
@@ -138,6 +140,8 @@ def _furniture_reason(element: lxml.html.HtmlElement, *, keep_header: bool) -> L
     role = attributes.get("role", "").lower()
     if tag in _CODE_TAGS:
         return LeftOutReason.SCRIPT
+    if tag in _STRUCK_TAGS:
+        return LeftOutReason.DELETED  # "<del>two</del><ins>three</ins>" says "three"
     if (
         "hidden" in attributes
         or attributes.get("aria-hidden", "").lower() == "true"
