@@ -1,8 +1,9 @@
 """Every word of a source is spoken or listed in its ledger: checked without the reader's code.
 
 The words of a leaflet file are found here by other means than the reader
-uses (the standard library's HTML parser, a regular expression over a Word
-file's XML, plain splitting for text and Markdown), then looked for in what
+uses (the standard library's HTML parser, regular expressions over a Word
+file's XML: body, tables, text boxes, footnotes and endnotes, deleted text
+aside; plain splitting for text and Markdown), then looked for in what
 will be said (the narration scripts) and in `left-out.txt`. A word that is
 in neither was lost silently.
 
@@ -13,6 +14,7 @@ word is also found when its letters are spoken one by one.
 
 from __future__ import annotations
 
+import html
 import html.parser
 import re
 import zipfile
@@ -25,7 +27,27 @@ _SAID_FOR = {
     "etc": "and so on",
     "vs": "versus",
     "dr": "doctor",
+    "tel": "telephone",
+    "approx": "approximately",
+    "incl": "including",
+    "pm": "p.m.",
+    "am": "a.m.",
+    # Units said in full after a number ("10 mg" is "ten milligrams").
+    "mg": "milligram",
+    "mcg": "microgram",
+    "ml": "millilitre",
+    "kg": "kilogram",
+    "mm": "millimetre",
+    "cm": "centimetre",
+    "km": "kilometre",
+    "kb": "kilobyte",
+    "mb": "megabyte",
+    "gb": "gigabyte",
+    "hrs": "hour",
+    "mins": "minute",
 }
+# Characters that print as nothing (soft hyphen, zero-width space, joiners, BOM).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class _VisibleText(html.parser.HTMLParser):
@@ -57,15 +79,10 @@ def source_text(path: Path) -> str:
         # pdfminer's plain text extraction: not the layout analysis the reader uses.
         from pdfminer.high_level import extract_text
 
-        text = extract_text(str(path))
+        text = extract_text(str(path)).replace("(cid:", " (")  # an unmapped glyph's mark
         return re.sub(r"([a-z])-\s*\n\s*([a-z])", r"\1\2", text)  # "pain-" / "ful"
     if path.suffix == ".docx":
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read("word/document.xml").decode("utf-8")
-        paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
-        return "\n".join(
-            "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in paragraphs
-        )
+        return _word_text(path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -75,7 +92,10 @@ def source_text(path: Path) -> str:
         parser = _VisibleText()
         parser.feed(text)
         return "\n".join(parser.parts)
+    if path.suffix in (".txt", ".md"):
+        text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]*?/?>", " ", text)  # markup, not words
     if path.suffix == ".md":
+        text = html.unescape(text)  # "&amp;" shows as "&"
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)", "]", text)  # a link's address is not read out
@@ -83,8 +103,41 @@ def source_text(path: Path) -> str:
     return text
 
 
+_WORD_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+# Deleted and moved-out text: an element with content (its self-closing form marks a
+# paragraph mark or a row as deleted and holds no text).
+_REMOVED = re.compile(r"<w:(del|moveFrom)\b[^>]*(?<!/)>.*?</w:\1>", re.S)
+# A paragraph's end, or the start of one inside it (a text box's), ends a line.
+_SHOWN = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t(?: [^>]*)?/>|(</w:p>|<w:p[ >])")
+
+
+def _word_text(path: Path) -> str:
+    """Every `w:t` of a Word file's body, footnotes and endnotes, one line per paragraph end,
+    deleted text aside; found with regular expressions, not an XML parser."""
+    lines: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name in _WORD_STORIES:
+            if name not in names:
+                continue
+            xml = _REMOVED.sub(" ", archive.read(name).decode("utf-8"))
+            line = ""
+            for match in _SHOWN.finditer(xml):
+                if match[2]:
+                    lines.append(line)
+                    line = ""
+                else:
+                    line += html.unescape(match[1] or "")
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def words_of(text: str) -> list[str]:
-    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers."""
+    """Words made of letters, lower case, without apostrophes; "5pm" and "2nd" are numbers.
+
+    A web address's "https://" is not said; an invisible character is not a break.
+    """
+    text = re.sub(r"\bhttps?://", " ", text.translate(_INVISIBLE), flags=re.I)
     return [
         word.lower().replace("'", "").replace("’", "")
         for token in text.split()
@@ -113,5 +166,7 @@ def unaccounted_words(source: Path, narration_dir: Path) -> list[str]:
             continue
         if " ".join(word) in letters or (word in _SAID_FOR and _SAID_FOR[word] in letters):
             continue
+        if word.endswith("s") and " ".join(word[:-1]) + "'s" in letters:
+            continue  # "PDFs" is spelt "P D F's"
         missing.append(word)
     return missing

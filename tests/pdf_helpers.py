@@ -2,13 +2,15 @@
 
 reportlab draws a two-column hospital leaflet with a running header, a
 running footer with page numbers, a large bold title, bold headings, bullets
-and a word broken by a hyphen at a line's end. Chromium prints an HTML
+and narrow columns filled as a typesetter fills them, a word broken by a
+hyphen at a line's end. Chromium prints an HTML
 leaflet to PDF, as staff "save as PDF" from a browser; producers lay text
 out differently, so the reader is tried on both.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,12 +20,18 @@ TITLE = "Botulinum toxin for cervical dystonia"
 COLUMNS = [
     [
         ("heading", "What is cervical dystonia?"),
-        ("body", "Cervical dystonia makes the muscles of the neck tighten without"),
-        ("body", "warning. The head may turn or tilt, and the neck is often pain-"),
-        ("body", "ful. It is not caused by anything you did."),
+        (
+            "body",
+            "Cervical dystonia makes the muscles of the neck tighten without warning. The "
+            "head may turn or tilt, and the neck is often painful. It is not caused by "
+            "anything you did.",
+        ),
         ("heading", "How the injections help"),
-        ("body", "Botulinum toxin relaxes the overactive muscles for about three"),
-        ("body", "months. Most people notice the effect after one or two weeks."),
+        (
+            "body",
+            "Botulinum toxin relaxes the overactive muscles for about three months. Most people "
+            "notice the effect after one or two weeks.",
+        ),
     ],
     [
         ("heading", "On the day"),
@@ -32,8 +40,11 @@ COLUMNS = [
         ("bullet", "drive home afterwards"),
         ("bullet", "go back to work the same day"),
         ("heading", "Side effects"),
-        ("body", "Some people have a sore neck or find swallowing harder for a few"),
-        ("body", "weeks. Ring the clinic if you are worried."),
+        (
+            "body",
+            "Some people have a sore neck or find swallowing harder for a few weeks. Ring the "
+            "clinic if you are worried.",
+        ),
     ],
 ]
 PAGE_TWO = [
@@ -41,6 +52,33 @@ PAGE_TWO = [
     ("body", "Ring the neurology clinic on 01632 960 456, Monday to Friday."),
     ("body", "This leaflet was published in March 2024."),
 ]
+COLUMN_WIDTH = 194.0
+"""Where reportlab's lines wrap (points): a narrow column, as leaflets folded in three have."""
+HYPHENATION = {"painful.": ("pain-", "ful.")}
+"""Where a word may be broken at a line's end, as a typesetter would."""
+
+
+def wrapped(
+    text: str, font: str = "Helvetica", size: float = 10, width: float = COLUMN_WIDTH
+) -> list[str]:
+    """`text` broken into lines as a typesetter fills them: each line takes every word that
+    fits in `width`, and a word in HYPHENATION is broken rather than moved down."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if stringWidth(f"{line} {word}".strip(), font, size) <= width:
+            line = f"{line} {word}".strip()
+        elif word in HYPHENATION and (
+            stringWidth(f"{line} {HYPHENATION[word][0]}", font, size) <= width
+        ):
+            lines.append(f"{line} {HYPHENATION[word][0]}")
+            line = HYPHENATION[word][1]
+        else:
+            lines.append(line)
+            line = word
+    return [*lines, line]
 
 
 def reportlab_leaflet(path: Path) -> Path:
@@ -70,8 +108,9 @@ def reportlab_leaflet(path: Path) -> Path:
                 y -= 14
             else:
                 pdf.setFont("Helvetica", 10)
-                pdf.drawString(x, y, text)
-                y -= 14
+                for line in wrapped(text) if kind == "body" else [text]:
+                    pdf.drawString(x, y, line)
+                    y -= 14
 
     furniture(1)
     pdf.setFont("Helvetica-Bold", 22)
@@ -97,6 +136,7 @@ def chromium_leaflet(path: Path, work: Path) -> Path | None:
         for items in (*COLUMNS, PAGE_TWO)
         for kind, text in items
     )
+    sections = re.sub(r"(<li>.*?</li>)+", lambda points: f"<ul>{points[0]}</ul>", sections)
     page = work / "leaflet.html"
     page.write_text(
         f"<!doctype html><html lang='en-GB'><head><meta charset='utf-8'><title>{TITLE}</title>"

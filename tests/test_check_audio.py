@@ -17,7 +17,7 @@ from audio_leaflet.check.audio_checks import (
     silence_problems,
     spoken_word_count,
 )
-from audio_leaflet.check.report import ProblemKind, Thresholds
+from audio_leaflet.check.report import ProblemKind, Severity, Thresholds
 from audio_leaflet.ffmpeg import encode_mp3
 from audio_leaflet.model import Clip, Cue
 
@@ -100,9 +100,32 @@ def test_pace_must_fit_the_text(tmp_path: Path) -> None:
     assert fast.kind is ProblemKind.PACE and "too short" in fast.message
     [slow] = pace_problems(facts, 20, WHERE, Thresholds())
     assert "too long" in slow.message and "menu" not in slow.message
+    assert slow.severity is Severity.ERROR
     menu = ["Section two of three. Menu.", "Home.", "About us.", "Shop.", "News.", "End."]
     [slow_menu] = pace_problems(facts, 20, WHERE, Thresholds(), menu)
     assert "is it a menu" in slow_menu.message and "left-out.txt" in slow_menu.message
+
+
+def test_a_chapter_of_short_lines_is_judged_on_what_was_heard(tmp_path: Path) -> None:
+    # Issue 20: real leaflets were refused only for the pace of a tiny chapter, its own
+    # opening and closing sentences and pauses outweighing one short line.
+    path = encode(tmp_path / "p.mp3", silence(1), babble(20, -20), silence(1))
+    facts = analyse_file(path, Thresholds())
+    tiny = [
+        "Section two of seven. Overview.",
+        "Trihexyphenidyl, benzhexol, hydrochloride.",
+        "End of section two.",
+    ]
+    [slow] = pace_problems(facts, 12, WHERE, Thresholds(), tiny)
+    assert slow.severity is Severity.WARNING and "what was heard decides" in slow.message
+    cells = ["Section three of seven. Brand information.", "Brand name.", "Artane.", "S4.", "End."]
+    [slow_cells] = pace_problems(facts, 12, WHERE, Thresholds(), cells)
+    assert slow_cells.severity is Severity.WARNING
+    prose = ["Section two of three. Care.", "Rest when you need to and take your time.", "End."]
+    [slow_prose] = pace_problems(facts, 12, WHERE, Thresholds(), prose)
+    assert slow_prose.severity is Severity.ERROR, "long lines said slowly are wrong audio"
+    [fast] = pace_problems(facts, 100, WHERE, Thresholds(), tiny)
+    assert fast.severity is Severity.ERROR, "a chapter cut short is refused, however short"
 
 
 def test_spoken_word_count() -> None:

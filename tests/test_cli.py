@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from audio_leaflet import __version__
 from audio_leaflet.read import SAMPLE_LEAFLET
@@ -384,3 +385,38 @@ def test_several_leaflets_at_once(work: Path, tiny: Path) -> None:
     assert failed.stderr.splitlines()[-1].startswith("Error: empty.txt is empty")
     assert "Traceback" not in failed.stderr
     assert_nothing_partial(work / "audio_out", before)
+
+
+def _last_error(result: Result) -> str:
+    return [line for line in result.stderr.splitlines() if line.startswith("Error: ")][-1]
+
+
+def test_script_refuses_whatever_build_would_refuse_in_the_same_words(work: Path) -> None:
+    # Issue 20: `script` printed the refusal and exited 0 while `build` failed on it.
+    leaflet = work / "huge.txt"
+    parts = ["Many sections."]
+    for number in range(1, 300):
+        parts += [f"Part {number} of the guide", "Rest when you need to."]
+    leaflet.write_text("\n\n".join(parts), encoding="utf-8")
+    scripted = run("script", leaflet)
+    built = run("build", leaflet)
+    assert scripted.exit_code == built.exit_code == 1
+    assert _last_error(scripted) == _last_error(built)
+    assert "an MP3's chapter list holds at most 255" in _last_error(scripted)
+    assert (work / "narration" / "huge").is_dir(), "the scripts are written, to show where to split"
+
+
+def test_script_and_build_say_when_the_title_is_the_file_names(work: Path) -> None:
+    leaflet = work / "10-botulinum-injections.txt"
+    leaflet.write_text(
+        "Botulinum toxin injections are used to treat dystonia.\n\nThey relax the muscle.\n",
+        encoding="utf-8",
+    )
+    result = run("script", leaflet)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "warning: 10-botulinum-injections.txt: no title found in the text; using the file "
+        "name: set --title (it is now '10 botulinum injections')"
+    ) in result.stderr
+    titled = run("script", leaflet, "--title", "Botulinum toxin")
+    assert "no title found" not in titled.stderr

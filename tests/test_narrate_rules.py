@@ -686,3 +686,115 @@ def test_sentences_keep_their_own_stops(printed: str, said: list[str]) -> None:
     from audio_leaflet.narrate.sentences import sentences_of
 
     assert sentences_of(speakable(printed)) == said
+
+
+# Numbers in real documents (issue 20, item 8), each shape found in the corpus of real
+# texts: phone numbers in national and international groups are read digit by digit in
+# the groups a listener would dial, never as ranges; temperatures, strengths, file sizes,
+# references and issue numbers as they are meant.
+US_HELPLINE = "five five five, two zero one, four four zero zero"
+
+
+@pytest.mark.parametrize(
+    ("printed", "said"),
+    [
+        # UK: 4-3-4, 5-6, 3-4-4 and odd groups; US 3-3-4 with spaces, hyphens, dots, brackets.
+        ("0300 123 3393", "zero three zero zero, one two three, three three nine three"),
+        ("08450 956575", "zero eight four five zero, nine five six, five seven five"),
+        ("020 7793 3650", "zero two zero, seven seven nine three, three six five zero"),
+        ("0303 30 33 100", "zero three zero three, three zero, three three, one zero zero"),
+        ("555-201-4400", US_HELPLINE),
+        ("312 755 0198", "three one two, seven five five, zero one nine eight"),
+        ("866.588.2264", "eight six six, five eight eight, two two six four"),
+        ("(800) 457-6676", "eight zero zero, four five seven, six six seven six"),
+        ("1-800-473-4636", "one, eight zero zero, four seven three, four six three six"),
+        ("+1 312 755 0198", "plus one, three one two, seven five five, zero one nine eight"),
+        (
+            "+44 (0)20 7793 3650",
+            "plus four four, two zero, seven seven nine three, three six five zero",
+        ),
+        # Australia and New Zealand.
+        ("1800 644 189", "one eight zero zero, six four four, one eight nine"),
+        ("(07) 3209 1588", "zero seven, three two zero nine, one five eight eight"),
+        ("09 309 7749", "zero nine, three zero nine, seven seven four nine"),
+        # Written without spaces: grouped as printed by convention.
+        ("02077933650", "zero two zero, seven seven nine three, three six five zero"),
+    ],
+)
+def test_phone_numbers_of_every_common_shape(printed: str, said: str) -> None:
+    assert speakable(f"Call {printed}.") == f"Call {said}. That number again: {said}."
+
+
+@pytest.mark.parametrize(
+    ("printed", "said"),
+    [
+        # A US number is not three ranges ("five hundred and fifty-five to two hundred ...").
+        (
+            "Helpline 555-201-4400 (9am-5pm)",
+            f"Helpline {US_HELPLINE}, nine a.m. to five p.m. That number again: {US_HELPLINE}.",
+        ),
+        # A sentence that starts right after a number is a sentence of its own.
+        (
+            "Telephone 0191 287 5100 An appointment will be made.",
+            "Telephone zero one nine one, two eight seven, five one zero zero. That number "
+            "again: zero one nine one, two eight seven, five one zero zero. An appointment "
+            "will be made.",
+        ),
+        # A number spelt with letters: its letters spelt, then the digits to dial.
+        (
+            "Call 800-HURTFUL (487-8385).",
+            "Call eight zero zero, H U R T F U L, that is eight zero zero, four eight seven, "
+            "eight three eight five. That number again: eight zero zero, four eight seven, "
+            "eight three eight five.",
+        ),
+        # Temperatures with the ordinal sign or the ring above, as web pages print them.
+        ("Store below 25ºC.", "Store below twenty-five degrees Celsius."),
+        ("A temperature of 38º or more.", "A temperature of thirty-eight degrees or more."),
+        ("Normal is 98.6˚F.", "Normal is ninety-eight point six degrees Fahrenheit."),
+        ("Keep at 2°C to 8°C.", "Keep at two degrees Celsius to eight degrees Celsius."),
+        # A strength before what it measures is one thing: "ten milligram tablets".
+        ("Take 10mg tablets.", "Take ten milligram tablets."),
+        ("Artane 5mg Tablets", "Artane five milligram Tablets"),
+        ("Give 5mg in 5ml.", "Give five milligrams in five millilitres."),
+        ("Take 10 mg twice a day.", "Take ten milligrams twice a day."),
+        # File sizes said whole.
+        ("The leaflet (95kB) is short.", "The leaflet, ninety-five kilobytes, is short."),
+        ("Size: 1.2 MB", "Size: one point two megabytes"),
+        # A reference with a slash is not a year.
+        (
+            "Reference Number: HEY1134/2024",
+            "Reference Number: H E Y one one three four slash two zero two four",
+        ),
+        ("A and E is open 24/7.", "A and E is open twenty-four seven."),
+        # An issue number is a number, not litres.
+        ("Issue 73 l Autumn 2011", "Issue seventy-three l Autumn twenty eleven"),
+        ("Drink 2 l of water.", "Drink two litres of water."),
+    ],
+)
+def test_numbers_in_real_documents(printed: str, said: str) -> None:
+    assert speakable(printed) == said
+
+
+def test_phone_numbers_of_every_shape_are_found_for_the_recap() -> None:
+    text = (
+        "Phone 312 755 0198. In Canada 800 361 8061. Fax 312-803-0138 or 866.588.2264, "
+        "(07) 3209 1588, 1800 644 189, 09 309 7749, 0303 30 33 100 and 800-HURTFUL (487-8385)."
+    )
+    assert find_phone_numbers(text) == [
+        "312 755 0198",
+        "800 361 8061",
+        "312-803-0138",
+        "866.588.2264",
+        "(07) 3209 1588",
+        "1800 644 189",
+        "09 309 7749",
+        "0303 30 33 100",
+        "(800) 487-8385",
+    ]
+
+
+@pytest.mark.parametrize(
+    "printed", ["between 2020-2024", "5-10 minutes", "1,234 567 people", "0.5 mg", "12.2.2015"]
+)
+def test_numbers_that_are_not_phone_numbers(printed: str) -> None:
+    assert find_phone_numbers(printed) == []

@@ -21,7 +21,7 @@ R = LeftOutReason
         ("PDF patient information leaflet (95kB)", R.PAGE_FURNITURE),
         ("Easy read version (PDF, 1.2 MB)", R.PAGE_FURNITURE),
         ("Facebook", R.PAGE_FURNITURE),
-        ("(Fig 1)", R.PAGE_FURNITURE),
+        ("(Fig 1)", R.FIGURE_REFERENCE),
         ("Expand", R.WEB_FURNITURE),
         ("Home > Types of dystonia > Blepharospasm", R.WEB_FURNITURE),
         ("Conditions > Dystonia > Treatment", R.BREADCRUMBS),

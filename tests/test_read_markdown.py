@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audio_leaflet.read.markdown import read_markdown
-from audio_leaflet.read.structure import Gap, Heading, Item, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Item, Piece, Table, Text
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ from audio_leaflet.read.structure import Gap, Heading, Item, Piece, Text
         ("[A link](https://example.org) and `code`.", [Text(("A link and code.",))]),
         (
             "| Day | Time |\n|---|---|\n| Monday | 10am |",
-            [Text(("Day, Time",)), Text(("Monday, 10am",))],
+            [Table((("Day", "Time"), ("Monday", "10am")), header_row=True)],
         ),
         ("One.\n\n---\n\nTwo.", [Text(("One.",)), Gap(), Text(("Two.",))]),
     ],

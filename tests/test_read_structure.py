@@ -12,9 +12,11 @@ from audio_leaflet.read.structure import (
     Hints,
     Item,
     Piece,
+    Table,
     Text,
     build_document,
     join_lines,
+    table_blocks,
 )
 
 DISCLAIMER = "The Trust provides this leaflet as general information only."
@@ -288,3 +290,64 @@ def test_three_hundred_sections() -> None:
     document = build(*pieces)
     assert len(document.sections) == 301
     assert document.sections[-1].heading == "Part 300"
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        # Each cell keeps its column's meaning: what worsens is never heard as what eases.
+        (
+            Table(
+                (("Makes symptoms worse", "Eases symptoms"), ("Stress", "Rest"), ("", "Warmth")),
+                header_row=True,
+            ),
+            [
+                BulletList(
+                    (
+                        "Makes symptoms worse: Stress. Eases symptoms: Rest.",
+                        "Eases symptoms: Warmth.",
+                    )
+                )
+            ],
+        ),
+        # A row's own name is said first, bare; one row is a paragraph.
+        (
+            Table((("", "Morning", "Afternoon"), ("Monday", "Clinic", "")), True, True),
+            [Paragraph("Monday. Morning: Clinic.")],
+        ),
+        # A header that asks a question is followed by its answer.
+        (
+            Table((("Who can have it?", "When?"), ("Adults", "Any time")), header_row=True),
+            [Paragraph("Who can have it? Adults. When? Any time.")],
+        ),
+        # One column: a list under its header.
+        (
+            Table((("Things that help",), ("Rest",), ("Heat",)), header_row=True),
+            [Paragraph("Things that help"), BulletList(("Rest", "Heat"))],
+        ),
+        # No headers: the cells in order, with a pause between them.
+        (
+            Table((("Kestrel House", "York"), ("Tel", "0330 123 4567"))),
+            [BulletList(("Kestrel House, York", "Tel, 0330 123 4567"))],
+        ),
+        (Table((("", ""),), caption="Empty"), [Paragraph("Empty")]),
+    ],
+)
+def test_a_table_is_read_so_each_cell_keeps_its_meaning(table: Table, expected: list) -> None:
+    assert table_blocks(table) == expected
+
+
+def test_a_table_of_what_worsens_and_what_eases_is_heard_apart() -> None:
+    from audio_leaflet.narrate import narrate
+
+    document = build(
+        Heading("Triggers"),
+        Text(("Some things make symptoms worse and others ease them:",)),
+        Table(
+            (("Makes it worse", "Eases it"), ("Stress", "Rest"), ("Cold", "Warmth")),
+            header_row=True,
+        ),
+    )
+    said = narrate(document, title="T", organisation="", slug="t").chapters[1].sentences
+    assert "Makes it worse: Stress." in said and "Eases it: Rest." in said
+    assert said.index("Makes it worse: Cold.") < said.index("Eases it: Warmth.")

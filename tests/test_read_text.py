@@ -59,7 +59,7 @@ from audio_leaflet.read.text import read_text
         # A lone numbered heading between paragraphs.
         (
             "Intro.\n\n1. What is dystonia?\n\nBody.",
-            [Text(("Intro.",)), Heading("What is dystonia?"), Text(("Body.",))],
+            [Text(("Intro.",)), Heading("What is dystonia?", numbered=True), Text(("Body.",))],
         ),
         # Two or more blank lines make a wide gap.
         ("One.\n\n\nTwo.", [Text(("One.",)), Gap(), Text(("Two.",))]),

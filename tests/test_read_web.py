@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Table, Text
 from audio_leaflet.read.web import read_html
 
 
@@ -32,7 +32,17 @@ def pieces_of(body: str) -> list[Piece]:
         ("<ul><li><p>one</p><p>more</p></li></ul>", [Item("one more", False, 1)]),
         (
             "<table><tr><th>Day</th><th>Time</th></tr><tr><td>Monday</td><td>10am</td></tr></table>",
-            [Text(("Day, Time",)), Text(("Monday, 10am",))],
+            [Table((("Day", "Time"), ("Monday", "10am")), header_row=True)],
+        ),
+        (
+            "<table><caption>Clinics</caption><thead><tr><td></td><td>Morning</td></tr></thead>"
+            "<tr><th>Monday</th><td>Eye clinic</td></tr></table>",
+            [Table((("", "Morning"), ("Monday", "Eye clinic")), True, True, "Clinics")],
+        ),
+        # A page laid out with a table: each cell is read as the blocks it holds.
+        (
+            "<table><tr><td><h2>Side effects</h2><p>Some.</p><p>More.</p></td></tr></table>",
+            [Heading("Side effects", 2), Text(("Some.",)), Text(("More.",))],
         ),
         ("<p>One.</p><hr><p>Two.</p>", [Text(("One.",)), Gap(), Text(("Two.",))]),
         ("<p>Kept<!-- a comment --> tail</p>", [Text(("Kept tail",))]),

@@ -267,7 +267,7 @@ def script(
 ) -> None:
     """Write the narration scripts of LEAFLET for proofreading; print their paths."""
     from audio_leaflet.narrate.script import script_path
-    from audio_leaflet.pipeline import prepare
+    from audio_leaflet.pipeline import check_buildable, prepare
 
     entry = _leaflets((leaflet,) if leaflet else ())[0]
     settings = _settings(
@@ -293,6 +293,8 @@ def script(
         )
     for chapter in prepared.narration.chapters:
         click.echo(str(script_path(prepared.script_dir, chapter)))
+    # Whatever `build` would refuse before speaking, `script` refuses too, in the same words.
+    check_buildable(prepared, settings)
 
 
 def _shown(text: str) -> str:

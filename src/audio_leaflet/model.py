@@ -119,6 +119,17 @@ class LeftOutReason(enum.StrEnum):
     """A PDF's page number."""
     PARENT_HEADING = "heading over the sections that follow"
     """A heading with sub-headings and no text of its own; the sub-headings are spoken."""
+    DELETED = "struck-out or deleted text"
+    """Text printed struck through or marked deleted (Markdown ~~, HTML del, s, strike, a
+    Word tracked deletion)."""
+    LINK_ADDRESS = "link address"
+    """A Markdown reference link's definition line ("[1]: https://..."): an address, not text."""
+    FIGURE_REFERENCE = "figure reference"
+    """"(Fig 1)", "(see table 2)": a pointer to a picture the listener cannot see."""
+    STRAY_MARK = "stray mark"
+    """A line of a lone dash, letter or glyph: an accordion's control, a symbol font's bullet."""
+    REPLACED_TITLE = "title replaced by --title"
+    """The leaflet's own title line, replaced by the title given with --title."""
 
 
 @dataclass(frozen=True)

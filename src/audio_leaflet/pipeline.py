@@ -82,7 +82,7 @@ from audio_leaflet.publish import (
 )
 from audio_leaflet.read import read_leaflet, source_lines_of
 from audio_leaflet.read.coverage import unaccounted_lines
-from audio_leaflet.read.metadata import resolve_metadata
+from audio_leaflet.read.metadata import resolve_metadata, title_warning, with_given_title
 from audio_leaflet.read.outline import (
     LEFT_OUT_FILE,
     OUTLINE_FILE,
@@ -164,7 +164,7 @@ def prepare(
     With `write=False` (for `status`) nothing is written: scripts on disk that
     were edited by hand still win over the leaflet, as they would in a build.
     """
-    document = read_leaflet(source)
+    document = with_given_title(read_leaflet(source), settings.title)
     _refuse_a_book(document, source, settings)
     title, organisation = resolve_metadata(
         document, path=source, title=settings.title, organisation=settings.organisation
@@ -200,6 +200,8 @@ def prepare(
     )
     if taken_over:
         warnings.insert(0, taken_over)
+    if untitled := title_warning(document, settings.title, source):
+        warnings.append(untitled)
     left_out = left_out_summary(document.left_out, str(script_dir / LEFT_OUT_FILE))
     lost = unaccounted_lines(source_lines_of(source), generated, document.left_out)
     from audio_leaflet.read.structure import block_texts

@@ -288,18 +288,28 @@ def pace_problems(
     thresholds: Thresholds,
     sentences: Sequence[str] = (),
 ) -> list[Problem]:
-    """The file's length does not fit its text; for a slow one, what to look at."""
+    """The file's length does not fit its text; for a slow one, what to look at.
+
+    A chapter of short lines ("Brand name." "Artane." "Schedule.") is slow by
+    nature: each line has its pause, and its own opening and closing sentences
+    outweigh it. Slow, it is a warning, not a refusal: the recogniser, which
+    hears every chapter, judges whether its words are the right ones (issue 20).
+    """
     wpm = pace_wpm(facts, words)
     if wpm is None or thresholds.min_wpm <= wpm <= thresholds.max_wpm:
         return []
     expected_s = words / ((thresholds.min_wpm + thresholds.max_wpm) / 2) * 60
     verdict = "too short (cut off?)" if wpm > thresholds.max_wpm else "too long"
     hint = ""
-    if wpm < thresholds.min_wpm and _mostly_short(sentences):
-        hint = (
-            ". Most of its lines are one or two words, each with its pause: is it a menu or "
-            "a list of links? See outline.md and left-out.txt beside the narration scripts"
-        )
+    severity = Severity.ERROR
+    if wpm < thresholds.min_wpm and _short_lines(sentences):
+        severity = Severity.WARNING
+        hint = ", as its lines are short, each with its pause; what was heard decides"
+        if _mostly_short(sentences):
+            hint += (
+                ". Most of its lines are one or two words: is it a menu or a list of "
+                "links? See outline.md and left-out.txt beside the narration scripts"
+            )
     return [
         where.problem(
             ProblemKind.PACE,
@@ -308,8 +318,19 @@ def pace_problems(
             f"its text{hint}",
             expected=f"about {expected_s:.0f} s",
             heard=f"{facts.duration_s:.1f} s",
+            severity=severity,
         )
     ]
+
+
+MAX_SHORT_LINE_WORDS = 4
+"""Most words of a short line: "Trihexyphenidyl, benzhexol, hydrochloride." is one."""
+
+
+def _short_lines(sentences: Sequence[str]) -> bool:
+    """Whether the chapter's own lines (its opening and closing aside) are mostly short."""
+    body = list(sentences[1:-1])
+    return bool(body) and sum(len(s.split()) <= MAX_SHORT_LINE_WORDS for s in body) > len(body) / 2
 
 
 def _mostly_short(sentences: Sequence[str]) -> bool:

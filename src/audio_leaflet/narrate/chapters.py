@@ -112,6 +112,15 @@ def _speech(text: str) -> list[Line]:
 _COUNTABLE_LEAD_IN = re.compile(r"\b(are|include|includes|were|these are)\s*:$", re.IGNORECASE)
 
 
+# A lead-in that stops mid-clause, its list finishing it: "a neurologist may:", "triggered by:".
+_UNFINISHED_LEAD_IN = re.compile(
+    r"\b(?:may|might|can|could|will|would|should|must|need to|to|by|of|for|with|from|as|and|or"
+    r"|is|are|be|were|was|have|has|had|do|does|the|a|an|your|their|our|such as|including|like"
+    r"|about|on|in|at|when|if|that|which|who|help|helps|you|them|it)\s*:$",
+    re.IGNORECASE,
+)
+
+
 def _announce(lead_in: list[Line], count: int) -> list[Line]:
     """The lead-in paragraph of a list, with the number of points said."""
     if count < 2:
@@ -121,6 +130,10 @@ def _announce(lead_in: list[Line], count: int) -> list[Line]:
         rewritten = _COUNTABLE_LEAD_IN.sub(rf"\1 the following {cardinal(count)}:", last.text)
         if rewritten != last.text:
             return [*lead_in[:-1], Speech(rewritten)]
+        if _UNFINISHED_LEAD_IN.search(last.text):
+            # "To diagnose dystonia, a neurologist may:" is finished by its points, so it is
+            # kept whole, just before them; the count comes first.
+            return [*lead_in[:-1], Speech(f"There are {cardinal(count)} points."), last]
         # "This relationship can be two-way:" then "There are three points." would run a
         # colon into a new sentence: the lead-in ends, and the count follows it.
         lead_in = [*lead_in[:-1], Speech(last.text[:-1].rstrip() + ".")]

@@ -13,6 +13,12 @@ import re
 from collections.abc import Callable, Iterable
 
 from audio_leaflet.narrate.numbers import cardinal, decimal, digits, ordinal, year
+from audio_leaflet.read.rules import (
+    FIGURE_REFERENCE,
+    INLINE_LEFTOVERS,
+    PROTECTED_EMAIL,
+    click_here_spans,
+)
 
 Step = Callable[[str], str]
 
@@ -82,32 +88,11 @@ _FURNITURE_PARAGRAPH = re.compile(
 )
 # A breadcrumb trail: "Home > Conditions > Dystonia".
 _BREADCRUMB = re.compile(r"^[^>›»]{1,60}(?:\s+[>›»]\s+[^>›»]{1,60})+$")
-# A whole sentence that only makes sense with a mouse or finger.
-_CLICK_HERE = re.compile(r"\b(?:click|tap|press) here\b", re.IGNORECASE)
-# Cloudflare's e-mail obfuscation placeholder, with a dangling "at"/"on" before it.
-_PROTECTED_EMAIL = re.compile(
-    r"(?:\s+(?:at|on|to|email|e-mail)\b)?\s*:?\s*\[email(?:&#160;|\s)protected\]", re.IGNORECASE
-)
-_INLINE_LEFTOVERS = re.compile(
-    r"\s*\((?:opens in (?:a )?new (?:window|tab)|link is external|external link"
-    r"|pdf[^)]{0,20})\)"
-    r"|\s*\b(?:read more|find out more|learn more)\s*(?:»|>>|›|\.\.\.)"
-    r"|\s*\bread more\s*$"
-    r"|\byou are on page \d+ of \d+\.?",
-    re.IGNORECASE,
-)
-
-
 _LEFTOVER_HINT = re.compile(r"\(|more|page", re.IGNORECASE)
 
 
 def _drop_click_sentences(text: str) -> str:
-    # Found by search and cut at the sentence edges, not by one regex with a
-    # leading [^.]*, which is quadratic on a long paragraph.
-    while match := _CLICK_HERE.search(text):
-        start = max(text.rfind(mark, 0, match.start()) for mark in ".!?") + 1
-        ends = [i for i in (text.find(mark, match.end()) for mark in ".!?") if i >= 0]
-        end = min(ends) + 1 if ends else len(text)
+    for start, end in reversed(click_here_spans(text)):
         text = text[:start] + text[end:]
     return text
 
@@ -119,9 +104,9 @@ def remove_web_leftovers(text: str) -> str:
         return ""
     text = _drop_click_sentences(text)
     if "[email" in text:
-        text = _PROTECTED_EMAIL.sub("", text)
+        text = PROTECTED_EMAIL.sub("", text)
     if _LEFTOVER_HINT.search(text):
-        text = _INLINE_LEFTOVERS.sub("", text)
+        text = INLINE_LEFTOVERS.sub("", text)
     return text.strip()
 
 
@@ -130,18 +115,11 @@ def remove_web_leftovers(text: str) -> str:
 # --------------------------------------------------------------------------
 
 _MARKS = re.compile(r"[®™℠]")
-_FIGURE_REFERENCE = re.compile(
-    r"\s*\((?:see\s+)?(?:fig(?:ure)?\.?|table|diagram|box|page|p\.|appendix|illustration|chart)"
-    r"\s*[\dA-Za-z]{1,3}(?:\.\d+)?(?:\s*(?:and|,|-|–)\s*[\dA-Za-z]{1,3})*\s*\)"
-    r"|,?\s*\bsee (?:fig(?:ure)?\.?|table|diagram|box|appendix|illustration|chart)"
-    r"\s*\d+(?:\.\d+)?(?:\s*(?:above|below|overleaf))?(?=\s*[.,;:]|\s*$)",
-    re.IGNORECASE,
-)
 
 
 def drop_marks_and_references(text: str) -> str:
     """Drop ®, ™ and references to figures or tables ("(see figure 2)")."""
-    return _FIGURE_REFERENCE.sub("", _MARKS.sub("", text))
+    return FIGURE_REFERENCE.sub("", _MARKS.sub("", text))
 
 
 # A footnote number printed against a word ("40,000 people1 in the UK"). Capitals
@@ -319,15 +297,24 @@ _PHONE = re.compile(
     r"(?<![\w/.+£$€-])(?:"
     # International: +44 20 7793 3650, +44 (0)20 7793 3650, +1-555-123-4567
     r"\+\d{1,3}(?:[ .-]?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,5}"
-    # UK national with groups: 0300 123 3393, 020 7793 3650, (01234) 567890
-    r"|\(?0\d{2,5}\)?(?:[ .-]\d{3,6}){1,2}"
-    # UK national unbroken: 02077933650
+    # North American: 312 755 0198, 555-201-4400, 866.588.2264, (800) 457-6676, 1-800-473-4636
+    r"|(?:1[ .-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}"
+    # Australian freecall and local rate: 1800 644 189, 1300 360 550
+    r"|1[38]00[ .-]?\d{3}[ .-]?\d{3}"
+    # National with groups: 0300 123 3393, 020 7793 3650, (01234) 567890, 0303 30 33 100,
+    # (07) 3209 1588, 09 309 7749
+    r"|\(?0\d{1,5}\)?(?:[ .-]\d{2,6}){1,3}"
+    # National unbroken: 02077933650
     r"|0\d{9,10}"
     # European harmonised services: 116 123 (Samaritans), 116 117
     r"|116 ?\d{3}"
     r")(?![\w-]|[.,]\d)"
 )
-_PHONE_DIGITS = {"international": range(8, 16), "national": range(10, 12), "service": range(6, 7)}
+_NORTH_AMERICAN = re.compile(r"(?:1[ .-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}")
+_AUSTRALIAN_FREECALL = re.compile(r"1[38]00[ .-]?\d{3}[ .-]?\d{3}")
+_PHONE_DIGITS = {"international": range(8, 16), "national": range(9, 12), "service": range(6, 7)}
+MIN_SHORT_NATIONAL_GROUPS = 3
+"""A national number of nine digits (New Zealand's "09 309 7749") is printed in three groups."""
 # Three-digit service numbers are phone numbers only where they are to be
 # called: "call 999", "NHS 111", "ring 111 or 999".
 _SHORT_NUMBERS = r"(?:111|999|112|101|119|105)"
@@ -397,11 +384,17 @@ def _is_phone(number: str) -> bool:
         return count in _PHONE_DIGITS["international"]
     if number.startswith("116"):
         return count in _PHONE_DIGITS["service"]
+    if _NORTH_AMERICAN.fullmatch(number) or _AUSTRALIAN_FREECALL.fullmatch(number):
+        return True
+    if count == min(_PHONE_DIGITS["national"]):
+        return len(re.findall(r"\d+", number)) >= MIN_SHORT_NATIONAL_GROUPS
     return count in _PHONE_DIGITS["national"]
 
 
 def find_phone_numbers(text: str) -> list[str]:
-    """The phone numbers printed in `text`, as printed, in order."""
+    """The phone numbers printed in `text`, as printed, in order (a number spelt with letters
+    as its digits: "800-HURTFUL (487-8385)" is "(800) 487-8385")."""
+    text = _VANITY.sub(_vanity, text)
     found = [m.group(0) for m in _PHONE.finditer(text) if _is_phone(m.group(0))]
     for m in _SHORT_PHONE.finditer(text):
         found += [n for n in (m.group("first"), m.group("second")) if n]
@@ -436,16 +429,69 @@ def _read_phones_in_sentence(sentence: str) -> str:
     return f"{sentence} {again}"
 
 
+# A number spelt with letters: "1-800-4PD-INFO", "0508 BRAINS"; its digits may follow in
+# brackets, whole ("(1-800-473-4636)") or without the area code ("800-HURTFUL (487-8385)").
+_VANITY = re.compile(
+    r"(?<![\d.][ .-])\b(?P<spelt>(?:1[ .-])?\d{3,4}[ .-]"
+    r"(?=[A-Z\d-]*[A-Z]{2})[A-Z\d]{2,7}(?:-[A-Z\d]{2,4})?)\b"
+    r"(?:\s*\((?P<local>\d{3}-\d{4})\))?"
+)
+
+
+def _vanity(match: re.Match[str]) -> str:
+    """The number as spelt, digit by digit and letter by letter, then the digits to dial."""
+    groups = re.split(r"[ .-]", match["spelt"])
+    said = ", ".join(" ".join(digits(c) if c.isdigit() else c for c in group) for group in groups)
+    if match["local"]:
+        area = groups[-2] if groups[-2].isdigit() else groups[0]
+        said += f", that is ({area}) {match['local']}"
+    return said
+
+
+# A sentence that starts straight after a number, its full stop lost with a line break:
+# "... on your appointment card - 0191 287 5100 An alternative appointment will be made".
+_SENTENCE_AFTER_PHONE = re.compile(
+    r"(?P<number>" + _PHONE.pattern + r")(?P<space>\s+)(?=(?:An?|The|If|We|You|Please|This|"
+    r"It|They|Our|Your|There|When|For|Ask|Alternatively|Lines|Calls|Open|Opening)\s)"
+)
+
+
 def read_phone_numbers(text: str) -> str:
     """Read phone numbers digit by digit in their groups, then say each once more.
 
     "Samaritans: 116 123" -> "Samaritans: one one six, one two three. That number
-    again: one one six, one two three."
+    again: one one six, one two three." A sentence that starts straight after a
+    number ("... 0191 287 5100 An alternative ...") is a new sentence.
     """
     if not _DIGIT.search(text):
         return text
+    text = _VANITY.sub(_vanity, text)
+    text = _SENTENCE_AFTER_PHONE.sub(
+        lambda m: m["number"] + ("." if _is_phone(m["number"]) else "") + m["space"], text
+    )
     parts = _SENTENCE_END.split(text)
     return " ".join(_read_phones_in_sentence(part) for part in parts)
+
+
+# --------------------------------------------------------------------------
+# reference codes
+# --------------------------------------------------------------------------
+
+# Letters and digits with a slash: "HEY1134/2024", "PL 20620/0090-91", "L1000028/3".
+_REFERENCE_CODE = re.compile(r"\b(?P<letters>[A-Z]{1,5})\s?(?P<rest>\d{3,}(?:/\d+)+(?:-\d+)?)\b")
+
+
+def _code_words(code: str) -> str:
+    said = {"/": "slash", "-": "dash"}
+    return " ".join(said.get(part, digits(part)) for part in re.findall(r"\d+|[/-]", code))
+
+
+def read_reference_codes(text: str) -> str:
+    """Say a reference with a slash as printed, character by character:
+    "HEY1134/2024" -> "H E Y one one three four slash two zero two four" (not a year)."""
+    if "/" not in text:
+        return text
+    return _REFERENCE_CODE.sub(lambda m: f"{' '.join(m['letters'])} {_code_words(m['rest'])}", text)
 
 
 # --------------------------------------------------------------------------
@@ -695,6 +741,9 @@ def read_percentages(text: str) -> str:
 
 
 _UNITS = {
+    "kb": ("kilobyte", "kilobytes"),
+    "mb": ("megabyte", "megabytes"),
+    "gb": ("gigabyte", "gigabytes"),
     "mg": ("milligram", "milligrams"),
     "mcg": ("microgram", "micrograms"),
     "µg": ("microgram", "micrograms"),
@@ -712,15 +761,30 @@ _UNITS = {
     "wks": ("week", "weeks"),
 }
 _UNIT = re.compile(
-    r"(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>mg|mcg|µg|kg|g|ml|mL|l|mm|cm|km|hrs|hr|mins|min|wks)"
-    r"(?P<per>/(?:day|week|month|hour|dose|kg|ml|mL))?\b"
+    r"(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>(?i:mg|mcg|ml|kg|kb|mb|gb)|µg|g|l|mm|cm|km|hrs|hr"
+    r"|mins|min|wks)(?P<per>/(?:day|week|month|hour|dose|kg|ml|mL))?\b"
+)
+# A strength before what it measures is said as one ("10mg tablets": ten milligram tablets).
+_MEASURED = re.compile(
+    r"\s+(?:tablets?|capsules?|doses?|injections?|vials?|ampoules?|sachets?|patch(?:es)?"
+    r"|strength|packs?|syringes?|bottles?|spoon(?:ful)?s?|film-coated|oral|soluble|dispersible"
+    r"|chewable|modified-release|solution|liquid|suspension|granules|cream|gel|drops)\b",
+    re.IGNORECASE,
+)
+# A number that counts, not measures: "Issue 73 l" (a stray bullet), "page 12 l".
+_COUNTED = re.compile(
+    r"\b(?:issue|no\.?|number|vol\.?|volume|page|pages|chapter|section|part|edition|step)\s*$",
+    re.IGNORECASE,
 )
 
 
 def _unit(match: re.Match[str]) -> str:
+    if match["unit"] == "l" and _COUNTED.search(match.string[: match.start()]):
+        return match[0]
     one, many = _UNITS[match.group("unit").lower()]
     number = match.group("number")
-    words = f"{number} {one if number == '1' else many}"
+    singular = number == "1" or _MEASURED.match(match.string, match.end())
+    words = f"{number} {one if singular else many}"
     if match.group("per"):
         per = match.group("per")[1:].lower()
         words += f" per {_UNITS.get(per, (per, per))[0]}"
@@ -728,7 +792,8 @@ def _unit(match: re.Match[str]) -> str:
 
 
 def read_units(text: str) -> str:
-    """Say units of measure after a number: "5mg" -> "5 milligrams", "2 hrs" -> "2 hours"."""
+    """Say units of measure after a number: "5mg" -> "5 milligrams", "2 hrs" -> "2 hours";
+    "10mg tablets" -> "10 milligram tablets"; "95kB" -> "95 kilobytes"."""
     if not _DIGIT.search(text):
         return text
     return _UNIT.sub(_unit, text)
@@ -782,6 +847,8 @@ def read_slashes(text: str) -> str:
 
 _SYMBOLS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\s*&\s*"), " and "),
+    # The ordinal sign and the ring above, as web pages print degrees: "37ºC", "98.6˚F".
+    (re.compile(r"(?<=\d)\s?[º˚](?=\s?[CF]\b|\s|$|[.,;:!?)])"), "°"),
     (re.compile(r"\s*°\s?C\b"), " degrees Celsius"),
     (re.compile(r"\s*°\s?F\b"), " degrees Fahrenheit"),
     (re.compile(r"\s*°"), " degrees"),
@@ -846,10 +913,17 @@ def read_dashes(text: str) -> str:
     """Turn a dash between clauses into a pause: a comma, or a new sentence when a new
     thought follows ("quite common - one in four people ..." -> "quite common. One in four ...")."""
     text = re.sub(r"^\s*[-–—]+\s+|\s+[-–—]+\s*$", "", text)
+    if "(" in text:
+        # Inside brackets a dash is a comma: "(DBS - an operation)" is one aside.
+        text = _IN_BRACKETS.sub(lambda m: _DASH.sub(", ", m[0]), text)
     parts = _SENTENCE_END.split(text)
     return " ".join(_dash_sentence(part) for part in parts)
 
 
+_IN_BRACKETS = re.compile(r"\([^()]*\)")
+
+
+_ABBREVIATION_END = re.compile(r"\b(?:[ap]\.m|etc|e\.g|i\.e)\.$")
 _BRACKETED = re.compile(r"\s*(?:\(([^()]*)\)|\[([^\[\]]*)\])")
 _OPTIONAL_PLURAL = re.compile(r"(?<=[a-z])\((s|es)\)")
 
@@ -860,7 +934,9 @@ def _bracket(match: re.Match[str]) -> str:
         return ""
     before = match.string[: match.start()].rstrip()
     at_sentence_start = not before or before.endswith((".", "!", "?", ":"))
-    if at_sentence_start or inner.endswith((".", "!", "?")):
+    # "(9am-5pm)" ends with the stop of "p.m.", not of a sentence.
+    whole_sentence = inner.endswith((".", "!", "?")) and not _ABBREVIATION_END.search(inner)
+    if at_sentence_start or whole_sentence:
         # A whole sentence in brackets is simply a sentence.
         return f" {inner} "
     return f", {inner},"
@@ -1024,6 +1100,7 @@ STEPS: tuple[Step, ...] = (
     read_web_addresses,
     read_postcodes,
     read_phone_numbers,
+    read_reference_codes,
     read_day_ranges,
     read_dates,
     read_decades,

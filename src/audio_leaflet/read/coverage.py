@@ -7,15 +7,17 @@ lost by a reader's bug; a build stops, naming it, and publishes nothing.
 
 The source's lines are taken afresh from the file here, not from the
 reader's pieces: a web page's visible text (scripts and styles aside), a
-Markdown file without its markup and link addresses, a Word file's
-paragraphs. Words are compared loosely, as sets of lower-case words of
-letters: the narration says numbers, dates and symbols in words, so tokens
-with digits are left to the narration's own rules, and an abbreviation
-counts as said when its letters are ("G P").
+Markdown file without its markup and link addresses, the text of a Word
+file's XML (every `w:t` it shows, in the body, tables, text boxes and
+notes). Words are compared loosely, as sets of lower-case words of letters:
+the narration says numbers, dates and symbols in words, so tokens with
+digits are left to the narration's own rules, and an abbreviation counts as
+said when its letters are ("G P").
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,8 +28,13 @@ from audio_leaflet.read.source import Format
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 MIN_WORD_LETTERS = 3
 """Shorter words ("a", "of", "to") prove nothing about a line and are not looked for."""
-_SAID_AS = {"etc": "so"}
-"""Words the narration says as others ("etc" is "and so on"): one of those stands for it."""
+_SAID_AS = {"etc": "so", "tel": "telephone", "pm": "m"}
+"""Words the narration says as others ("etc" is "and so on", "Tel" is "Telephone", "pm" is
+"p.m."): one of those stands for it."""
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+"""Characters that print as nothing (soft hyphen, zero-width space): one word, not two."""
+_SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
+"""A web address is said without its "https://"."""
 
 
 def source_lines(path: Path, kind: Format, text: str) -> list[str]:
@@ -47,6 +54,7 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
         # Each text node on a line of its own: "About us" and "Donate" are two links.
         return [line for line in "\n".join(root.itertext()).splitlines() if line.strip()]
     if kind is Format.MARKDOWN:
+        text = html.unescape(text)  # "&amp;" is "&", "&nbsp;" a space, as Markdown shows them
         text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
         text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
         text = re.sub(r"\]\([^)]*\)|<https?://[^>]*>", "]", text)  # link addresses
@@ -54,19 +62,53 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
     if kind is Format.PDF:
         from pdfminer.high_level import extract_text
 
-        # A word broken by a hyphen at a line's end is said whole.
-        whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", extract_text(str(path)))
+        # A word broken by a hyphen at a line's end is said whole; "(cid:127)" is
+        # pdfminer's mark for a glyph it cannot map to a character, not text.
+        text = re.sub(r"\(cid:\d+\)", " ", extract_text(str(path)))
+        whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", text)
         return [line for line in whole.splitlines() if line.strip()]
     if kind is Format.DOCX:
-        import docx
-
-        document = docx.Document(str(path))
-        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
-        return [p.text for p in document.paragraphs if p.text.strip()] + cells
+        return _word_lines(path)
+    if kind is Format.TEXT and "<" in text:
+        # HTML markup left in a text file is not words: "<strong>2018</strong><br />".
+        text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}?/?>", " ", text)
     return [line for line in text.splitlines() if line.strip()]
 
 
+_WORD_ML = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WORD_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+"""The parts of a Word file whose text is read: the body (tables and text boxes in it too),
+footnotes and endnotes. Headers and footers repeat on every page and are not read."""
+
+
+def _word_lines(path: Path) -> list[str]:
+    """Each Word paragraph's shown text, straight from the XML: every `w:t` but those of
+    deleted or moved-out text (`w:delText` and `w:instrText` are other elements)."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    removed = {f"{_WORD_ML}del", f"{_WORD_ML}moveFrom"}
+    paragraph = f"{_WORD_ML}p"
+    lines: dict[object, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        for name in _WORD_STORIES:
+            if name not in names:
+                continue
+            root = etree.fromstring(archive.read(name), parser)
+            for text in root.iter(f"{_WORD_ML}t"):
+                ancestors = list(text.iterancestors())
+                if any(ancestor.tag in removed for ancestor in ancestors):
+                    continue
+                owner = next((a for a in ancestors if a.tag == paragraph), root)
+                lines.setdefault(owner, []).append(text.text or "")
+    return [line for parts in lines.values() if (line := "".join(parts)).strip()]
+
+
 def _words(text: str) -> set[str]:
+    text = _SCHEME.sub(" ", text.translate(_INVISIBLE))
     return {
         word.lower().replace("’", "'")
         for token in text.split()
@@ -100,7 +142,9 @@ def unaccounted_lines(
             and word not in said
             and word not in listed
             and word.rstrip("s") not in said
+            and word + "s" not in said  # "action(s)" is said "actions"
             and word.replace("'", "") not in said
+            and word.removesuffix("'s") not in said  # "BNN's" is said "B N N's"
             and not (len(word) <= 4 and word in beginnings)
             and _SAID_AS.get(word) not in said
         ]

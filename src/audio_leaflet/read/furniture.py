@@ -23,12 +23,12 @@ from collections.abc import Sequence
 
 from audio_leaflet.model import LeftOut, LeftOutReason
 from audio_leaflet.read import rules
-from audio_leaflet.read.pieces import Gap, Heading, Item, Piece, Text
+from audio_leaflet.read.pieces import Gap, Heading, Item, Omitted, Piece, Table, Text
 
 MIN_MENU_LINES = 5
 """Fewest short lines that make a menu: an address or a short list has fewer."""
-MAX_MENU_WORDS = 4
-"""Most words on one line of a menu ("Living with dystonia")."""
+MAX_MENU_WORDS = 7
+"""Most words on one line of a menu ("Support groups in Australia and New Zealand")."""
 MENU_SHARE = 0.75
 """Share of a block's lines that must be menu lines or furniture."""
 
@@ -37,13 +37,23 @@ _CONTENTS_HEADING = re.compile(
     re.IGNORECASE,
 )
 _CONTENTS_ENTRY = re.compile(r"^(?P<entry>\D.{0,100}?)(?:\s*[.·…_]{2,}\s*|\s+)(?P<page>\d{1,3})$")
+_CONTENTS_CELL = re.compile(r"\d{1,3}(?:\.\d{1,2})?|section|page|chapter|part", re.IGNORECASE)
 _LABEL = re.compile(
     r"^(?:(?:[A-Z][\w&'’-]*\s+){1,5}(?:Department|Directorate)"
     r"|patient information(?: leaflet)?"
     r"|information (?:for|about) (?:patients|parents|carers|relatives|visitors)"
-    r"(?: and (?:carers|relatives|visitors|families))?)$",
+    r"(?: and (?:carers|relatives|visitors|families))?"
+    # A site's section word over a page's title ("Medicines" over "Baclofen for muscle spasm").
+    r"|medicines|conditions|health a ?- ?z|services|news|publications|resources"
+    r"|(?:patient )?leaflets|treatments"
+    r"|patients,? (?:&|and) visitors(?:,? (?:&|and) the public)?)$",
     re.IGNORECASE,
 )
+
+
+def is_label(line: str) -> bool:
+    """Whether a line is a label over a title: a department, an audience, a site's section."""
+    return bool(_LABEL.match(rules.clean_text(line)))
 
 
 def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[Piece]:
@@ -65,7 +75,7 @@ def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[
                 continue
             kept.append(piece)
             continue
-        if isinstance(piece, Gap):
+        if isinstance(piece, Gap | Table | Omitted):
             kept.append(piece)
             continue
         lines = [piece.text] if isinstance(piece, Item) else list(piece.lines)
@@ -81,8 +91,8 @@ def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[
             ):
                 left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines]
                 continue
-            if _is_menu(lines, prose_seen):
-                left_out += [LeftOut(line.strip(), _menu_reason(line)) for line in lines]
+            if is_menu(lines, prose_seen):
+                left_out += [LeftOut(line.strip(), menu_reason(line)) for line in lines]
                 continue
             if len(lines) == 1 and not prose_seen and _LABEL.match(rules.clean_text(lines[0])):
                 left_out.append(LeftOut(lines[0].strip(), LeftOutReason.LABEL))
@@ -103,7 +113,7 @@ def _menu_line(line: str) -> bool:
     )
 
 
-def _is_menu(lines: Sequence[str], prose_seen: bool) -> bool:
+def is_menu(lines: Sequence[str], prose_seen: bool) -> bool:
     """Whether a block of lines is a menu copied with a web page."""
     furniture = [rules.leftover_reason(line) is not None for line in lines]
     short = [_menu_line(line) for line in lines]
@@ -115,7 +125,8 @@ def _is_menu(lines: Sequence[str], prose_seen: bool) -> bool:
     return share >= MENU_SHARE and (any(furniture) or not prose_seen)
 
 
-def _menu_reason(line: str) -> LeftOutReason:
+def menu_reason(line: str) -> LeftOutReason:
+    """Why a line of a menu is left out: its own furniture reason, else being in a menu."""
     return rules.leftover_reason(line) or LeftOutReason.MENU
 
 
@@ -128,7 +139,9 @@ def _is_contents(lines: Sequence[str], headings: set[str]) -> bool:
     for entry in entries:
         match = _CONTENTS_ENTRY.match(entry)
         named = (match["entry"] if match else entry).strip(" .").casefold()
-        if match or named in headings:
+        # A contents table flattened one cell a line: page and section numbers, column headers.
+        cell = _CONTENTS_CELL.fullmatch(entry)
+        if match or named in headings or cell:
             found += 1
     return found / len(entries) >= 0.6
 
@@ -137,8 +150,10 @@ def _entries_follow(pieces: Sequence[Piece], index: int, headings: set[str]) -> 
     """Whether the pieces after a "Contents" heading are its entries."""
     lines: list[str] = []
     for piece in pieces[index + 1 :]:
-        if isinstance(piece, Heading | Gap):
+        if isinstance(piece, Heading | Gap | Table):
             break
+        if isinstance(piece, Omitted):
+            continue
         lines += [piece.text] if isinstance(piece, Item) else list(piece.lines)
     return bool(lines) and _is_contents(lines, headings)
 

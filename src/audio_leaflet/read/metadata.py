@@ -6,12 +6,13 @@ strings, shared by every format through `structure.build_document`.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from audio_leaflet.model import Document
+from audio_leaflet.model import Document, LeftOut, LeftOutReason
 from audio_leaflet.read import rules
 
 # --------------------------------------------------------------------------
@@ -132,6 +133,19 @@ _NOT_NAMES = frozenset(
         "when",
         "you",
         "your",
+        # The paper itself, not who publishes it ("Newsletter published during March").
+        "newsletter",
+        "leaflet",
+        "booklet",
+        "magazine",
+        "guide",
+        "factsheet",
+        "report",
+        "website",
+        "page",
+        "issue",
+        "edition",
+        "document",
     ]
 )
 _TRAILING_JOINERS = re.compile(r"(?:[ \t]+(?:of|and|for|&|on|in|the|with|at))+$")
@@ -286,3 +300,27 @@ def resolve_metadata(
     else:
         chosen_organisation = document.organisation or ""
     return chosen_title, chosen_organisation
+
+
+NO_TITLE = "no title found in the text; using the file name: set --title"
+"""What `script` and `build` say when the title comes from the file name."""
+
+
+def title_warning(document: Document, title: str | None, path: Path) -> str | None:
+    """A warning when neither the text nor `--title` gives the leaflet a title, else None."""
+    if rules.clean_text(title or "") or document.title:
+        return None
+    return f"{path.name}: {NO_TITLE} (it is now '{title_from_filename(path.name)}')"
+
+
+def with_given_title(document: Document, title: str | None) -> Document:
+    """The document with its own title listed as left out when `--title` replaces it.
+
+    The title line is then neither said nor anywhere else: listed, it is not
+    lost (a title whose words appear nowhere else made the leaflet unbuildable).
+    """
+    given = rules.clean_text(title or "")
+    if not given or not document.title or given == document.title:
+        return document
+    replaced = LeftOut(document.title, LeftOutReason.REPLACED_TITLE)
+    return dataclasses.replace(document, left_out=(*document.left_out, replaced))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audio_leaflet.model import LeftOut
+from audio_leaflet.model import LeftOut, LeftOutReason
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,9 @@ class Heading:
     """The heading's text."""
     level: int | None = None
     """1 to 6 as in HTML; 0 for a Word "Title" paragraph; None in plain text (no levels)."""
+    numbered: bool = False
+    """True when it was printed as a numbered point ("1. About gabapentin"): one of a run of
+    numbered sections, so never the leaflet's title."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,36 @@ class Gap:
     """A wider gap than usual (two or more blank lines, a rule): a hint that small print follows."""
 
 
-Piece = Heading | Text | Item | Gap
+@dataclass(frozen=True)
+class Table:
+    """A table of cells, read so that each cell keeps its meaning (`read.structure`).
+
+    A table of what makes symptoms worse beside what eases them is read row
+    by row, each cell with its column's header ("Makes it worse: stress.
+    Eases it: rest."), never cell after cell.
+    """
+
+    rows: tuple[tuple[str, ...], ...]
+    """The rows as printed, each a tuple of cell texts ("" for an empty cell)."""
+    header_row: bool = False
+    """True when the first row holds the columns' headers."""
+    header_column: bool = False
+    """True when the first cell of each row names that row."""
+    caption: str = ""
+    """The table's caption or title as printed; "" when it has none."""
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """A line the reader saw and leaves out, with why: listed in left-out.txt in its place."""
+
+    text: str
+    """The line (or the struck-out words) as printed."""
+    reason: LeftOutReason
+    """Why it is not spoken."""
+
+
+Piece = Heading | Text | Item | Gap | Table | Omitted
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from audio_leaflet.model import Contact, ContactKind, LeftOutReason
+from audio_leaflet.model import Contact, ContactKind, LeftOut, LeftOutReason
 
 # --------------------------------------------------------------------------
 # Whitespace
@@ -71,13 +71,21 @@ _WEB = (
     r"\.(?:(?:org|com|net|gov|nhs|ac|co|ltd|me|police|sch)\.uk|org|com|net|info|uk|gov)"
     r"(?![A-Za-z0-9-])(?:/[^\s<>\"]*)?"
 )
-_PHONE = r"\+?\(?\d[\d\s()-]*\d"
+_PHONE = r"\+?\(?\d[\d\s().-]*\d"
 # National services with short numbers, and the 116 numbers (116 123 Samaritans).
 _SHORT_NUMBERS = frozenset({"111", "112", "119", "101", "999"})
 
 EMAIL = re.compile(_EMAIL)
 WEB = re.compile(_WEB)
-PHONE_IN_TEXT = re.compile(r"(?<![\w.])(?:\+44|0)\d[\d ]{8,13}\d(?![\w.])")
+PHONE_IN_TEXT = re.compile(
+    r"(?<![\w.])(?:(?:\+44|0)\d[\d ]{8,13}\d"
+    r"|(?:1[ .-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4})(?![\w.])"
+)
+# North American numbers in their printed groups (never unbroken: a ten-digit run is
+# more often a reference): 312 755 0198, 555-201-4400, (800) 457-6676, 1-800-473-4636.
+_NORTH_AMERICAN = re.compile(r"(?:1[ .-])?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}")
+# Australia's freecall and local-rate numbers: 1800 644 189, 1300 360 550.
+_AUSTRALIAN_FREECALL = re.compile(r"1[38]00[ .-]?\d{3}[ .-]?\d{3}")
 
 
 def is_phone_number(value: str) -> bool:
@@ -86,13 +94,19 @@ def is_phone_number(value: str) -> bool:
     UK numbers start with 0 (7 to 11 digits: "0800 1111", "020 7793 3650") or
     +44; the short national services (116 123, 111, 999) and the text relay
     prefix 18001 are the only numbers starting with 1. So a charity number
-    such as 1234567 or a year is never taken for a phone number.
+    such as 1234567 or a year is never taken for a phone number. North
+    American numbers are taken in their printed groups ("312 755 0198",
+    "(800) 457-6676"), and Australia's 1800 and 1300 numbers.
 
     >>> is_phone_number("116 123"), is_phone_number("1234567"), is_phone_number("2024")
     (True, False, False)
     """
-    if not re.fullmatch(r"\+?[\d\s()-]+", value):
+    if not re.fullmatch(r"\+?[\d\s().-]+", value):
         return False
+    if _NORTH_AMERICAN.fullmatch(value) or _AUSTRALIAN_FREECALL.fullmatch(value):
+        return True
+    if "." in value:
+        return False  # "0.5", "12.2.2015": dots part a number only in the shapes above
     digits = re.sub(r"\D", "", value)
     if value.lstrip("(").startswith("+"):
         return 7 <= len(digits) <= 15
@@ -206,11 +220,13 @@ _DANGLING = frozenset(
 )
 
 
-def looks_like_heading(line: str) -> bool:
+def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     """Whether a stand-alone line reads as a heading: short, no closing full stop, not a list.
 
     A question is a heading ("What is botulinum toxin?"); a line that ends with
-    a full stop, comma or colon is prose or introduces a list.
+    a full stop, comma or colon is prose or introduces a list. A line that ends
+    on a word needing another ("used for") was wrapped mid-sentence, unless it
+    stands `alone` between blank lines ("What ARTANE is used for").
 
     >>> looks_like_heading("Talking therapies"), looks_like_heading("Some common types are:")
     (True, False)
@@ -225,13 +241,36 @@ def looks_like_heading(line: str) -> bool:
         return False
     if text.rstrip("\"'”’)]")[-1:] in {".", ",", ";", ":", "!"}:
         return False
-    if text[0].islower() or words[-1].lower().strip("\"'”’") in _DANGLING:
+    if text[0].islower() or (not alone and words[-1].lower().strip("\"'”’") in _DANGLING):
         return False
     if list_item(line) or parse_contact(text) or is_web_leftover(text):
         return False
+    if not any(ch.isalpha() for ch in text):
+        return False  # "1.1", "31": a number is never a heading
     # Headings do not carry phone numbers, addresses or long numbers
     # ("Registered charity number 1234567").
     return not (mentions_contact(text) or re.search(r"\d{5}", text))
+
+
+_FORM_FIELD = re.compile(r"(?P<label>[^\W\d_][^:]{0,40}?)\s*:\s+(?P<value>\S.*)")
+MAX_FIELD_LABEL_WORDS = 4
+MAX_FIELD_VALUE_WORDS = 14
+
+
+def is_form_field(line: str) -> bool:
+    """Whether a line is a label and its value ("Type: Focal", "Tablets: 10 mg"), not a heading.
+
+    >>> is_form_field("Type: Focal"), is_form_field("What is dystonia?")
+    (True, False)
+    """
+    text = clean_text(line)
+    match = _FORM_FIELD.fullmatch(text)
+    return bool(
+        match
+        and len(match["label"].split()) <= MAX_FIELD_LABEL_WORDS
+        and len(match["value"].split()) <= MAX_FIELD_VALUE_WORDS
+        and not text.endswith((".", "!"))
+    )
 
 
 # Capitals that stay capitals in a heading printed all in capitals: abbreviations.
@@ -285,14 +324,20 @@ _DOWNLOAD_TITLE = re.compile(
 _LEFTOVERS = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
-        r"(?:please\s+)?(?:click|tap)\s+here\b.*",
+        # "Click here for the US version", also after a short label ("UK Edition.").
+        r"(?:[^.!?]{0,30}[.!?]\s+)?(?:please\s+)?(?:click|tap)\s+here\b.*",
         r"download\b.{0,80}\b(?:pdf|leaflet|factsheet|booklet|version)\b.*",
-        r"skip\s+(?:navigation|to\s+(?:main\s+)?content|to\s+main|to\s+navigation|links?)\b.*",
+        r"skip\s+(?:over\s+|past\s+)?(?:the\s+)?(?:main\s+|site\s+)?"
+        r"(?:navigation|nav|menu|links?|content)\b.*",
+        r"(?:screen\s+readers?\s+)?skip\s+to\s+(?:the\s+)?(?:main\s+)?"
+        r"(?:content|main|navigation|nav|menu)\b.*",
         r"jump\s+to\s+(?:main\s+)?(?:content|navigation)\b.*",
-        r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?)?)?",
+        r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?|content)?)?",
+        r"close\s+this\s+(?:popup|pop-up|window|dialog)(?:\s+window)?",
         r"(?:show|see|read|view|load)\s+(?:more|less|all)(?:\s+\w+)?",
-        r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail",
-        r"(?:you\s+are\s+(?:on|viewing)\s+)?page\s+\d+\s+of\s+\d+",
+        r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail|upload|download|view",
+        # "You are on page 1of 22": a document host's page counter, spaces or none.
+        r"(?:you\s+are\s+(?:on|viewing)\s+)?page\s*\d+\s*of\s*\d+",
         r"(?:back|return|go\s+back)\s+to\s+(?:the\s+)?top(?:\s+of\s+(?:the\s+)?page)?|top\s+of\s+page",
         r"print\s+(?:this\s+)?(?:page|article|leaflet)",
         r"(?:share|email|e-mail|send)\s+this(?:\s+(?:page|article|leaflet))?(?:\s+(?:on|by|via)\s+\w+)?",
@@ -317,13 +362,60 @@ _PAGE_FURNITURE = [
         r"(?:pdf|word|docx?)\s*,?\s*\d+(?:\.\d+)?\s*[km]i?b",
         r"(?:share|follow\s+us)(?:\s+(?:this|on|via))?(?:\s+(?:page|article|leaflet))?",
         r"facebook|twitter|x\s*\(twitter\)|instagram|linkedin|youtube|whatsapp|tiktok|pinterest",
-        r"\(?fig(?:ure)?\.?\s*\d+[a-z]?\)?",
+        # A document host's counts beside the document ("View 213", "Upload vutuyen").
+        r"(?:upload(?:ed)?(?:\s+by)?|views?|downloads?)\s*:?\s*[\w.,-]+",
         r"[-–—#*\s]*ends[-–—#*\s]*|#{3}",  # the end mark of a press release
+        # A document host's own lines around the document it shows.
+        r"(?:pdf\s+)?transcript(?:ion)?|citation\s+preview|embed\s+size\s*\(px\)|size\s*:\s*px",
+        r"start\s+display\s+at\s+page",
+        r"download\s+(?:as\s+)?(?:pdf|txt|docx?|epub)(?:\s*(?:,|or|and)\s*(?:pdf|txt|docx?|epub))*",
+        r"download\s+[\"“].*[\"”]",
+        r"(?:pdf\s+options\s*:?\s*)?(?:(?:view\s+full\s*screen|print\s+pdf|download\s+pdf"
+        r"|print|view)[\s/»|⇩↓]*){2,}",
+        r"(?:pdf|word|printable)\s+(?:version\s+)?for\s+printing|printer[\s-]friendly\s+version",
+        # A web designer's credit at the foot of a page.
+        r"(?:web\s*site|web|site)\s+design(?:ed)?\b.{0,60}|(?:designed|powered|built)\s+by\s+.{1,60}",
+        # A printer's measurement on a leaflet's artwork ("30 mm").
+        r"\d+(?:\.\d+)?\s*mm",
+        # Sites' and hosts' own lines: a form link, a section's menu, a text-size control,
+        # a host's label, byline of a page and view counts, an encyclopedia's edit links.
+        r"submit\s+(?:a\s+)?(?:form|request|question)|in\s+this\s+section|adjust\s+text\s+size\b.*",
+        r"document|page\s+created\s+by\b.{1,60}|\d{1,2}\.\d{1,2}\.\d{4}\s+views?",
+        r"total\s+pages?\s*:\s*\d+",
+        # A link to a site's own app ("Pill Identifier App"), never an app a leaflet is about.
+        r"(?:[\w-]+\s+)?identifier\s+app|(?:get|download)\s+(?:the|our)\s+app",
+        r"you\s+also\s+want\s+an\s+epaper\b.*|yumpu\s+automatically\b.*",
+        r"file\s*type\s*:\s*\w+\s*,?\s*size\s*:.*",
+        r"go\s*to\s+(?:the\s+)?profile(?:\s+page)?|view\s+profile",
+        r"from\s+wikipedia,\s+the\s+free\s+encyclopedia|\(redirected\s+from\s+[^)]*\)|\[edit\]",
+        r"this\s+advice\s+applies\s+to\s+\w+(?:\s+\w+)?\.?\s+see\s+advice\s+for\b.*",
+        # A row of sharing buttons: "Tweet Facebook Buffer".
+        r"(?:(?:tweet|facebook|twitter|buffer|linkedin|pinterest|reddit|whatsapp|email|share"
+        r"|print)\s*){2,}",
     )
 ]
+_FIGURE_LINE = re.compile(r"\(?(?:see\s+)?fig(?:ure)?\.?\s*\d+[a-z]?\)?\.?", re.IGNORECASE)
+"""A line that only points at a figure: "(Fig 1)."."""
+_IMAGE_TEXT = re.compile(
+    r"(?:(?:an?\s+|the\s+)?(?:image|picture|photo(?:graph)?|illustration|diagram|drawing)s?"
+    r"\s+(?:of|showing|shows)\b|(?:one|two|three|four|\d+)\s+(?:images|pictures|photos)\s+"
+    r"(?:of|showing)\b).*|(?:[\w&'’-]+\s+){0,6}logo",
+    re.IGNORECASE,
+)
+"""An image's description copied with a page's text: "two images showing ...", "... logo"."""
+MAX_IMAGE_TEXT_WORDS = 30
+_STRAY_MARK = re.compile(r"[-–—+•·*_=~|l©■□®]|[a-z]|©■")
+"""A line of one dash, glyph or lower-case letter: an accordion's "-", a symbol font's
+bullet ("l" is a bullet in Wingdings), a stray letter left by a drop capital."""
+_HIDDEN_EMAIL = re.compile(
+    r"(?:(?:e-?mail|contact)(?:\s+\w+){0,2}\s*:?\s*)?\[email(?:\s|&#160;)*protected\]",
+    re.IGNORECASE,
+)
+"""An e-mail address a web page hid from copying ("[email protected]"), with its label."""
 _KIND_LABEL = re.compile(
     r"(?:press|news|media)\s+release|patient\s+information(?:\s+(?:leaflet|sheet))?|"
-    r"(?:patient\s+)?information\s+(?:leaflet|sheet)|patient\s+leaflet|fact\s*sheet",
+    r"(?:patient\s+)?information\s+(?:leaflet|sheet)|patient\s+leaflet|fact\s*sheet"
+    r"|consumer\s+medicine\s+information",
     re.IGNORECASE,
 )
 
@@ -383,6 +475,14 @@ def leftover_reason(line: str) -> LeftOutReason | None:
         return LeftOutReason.WEB_FURNITURE
     if words <= MAX_LEFTOVER_WORDS and any(p.fullmatch(text) for p in _PAGE_FURNITURE):
         return LeftOutReason.PAGE_FURNITURE
+    if words <= MAX_LEFTOVER_WORDS and _FIGURE_LINE.fullmatch(text):
+        return LeftOutReason.FIGURE_REFERENCE
+    if _STRAY_MARK.fullmatch(text):
+        return LeftOutReason.STRAY_MARK
+    if _HIDDEN_EMAIL.fullmatch(text):
+        return LeftOutReason.HIDDEN
+    if words <= MAX_IMAGE_TEXT_WORDS and not ends_sentence(line) and _IMAGE_TEXT.fullmatch(text):
+        return LeftOutReason.IMAGE_TEXT
     # A breadcrumb trail: short parts joined by ">" ("Conditions > Dystonia > Treatment").
     parts = _BREADCRUMB_SEPARATOR.split(text)
     if len(parts) >= 3 and all(len(part.split()) <= 6 for part in parts):
@@ -390,3 +490,72 @@ def leftover_reason(line: str) -> LeftOutReason | None:
     if words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text)):
         return LeftOutReason.COOKIE_NOTICE
     return None
+
+
+# --------------------------------------------------------------------------
+# Parts of a line that are not said: the narration drops them
+# (narrate.rules.remove_web_leftovers, drop_marks_and_references), and the
+# reader lists them, so no word is left out without a reason.
+# --------------------------------------------------------------------------
+
+CLICK_HERE = re.compile(r"\b(?:click|tap|press) here\b", re.IGNORECASE)
+"""A sentence that only makes sense with a mouse or finger."""
+PROTECTED_EMAIL = re.compile(
+    r"(?:\s+(?:at|on|to|email|e-mail)\b)?\s*:?\s*\[email(?:&#160;|\s)protected\]", re.IGNORECASE
+)
+"""Cloudflare's e-mail obfuscation placeholder, with a dangling "at"/"on" before it."""
+INLINE_LEFTOVERS = re.compile(
+    r"\s*\((?:opens in (?:a )?new (?:window|tab)|link is external|external link"
+    r"|pdf[^)]{0,20})\)"
+    r"|\s*\b(?:read more|find out more|learn more)\s*(?:»|>>|›|\.\.\.)"
+    r"|\s*\bread more\s*$"
+    r"|\byou are on page \d+ of \d+\.?",
+    re.IGNORECASE,
+)
+"""Link furniture inside a line: "(opens in new window)", "Read more »"."""
+FIGURE_REFERENCE = re.compile(
+    r"\s*\((?:see\s+)?(?:fig(?:ure)?\.?|table|diagram|box|page|p\.|appendix|illustration|chart)"
+    r"\s*[\dA-Za-z]{1,3}(?:\.\d+)?(?:\s*(?:and|,|-|–)\s*[\dA-Za-z]{1,3})*\s*\)"
+    r"|,?\s*\bsee (?:fig(?:ure)?\.?|table|diagram|box|appendix|illustration|chart)"
+    r"\s*\d+(?:\.\d+)?(?:\s*(?:above|below|overleaf))?(?=\s*[.,;:]|\s*$)",
+    re.IGNORECASE,
+)
+"""A pointer to a picture or table the listener cannot see: "(Fig 1)", "(see table 2)"."""
+
+
+def click_here_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sentences that say "click here" start and end in `text`.
+
+    Found by search and cut at the sentence edges, not by one regex with a
+    leading [^.]*, which is quadratic on a long paragraph.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while match := CLICK_HERE.search(text, position):
+        start = max(max(text.rfind(mark, 0, match.start()) for mark in ".!?") + 1, position)
+        ends = [i for i in (text.find(mark, match.end()) for mark in ".!?") if i >= 0]
+        end = min(ends) + 1 if ends else len(text)
+        spans.append((start, end))
+        position = end
+    return spans
+
+
+def unsaid_parts(text: str) -> list[LeftOut]:
+    """The parts of a paragraph the narration does not say, as printed, each with why.
+
+    >>> [item.text for item in unsaid_parts("It relaxes (Fig 1). Email [email protected]")]
+    ['(Fig 1)', 'Email [email protected]']
+    """
+    parts: list[tuple[int, LeftOut]] = []
+    for start, end in click_here_spans(text):
+        parts.append((start, LeftOut(text[start:end].strip(), LeftOutReason.DOWNLOAD_LINK)))
+    if "[email" in text.lower():
+        for match in PROTECTED_EMAIL.finditer(text):
+            parts.append((match.start(), LeftOut(match[0].strip(" :"), LeftOutReason.HIDDEN)))
+    for pattern, reason in (
+        (INLINE_LEFTOVERS, LeftOutReason.WEB_FURNITURE),
+        (FIGURE_REFERENCE, LeftOutReason.FIGURE_REFERENCE),
+    ):
+        for match in pattern.finditer(text):
+            parts.append((match.start(), LeftOut(match[0].strip(" ,"), reason)))
+    return [item for _, item in sorted(parts, key=lambda part: part[0])]

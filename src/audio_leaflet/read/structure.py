@@ -18,6 +18,7 @@ decides what the listener hears as sections is written once here:
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,23 @@ from audio_leaflet.model import (
 )
 from audio_leaflet.read import metadata, rules
 from audio_leaflet.read.furniture import without_furniture
-from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Piece, Text
+from audio_leaflet.read.pieces import Gap, Heading, Hints, Item, Omitted, Piece, Table, Text
+
+__all__ = [
+    "Gap",
+    "Heading",
+    "Hints",
+    "Item",
+    "Omitted",
+    "Piece",
+    "Table",
+    "Text",
+    "block_texts",
+    "build_document",
+    "join_lines",
+    "plain_text",
+    "table_blocks",
+]
 
 # --------------------------------------------------------------------------
 # Working state (mutable while building, frozen into Sections at the end)
@@ -50,6 +67,8 @@ class _Draft:
     blocks: list[Block] = field(default_factory=list)
     gap_before: list[bool] = field(default_factory=list)
     """For each block: whether a wide gap came just before it."""
+    numbered: bool = False
+    """Whether the heading was printed as a numbered point."""
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -76,8 +95,21 @@ def join_lines(lines: Sequence[str]) -> str:
             and after[:1].isupper()
             and line.split()[-1].lower() not in _OPEN_ENDINGS
         )
-        joined += (", " if own_line else " ") + after
+        # A sentence whose line lost its full stop: "Call us on 0300 123 4567" over "We are
+        # open ...". Run on, the number and the next sentence would be heard as one.
+        ended = after[:1].isupper() and (
+            _ENDS_WITH_CONTACT.search(line) is not None
+            or (own_line and len(line.split()) >= MIN_SENTENCE_WORDS and rules.ends_sentence(after))
+        )
+        joined += (". " if ended else ", " if own_line else " ") + after
     return joined
+
+
+MIN_SENTENCE_WORDS = 4
+"""Fewest words of a line without a full stop that is taken for a sentence before a sentence."""
+_ENDS_WITH_CONTACT = re.compile(
+    rf"(?:{rules.PHONE_IN_TEXT.pattern}|{rules.EMAIL.pattern}|{rules.WEB.pattern})\s*$"
+)
 
 
 def _ends_unpunctuated(line: str) -> bool:
@@ -204,7 +236,7 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     subtitle), or when it repeats the file name. Text under it becomes the
     untitled opening.
     """
-    if not drafts or drafts[0].heading is None:
+    if not drafts or drafts[0].heading is None or _first_of_a_run(drafts):
         return None
     first = drafts[0]
     levels = [d.level for d in drafts[1:] if d.heading is not None and d.level is not None]
@@ -221,6 +253,24 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     else:
         drafts.pop(0)
     return title
+
+
+def _first_of_a_run(drafts: list[_Draft]) -> bool:
+    """Whether the first heading opens a run of like headings, so is not the title: the
+    first of numbered sections ("1. About gabapentin"), or the first of questions each
+    over its answer ("What is dystonia?" then "Who gets it?") in a text without levels."""
+    first = drafts[0]
+    if first.numbered:
+        return True
+    others = [d.heading for d in drafts[1:] if d.heading is not None]
+    question = (first.heading or "").rstrip().endswith("?")
+    return (
+        first.level is None
+        and question
+        and bool(first.blocks)
+        and len(others) >= 1
+        and sum(h.rstrip().endswith("?") for h in others) >= max(1, len(others) // 2)
+    )
 
 
 def _title_after_label(drafts: list[_Draft]) -> str | None:
@@ -326,6 +376,8 @@ def build_document(
     texts = [
         text for section in sections for block in section.blocks for text in block_texts(block)
     ]
+    # What the narration drops inside a line ("(Fig 1)", "Click here ...") is listed too.
+    left_out += [part for text in texts for part in rules.unsaid_parts(text)]
     return Document(
         sections=tuple(sections),
         title=title or (found_titles[0] if found_titles else None) or _clean(hints.title),
@@ -340,10 +392,10 @@ def build_document(
 def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> list[_Draft]:
     """Drafts that each have text: a heading with nothing under it would be an empty chapter.
 
-    A heading over deeper sub-headings (an HTML h2 before h3s) is left out,
-    and said so; any other heading with nothing under it (a one-line
-    paragraph without a full stop, taken for a heading) is kept as text, in
-    its place: never dropped.
+    A heading over deeper sub-headings (an HTML h2 before h3s; in plain
+    text, a heading straight over another) is left out, and said so; any
+    other heading with nothing under it (a one-line paragraph without a full
+    stop, taken for a heading) is kept as text, in its place: never dropped.
     """
     kept: list[_Draft] = []
     orphans: list[str] = []  # kept text with no section before it yet
@@ -358,11 +410,13 @@ def _without_empty_headings(drafts: list[_Draft], left_out: list[LeftOut]) -> li
         if draft.heading is None:
             continue
         following = drafts[index + 1] if index + 1 < len(drafts) else None
-        if (
-            following is not None
-            and draft.level is not None
-            and following.level is not None
-            and following.level > draft.level
+        if following is not None and (
+            (draft.level is None and following.level is None and following.heading is not None)
+            or (
+                draft.level is not None
+                and following.level is not None
+                and following.level > draft.level
+            )
         ):
             left_out.append(LeftOut(draft.heading, LeftOutReason.PARENT_HEADING))
         elif kept:
@@ -420,6 +474,14 @@ def _drafts(
             close_list()
             gap_pending = True
             continue
+        if isinstance(piece, Table):
+            close_list()
+            for block in table_blocks(piece):
+                add(block)
+            continue
+        if isinstance(piece, Omitted):
+            left_out.append(LeftOut(piece.text, piece.reason))
+            continue
         if isinstance(piece, Heading):
             text = rules.clean_text(piece.text)
             if not text:
@@ -430,7 +492,9 @@ def _drafts(
                     found_titles.append(title)
                 continue
             close_list()
-            drafts.append(_Draft(heading=rules.heading_case(text), level=piece.level))
+            drafts.append(
+                _Draft(heading=rules.heading_case(text), level=piece.level, numbered=piece.numbered)
+            )
             gap_pending = False
             continue
         blocks = _text_blocks(piece.lines, found_titles, left_out)
@@ -441,6 +505,89 @@ def _drafts(
     close_list()
 
     return drafts
+
+
+# --------------------------------------------------------------------------
+# Tables: each cell said with what it means
+# --------------------------------------------------------------------------
+
+
+def table_blocks(table: Table) -> list[Block]:
+    """A table as paragraphs and lists that keep each cell's meaning.
+
+    A table with a header row is read row by row, each cell after its
+    column's header ("Makes it worse: stress. Eases it: rest."), one point
+    per row; a row's own name (a header column) is said first, bare. A table
+    of one column is a list under its header. Without headers, a row's cells
+    are said in order with a pause between them, as printed.
+
+    >>> table_blocks(Table((("Worse", "Better"), ("Stress", "Rest")), header_row=True))
+    [Paragraph(text='Worse: Stress. Better: Rest.')]
+    """
+    rows = [tuple(rules.clean_text(cell) for cell in row) for row in table.rows]
+    rows = [row for row in rows if any(row)]
+    blocks: list[Block] = []
+    if caption := rules.clean_text(table.caption):
+        blocks.append(Paragraph(caption))
+    header: tuple[str, ...] | None = None
+    if table.header_row and len(rows) > 1:
+        header, rows = rows[0], rows[1:]
+    if not rows:
+        return blocks
+    if max(len(row) for row in rows) == 1:
+        cells = [row[0] for row in rows]
+        if header:
+            blocks.append(Paragraph(header[0]))
+        return blocks + _rows_as_points(cells)
+    said = [_row_text(row, header, table.header_column) for row in rows]
+    return blocks + _rows_as_points([text for text in said if text])
+
+
+def _rows_as_points(rows: list[str]) -> list[Block]:
+    if len(rows) == 1:
+        return [Paragraph(rows[0])]
+    return [BulletList(items=tuple(rows))] if rows else []
+
+
+def _row_text(row: Sequence[str], header: Sequence[str] | None, header_column: bool) -> str:
+    """One row of a table, each cell with its column's header."""
+    if header is None:
+        cells = [cell for cell in row if cell]
+        if header_column and len(cells) > 1:
+            return f"{cells[0].rstrip(':')}: " + _joined(cells[1:])
+        return _joined(cells)
+    parts: list[str] = []
+    for index, cell in enumerate(row):
+        if not cell:
+            continue
+        name = header[index] if index < len(header) else ""
+        if header_column and index == 0:
+            name = ""  # the row's own name is said bare, first
+        parts.append(_sentence(_labelled(name, cell)))
+    return " ".join(parts)
+
+
+def _labelled(name: str, cell: str) -> str:
+    name = name.rstrip(" :")
+    if not name or _same_words(name, cell):
+        return cell
+    if name.endswith("?"):
+        return f"{name} {cell}"
+    return f"{name}: {cell}"
+
+
+def _sentence(text: str) -> str:
+    return text if rules.ends_sentence(text) else text + "."
+
+
+def _joined(cells: Sequence[str]) -> str:
+    """Cells without headers: a comma between them, or a space after a full stop."""
+    out = ""
+    for cell in cells:
+        if out:
+            out += " " if rules.ends_sentence(out) else ", "
+        out += cell
+    return out
 
 
 def _sections(drafts: list[_Draft], disclaimer: _Draft | None) -> list[Section]:
@@ -491,11 +638,14 @@ def _plain(text: str | None) -> str | None:
 def without_controls(piece: Piece) -> Piece:
     """A piece whose text is `plain_text`: the one place leaflet text is cleaned of bytes."""
     if isinstance(piece, Heading):
-        return Heading(plain_text(piece.text), piece.level)
+        return Heading(plain_text(piece.text), piece.level, piece.numbered)
     if isinstance(piece, Text):
         return Text(tuple(plain_text(line) for line in piece.lines))
     if isinstance(piece, Item):
         return Item(plain_text(piece.text), piece.ordered, piece.group)
+    if isinstance(piece, Table):
+        rows = tuple(tuple(plain_text(cell) for cell in row) for row in piece.rows)
+        return Table(rows, piece.header_row, piece.header_column, plain_text(piece.caption))
     return piece
 
 

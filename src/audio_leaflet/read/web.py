@@ -19,7 +19,7 @@ import lxml.html
 from audio_leaflet.errors import LeafletError
 from audio_leaflet.model import LeftOut, LeftOutReason
 from audio_leaflet.read import rules
-from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Piece, Table, Text
 
 # Elements whose content is never leaflet text.
 _DROP_TAGS = frozenset(
@@ -121,6 +121,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s+::\s+")
 
 
 _CODE_TAGS = frozenset(["script", "style", "template", "noscript"])
+_STRUCK_TAGS = frozenset(["del", "s", "strike"])
+"""Text struck through or deleted: not said, but listed."""
 _NAVIGATION_TAGS = frozenset(["nav", "header", "footer", "aside", "menu"])
 _NAVIGATION_ROLES = frozenset(
     ["navigation", "banner", "contentinfo", "complementary", "menu", "menubar"]
@@ -138,6 +140,8 @@ def _furniture_reason(element: lxml.html.HtmlElement, *, keep_header: bool) -> L
     role = attributes.get("role", "").lower()
     if tag in _CODE_TAGS:
         return LeftOutReason.SCRIPT
+    if tag in _STRUCK_TAGS:
+        return LeftOutReason.DELETED  # "<del>two</del><ins>three</ins>" says "three"
     if (
         "hidden" in attributes
         or attributes.get("aria-hidden", "").lower() == "true"
@@ -281,11 +285,14 @@ class _Walker:
         elif tag == "hr":
             self.flush()
             self.pieces.append(Gap())
-        elif tag == "tr":
+        elif tag == "table" and (table := _data_table(element)) is not None:
             self.flush()
-            cells = [_inline_text(cell) for cell in element if _tag(cell) in {"td", "th"}]
-            if line := ", ".join(cell for cell in cells if cell):
-                self.pieces.append(Text((line,)))
+            if table.rows or table.caption:
+                self.pieces.append(table)
+        elif tag in {"tr", "td", "th"}:  # a table used for layout: each cell is a block
+            self.flush()
+            self.walk_children(element)
+            self.flush()
         elif tag == "pre":
             self.flush()
             lines = tuple(" ".join(line.split()) for line in element.text_content().splitlines())
@@ -318,6 +325,78 @@ class _Walker:
                         self._walk_list(nested, ordered, group)
             elif tag in _LISTS:
                 self._walk_list(child, ordered, group)
+
+
+MAX_CELL_WORDS = 60
+"""Most words in a cell of a table of data; a longer cell is a page laid out with a table."""
+_BLOCK_IN_CELL = ("table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "p", "div", "dl")
+
+
+def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The table's own rows (in its head, bodies and foot), not those of tables inside it."""
+    rows = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            rows.append(child)
+        elif tag in {"thead", "tbody", "tfoot"}:
+            rows += [row for row in child if _tag(row) == "tr"]
+    return rows
+
+
+def _cells(row: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [cell for cell in row if _tag(cell) in {"td", "th"}]
+
+
+def _data_table(table: lxml.html.HtmlElement) -> Table | None:
+    """A table of data as a Table piece; None for a table that lays out a page.
+
+    A cell holding paragraphs, lists, headings or another table, or many
+    words, is a page laid out in a grid: its cells are read as blocks.
+    """
+    rows = _rows(table)
+    for row in rows:
+        for cell in _cells(row):
+            blocks = [e for e in cell.iter(*_BLOCK_IN_CELL) if e is not cell]
+            if len(blocks) > 1 or any(_tag(e) != "p" for e in blocks):
+                return None
+            if len(_inline_text(cell).split()) > MAX_CELL_WORDS:
+                return None
+    texts: list[tuple[str, ...]] = []
+    kinds: list[list[str]] = []
+    for row in rows:
+        cells: list[str] = []
+        tags: list[str] = []
+        for cell in _cells(row):
+            span = _span(cell)
+            cells += [_inline_text(cell)] + [""] * (span - 1)
+            tags += [_tag(cell)] * span
+        texts.append(tuple(cells))
+        kinds.append(tags)
+    head = table.find("thead")
+    in_head = head is not None and rows and rows[0].getparent() is head
+    header_row = bool(rows) and (in_head or all(tag == "th" for tag in kinds[0]))
+    body = kinds[1:] if header_row else kinds
+    header_column = bool(body) and all(tags[:1] == ["th"] for tags in body)
+    if header_row and texts:
+        # A header that spans columns names each of them.
+        texts[0] = tuple(_spread_header(rows[0]))
+    caption = next((_inline_text(c) for c in table if _tag(c) == "caption"), "")
+    return Table(tuple(texts), header_row, header_column, caption)
+
+
+def _span(cell: lxml.html.HtmlElement) -> int:
+    try:
+        return max(1, min(int(cell.get("colspan", "1")), 50))
+    except ValueError:
+        return 1
+
+
+def _spread_header(row: lxml.html.HtmlElement) -> list[str]:
+    names: list[str] = []
+    for cell in _cells(row):
+        names += [_inline_text(cell)] * _span(cell)
+    return names
 
 
 def _tag(element: lxml.html.HtmlElement) -> str:
