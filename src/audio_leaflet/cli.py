@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,6 +33,9 @@ from audio_leaflet.config import (
     load_project,
 )
 from audio_leaflet.errors import AudioLeafletError, UsageError
+
+if TYPE_CHECKING:
+    from audio_leaflet.doctor import DoctorReport
 
 EXIT_INTERRUPTED = 130
 
@@ -643,7 +646,7 @@ def doctor(as_json: bool) -> None:
         sys.exit(1)
 
 
-def _doctor_lines(report: Any) -> Iterator[str]:
+def _doctor_lines(report: DoctorReport) -> Iterator[str]:
     """`doctor`'s report as text, one fact a line."""
     yield f"audio-leaflet {report.version}"
     yield f"Python: {report.python}"
@@ -661,17 +664,17 @@ def _doctor_lines(report: Any) -> Iterator[str]:
         yield f"    lineage: {model.package.lineage}"
         local = " (the charity's copy)" if model.local_copy else ""
         yield f"    files in: {model.folder or '-'}{local}"
-        for check in model.files:
-            state = "ok  " if check.ok else "DIFF"
-            yield f"    {state} {check.sha256 or '(missing)':64s}  {check.pinned.name}"
+        for measured in model.files:
+            state = "ok  " if measured.ok else "DIFF"
+            yield f"    {state} {measured.sha256 or '(missing)':64s}  {measured.pinned.name}"
     yield ""
     yield "Voices usable here:"
     for voice in report.voices:
         yield f"  {voice.name} ({voice.engine}, {voice.language}): {voice.where}"
         yield f"    licence: {voice.licence} (publishing: {voice.use})"
-        for check in voice.files:
-            state = "ok  " if check.ok else "DIFF"
-            yield f"    {state} {check.sha256 or '(missing)':64s}  {check.pinned.name}"
+        for measured in voice.files:
+            state = "ok  " if measured.ok else "DIFF"
+            yield f"    {state} {measured.sha256 or '(missing)':64s}  {measured.pinned.name}"
     yield ""
     yield "Folders:"
     for folder in report.folders:
