@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -34,6 +34,9 @@ from audio_leaflet.config import (
 )
 from audio_leaflet.errors import AudioLeafletError, UsageError
 from audio_leaflet.progress import Stage, Step
+
+if TYPE_CHECKING:
+    from audio_leaflet.doctor import DoctorReport
 
 EXIT_INTERRUPTED = 130
 
@@ -697,6 +700,79 @@ def voices_add(name: str) -> None:
     voice = find_voice(name)
     if voice is not None and (warning := voice.licence_warning()):
         click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def doctor(as_json: bool) -> None:
+    """What a support request needs: versions, models, voices, folders, and checks.
+
+    Prints the versions of audio-leaflet, Python, its audio libraries and
+    ffmpeg; every model package with its publisher, licence, lineage and each
+    file's SHA-256 against its pin; the voices usable here; where the cache and
+    data folders are and their sizes; then whether each check passes (model
+    files, ffmpeg, folders writable, the default voice says a word). Exits 1
+    when a check fails.
+    """
+    from audio_leaflet.doctor import run_doctor
+
+    report = run_doctor(_settings())
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for line in _doctor_lines(report):
+            click.echo(line)
+    if not report.passed:
+        sys.exit(1)
+
+
+def _doctor_lines(report: DoctorReport) -> Iterator[str]:
+    """`doctor`'s report as text, one fact a line."""
+    yield f"audio-leaflet {report.version}"
+    yield f"Python: {report.python}"
+    yield f"System: {report.system}"
+    yield "Libraries: " + ", ".join(f"{name} {version}" for name, version in report.libraries)
+    yield f"ffmpeg: {report.ffmpeg_version or 'not found'} ({report.ffmpeg_path or '-'})"
+    yield ""
+    yield "Model packages (each file's SHA-256, against the pin audio-leaflet keeps):"
+    for model in report.models:
+        installed = model.installed_version or "not installed"
+        yield f"  {model.package.name} {installed} (pinned {model.package.version})"
+        yield f"    used for: {model.package.role}"
+        yield f"    publisher: {model.package.publisher}"
+        yield f"    licence: {model.package.licence}"
+        yield f"    lineage: {model.package.lineage}"
+        local = " (the charity's copy)" if model.local_copy else ""
+        yield f"    files in: {model.folder or '-'}{local}"
+        for measured in model.files:
+            state = "ok  " if measured.ok else "DIFF"
+            yield f"    {state} {measured.sha256 or '(missing)':64s}  {measured.pinned.name}"
+    yield ""
+    yield "Voices usable here:"
+    for voice in report.voices:
+        yield f"  {voice.name} ({voice.engine}, {voice.language}): {voice.where}"
+        yield f"    licence: {voice.licence} (publishing: {voice.use})"
+        for measured in voice.files:
+            state = "ok  " if measured.ok else "DIFF"
+            yield f"    {state} {measured.sha256 or '(missing)':64s}  {measured.pinned.name}"
+    yield ""
+    yield "Folders:"
+    for folder in report.folders:
+        held = (
+            f"{folder.bytes / 1e6:.1f} MB in {folder.files} files"
+            if folder.exists
+            else "not made yet"
+        )
+        yield f"  {folder.role:6s} {folder.path}  ({held})"
+    yield ""
+    yield "Checks:"
+    for check in report.checks:
+        yield f"  {'pass' if check.passed else 'FAIL'}  {check.name}: {_shown(check.detail)}"
+    failed = [check for check in report.checks if not check.passed]
+    if failed:
+        yield f"{len(failed)} of {len(report.checks)} checks failed."
+    else:
+        yield f"All {len(report.checks)} checks passed."
 
 
 @cli.command()

@@ -31,6 +31,11 @@ class EngineError(AudioLeafletError):
     """Raised when a speech engine is unavailable or fails to synthesize."""
 
 
+class ModelError(AudioLeafletError):
+    """Raised when a model package (a voice, the recogniser) is missing or its files are not
+    the ones audio-leaflet pins (data/models.toml); the message names the package and the fix."""
+
+
 class AudioError(AudioLeafletError):
     """Raised when ffmpeg or audio assembly fails."""
 

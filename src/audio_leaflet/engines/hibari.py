@@ -1,6 +1,7 @@
 """hibari: a small offline neural voice distilled from Kokoro-82M (docs/architecture.md).
 
-The `hibari-tts` wheel (Apache-2.0) carries its American voice "heart"; its
+The `hibari-tts` wheel (Apache-2.0) carries its American voice "heart" (every
+file of its model checked against its pin before first use, model_files.py); its
 British voices (emma, fable) are files of the same size that `voices add`
 downloads and checks (catalogue names `hibari-emma`, `hibari-fable`). A British
 voice also gets hibari's British spelling-to-sound rules. Lexicon words reach
@@ -28,15 +29,18 @@ from audio_leaflet.engines.base import (
     to_clip,
     trim_silence,
 )
-from audio_leaflet.errors import EngineError
+from audio_leaflet.errors import AudioLeafletError, EngineError
 from audio_leaflet.fileio import sha256_file
 from audio_leaflet.lexicon import Lexicon, LexiconForm, load_lexicon
 from audio_leaflet.model import Clip
+from audio_leaflet.model_files import checked_folder
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
 BUNDLED_VOICE = "heart"
+PACKAGE = "hibari-tts"
+"""The package carrying hibari's code and model (data/models.toml pins its files)."""
 SEED = 0
 """hibari's noise component is seeded: a sentence said twice is the same audio."""
 AUDIO_VERSION = 1
@@ -84,6 +88,9 @@ class HibariEngine(Engine):
     def __init__(
         self, *, voice: str | None = None, wpm: int = 150, lexicon: Lexicon | None = None
     ) -> None:
+        # Every hibari voice speaks through the wheel's model, word lists and nets:
+        # each file is compared with its pin before the first voice is loaded.
+        checked_folder(PACKAGE)
         name, model = _voice_of(voice)
         self._tts = _load(name, str(model) if model else "")
         self._model_sha256 = _file_sha256(self._tts.model_path)
@@ -232,8 +239,9 @@ def _pace_ratio(tts: Any, model_sha256: str) -> float:
 def list_voices() -> list[VoiceInfo]:
     """hibari's bundled voice, and whether it loads here."""
     try:
+        checked_folder(PACKAGE)
         _load(BUNDLED_VOICE, "")
-    except EngineError as error:
+    except AudioLeafletError as error:
         return [VoiceInfo("hibari", "hibari-heart", "en-US", True, False, str(error))]
     return [
         VoiceInfo(

