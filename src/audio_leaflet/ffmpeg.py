@@ -137,6 +137,52 @@ def encode_mp3(clip: Clip, path: Path, bitrate_kbps: int = 64) -> None:
 
 
 @functools.cache
+def encode_m4b(clip: Clip, metadata: Path, path: Path, bitrate_kbps: int = 64) -> None:
+    """Encode `clip` as mono 44.1 kHz AAC in an MP4 audiobook at `path` (`.m4b`).
+
+    `metadata` is an ffmetadata file with the text tags and the chapters (in
+    samples, so they fall on the sample each chapter starts on). The muxer
+    writes an edit list for the AAC encoder's priming samples, so decoded
+    audio lines up with the PCM the chapter times were counted in. `ipod` is
+    the muxer ffmpeg chooses for `.m4b`; it writes the chapters as a chapter
+    track and as a Nero `chpl` atom. `faststart` puts the index first, so a
+    player can start before the whole file has arrived; `bitexact` leaves out
+    the encoder's version, so the same audio gives the same bytes.
+    """
+    run_ffmpeg(
+        [
+            *_pcm_input(clip),
+            "-f",
+            "ffmetadata",
+            "-i",
+            _file_argument(metadata),
+            "-map",
+            "0:a",
+            "-map_metadata",
+            "1",
+            "-map_chapters",
+            "1",
+            "-ar",
+            str(OUTPUT_SAMPLE_RATE),
+            "-ac",
+            "1",
+            "-codec:a",
+            "aac",
+            "-b:a",
+            f"{bitrate_kbps}k",
+            "-fflags",
+            "+bitexact",
+            "-movflags",
+            "+faststart",
+            "-y",
+            "-f",
+            "ipod",
+            _file_argument(path),
+        ],
+        stdin=clip.pcm,
+    )
+
+
 def mp3_level_change(bitrate_kbps: int = 64) -> float:
     """Amplitude ratio decoded/original of a round trip through this ffmpeg's MP3 encoder.
 

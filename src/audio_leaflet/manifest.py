@@ -368,6 +368,8 @@ class Manifest:
     """Every published file but the manifest, with its checksum."""
     tool_version: str = ""
     """The audio-leaflet version that built it."""
+    audiobook: FullEntry | None = None
+    """The whole leaflet as a chaptered M4B audiobook; None in bundles made before it."""
 
     # Names the bundle writers derive from the slug.
     @property
@@ -420,6 +422,8 @@ class Manifest:
         for chapter in self.chapters:
             yield chapter.file, chapter.sha256, chapter.bytes
         yield self.full.file, self.full.sha256, self.full.bytes
+        if self.audiobook is not None:
+            yield self.audiobook.file, self.audiobook.sha256, self.audiobook.bytes
         if self.cover_file:
             yield self.cover_file, self.cover_sha256, None
 
@@ -439,6 +443,7 @@ class Manifest:
             "engine": self.engine.to_json(),
             "cover": {"file": self.cover_file, "sha256": self.cover_sha256},
             "full": self.full.to_json(),
+            **({"audiobook": self.audiobook.to_json()} if self.audiobook else {}),
             "chapters": [chapter.to_json() for chapter in self.chapters],
             "history": [entry.to_json() for entry in self.history],
             "files": dict(sorted(self.files.items())),
@@ -484,6 +489,11 @@ class Manifest:
             ),
             files=dict(files.raw),
             tool_version=str(_Table(table.raw.get("tool") or {}, "tool").raw.get("version", "")),
+            audiobook=(
+                FullEntry.from_json(table.raw["audiobook"], "the manifest's audiobook")
+                if table.raw.get("audiobook")
+                else None
+            ),
         )
         return manifest
 

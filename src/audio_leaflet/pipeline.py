@@ -451,6 +451,7 @@ def _build_into(
     files that hold them are made afresh.
     """
     from audio_leaflet.audio import join_chapters
+    from audio_leaflet.audiobook import make_audiobook
     from audio_leaflet.bundle import write_bundle_extras
     from audio_leaflet.encode import BundleFiles, tag_facts
 
@@ -475,6 +476,7 @@ def _build_into(
     files.add_full(spoken, full_clip)
     with _timed("encoding", narration.slug):
         chapters, full = files.encode(progress)
+        audiobook = make_audiobook(files, spoken, full_clip, previous)
     (staging / "cover.jpg").write_bytes(cover)
 
     manifest = _manifest(prepared, settings, engine, cover, fingerprint, started, updated)
@@ -482,6 +484,7 @@ def _build_into(
         manifest,
         full=full,
         chapters=chapters,
+        audiobook=audiobook,
         history=next_history(
             previous,
             date=manifest.built_at,

@@ -1,0 +1,155 @@
+"""The M4B audiobook (issue 23): chapters, tags, cover and loudness, read back by other tools.
+
+A small leaflet of ours is built with the default voice; the M4B is then read
+by the project's ffmpeg (`-f ffmetadata`, as an ffprobe would) and by
+mutagen, and compared with the manifest and the whole MP3, never with the
+code that wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp4 import MP4
+
+from audio_leaflet.audio import measure_loudness
+from audio_leaflet.ffmpeg import read_metadata
+from audio_leaflet.manifest import Manifest, load_manifest
+from audio_leaflet.pipeline import build_leaflet
+from pipeline_helpers import settings_for, small_leaflet
+
+ORGANISATION = "The Sleep Charity"
+TOLERANCE_MS = 50
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    folder = tmp_path_factory.mktemp("audiobook")
+    leaflet = small_leaflet("pipeline-sleep.txt", folder)
+    settings = settings_for(folder / "work", folder / "cache", organisation=ORGANISATION)
+    result = build_leaflet(leaflet, settings)
+    manifest = load_manifest(result.bundle)
+    assert manifest.audiobook is not None, "the manifest lists no audiobook"
+    return SimpleNamespace(
+        folder=folder,
+        leaflet=leaflet,
+        settings=settings,
+        bundle=result.bundle,
+        manifest=manifest,
+        book=result.bundle / manifest.audiobook.file,
+    )
+
+
+def test_the_audiobook_is_listed_with_its_checksum(built: SimpleNamespace) -> None:
+    manifest: Manifest = built.manifest
+    assert manifest.audiobook is not None
+    assert built.book.name == f"{manifest.slug}.m4b"
+    assert manifest.audiobook.sha256 == _sha256(built.book)
+    assert manifest.audiobook.bytes == built.book.stat().st_size
+    assert manifest.files[built.book.name] == _sha256(built.book)
+    assert abs(manifest.audiobook.duration_ms - manifest.full.duration_ms) <= 1
+
+
+def test_ffmpeg_reads_every_chapter_within_50_ms_of_the_manifest(built: SimpleNamespace) -> None:
+    read = read_metadata(built.book)
+    chapters = built.manifest.chapters
+    assert [c.title for c in read.chapters] == [c.title for c in chapters]
+    for found, entry in zip(read.chapters, chapters, strict=True):
+        assert abs(found.start_ms - entry.start_ms) <= TOLERANCE_MS, entry.title
+        assert abs(found.end_ms - entry.end_ms) <= TOLERANCE_MS, entry.title
+
+
+def test_mutagen_reads_every_chapter_within_50_ms_of_the_manifest(built: SimpleNamespace) -> None:
+    book = MP4(built.book)
+    assert book.chapters is not None
+    found = list(book.chapters)
+    chapters = built.manifest.chapters
+    assert [c.title for c in found] == [c.title for c in chapters]
+    for chapter, entry in zip(found, chapters, strict=True):
+        assert abs(chapter.start * 1000 - entry.start_ms) <= TOLERANCE_MS, entry.title
+    assert book.info.codec.startswith("mp4a")
+    assert book.info.channels == 1
+    assert book.info.sample_rate == 44_100
+
+
+def test_its_tags_say_what_the_mp3_says(built: SimpleNamespace) -> None:
+    mp3 = ID3(built.bundle / built.manifest.full_file)
+    book = MP4(built.book).tags
+    assert book is not None
+    assert book["©nam"] == [str(mp3["TIT2"])]
+    assert book["©alb"] == [str(mp3["TALB"])]
+    assert book["©ART"] == [str(mp3["TPE1"])] == [ORGANISATION]
+    assert book["aART"] == [ORGANISATION]
+    assert book["©gen"] == [str(mp3["TCON"])] == ["Speech"]
+    assert book["©day"] == [str(mp3["TDRC"])]
+    comments = {frame.desc: str(frame) for frame in mp3.getall("COMM")}
+    assert book["desc"] == [comments[""]]
+    assert comments["voice"] in book["©cmt"][0]  # the voice and its licence
+    assert built.manifest.engine.licence in book["©cmt"][0]
+    assert book["©lyr"] == [str(mp3.getall("USLT")[0])]
+    cover = book["covr"][0]
+    assert bytes(cover) == (built.bundle / built.manifest.cover_file).read_bytes()
+    assert cover.imageformat == cover.FORMAT_JPEG
+
+
+def test_ffmpeg_sees_the_same_tags(built: SimpleNamespace) -> None:
+    tags = read_metadata(built.book).tags
+    assert tags["title"] == built.manifest.title
+    assert tags["artist"] == ORGANISATION
+    assert tags["genre"] == "Speech"
+    assert "Voice: " in tags["comment"]
+
+
+def test_it_is_as_loud_as_the_mp3(built: SimpleNamespace) -> None:
+    book = measure_loudness(built.book)
+    mp3 = measure_loudness(built.bundle / built.manifest.full_file)
+    assert abs(book.integrated_lufs - mp3.integrated_lufs) <= 0.5
+    assert abs(book.integrated_lufs - -19.0) <= 1.0
+    assert book.true_peak_dbtp <= -1.0 + 0.5  # AAC overshoots a little; the MP3 limit is -1
+    assert abs(book.duration_ms - built.manifest.full.duration_ms) <= 25
+
+
+def test_the_player_the_readme_and_the_site_index_offer_it(built: SimpleNamespace) -> None:
+    name = built.book.name
+    player = (built.bundle / "index.html").read_text(encoding="utf-8")
+    assert f'href="{name}" download' in player
+    with zipfile.ZipFile(built.bundle / built.manifest.zip_file) as archive:
+        assert name not in archive.namelist()  # the MP3 in the zip holds the same audio
+        readme = archive.read("README.txt").decode("utf-8")
+    assert name in readme and "audiobook" in readme.lower()
+    index = (built.settings.out_dir / "index.html").read_text(encoding="utf-8")
+    assert f'href="{built.manifest.slug}/{name}"' in index
+
+
+def test_it_is_reused_until_the_audio_changes(built: SimpleNamespace) -> None:
+    before = built.book.stat()
+    digest = _sha256(built.book)
+    # A line that is not spoken changes the leaflet but no audio: the build runs, and
+    # the published audiobook stays, byte for byte.
+    text = built.leaflet.read_text(encoding="utf-8")
+    built.leaflet.write_text(text + "\nClick here to download this leaflet\n", encoding="utf-8")
+    again = build_leaflet(built.leaflet, built.settings)
+    assert not again.up_to_date
+    assert again.synthesized == 0 and again.chapters_changed == ()
+    after = built.book.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert _sha256(built.book) == digest
+    # A changed sentence changes the audio: the audiobook is made again, chapters follow.
+    text = built.leaflet.read_text(encoding="utf-8")
+    built.leaflet.write_text(text.replace("Keep a regular bedtime.", "Keep to a bedtime."))
+    build_leaflet(built.leaflet, built.settings)
+    manifest = load_manifest(built.bundle)
+    assert manifest.audiobook is not None
+    assert _sha256(built.book) == manifest.audiobook.sha256 != digest
+    read = read_metadata(built.book)
+    for found, entry in zip(read.chapters, manifest.chapters, strict=True):
+        assert abs(found.start_ms - entry.start_ms) <= TOLERANCE_MS
