@@ -21,6 +21,7 @@ from audio_leaflet.audio import measure_loudness
 from audio_leaflet.ffmpeg import read_metadata
 from audio_leaflet.manifest import Manifest, load_manifest
 from audio_leaflet.pipeline import build_leaflet
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, run_axe, screenshot
 from pipeline_helpers import settings_for, small_leaflet
 
 ORGANISATION = "The Sleep Charity"
@@ -153,3 +154,31 @@ def test_it_is_reused_until_the_audio_changes(built: SimpleNamespace) -> None:
     read = read_metadata(built.book)
     for found, entry in zip(read.chapters, manifest.chapters, strict=True):
         assert abs(found.start_ms - entry.start_ms) <= TOLERANCE_MS
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+def test_the_links_are_large_and_the_pages_stay_axe_clean(built: SimpleNamespace) -> None:
+    from playwright.sync_api import sync_playwright
+
+    name = built.book.name
+    pages = {
+        "player": (built.bundle / "index.html", f'a[href="{name}"]'),
+        "site": (built.settings.out_dir / "index.html", f'a[href$="/{name}"]'),
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            for label, (path, selector) in pages.items():
+                page.goto(path.as_uri())
+                link = page.locator(selector)
+                assert link.count() == 1, label
+                box = link.bounding_box()
+                assert box is not None and box["height"] >= 44, (label, box)
+                run_axe(page)
+                screenshot(page, f"audiobook-{label}-390.png")
+        finally:
+            browser.close()
