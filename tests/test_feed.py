@@ -8,7 +8,6 @@ import functools
 import http.server
 import os
 import shutil
-import sqlite3
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -50,7 +49,7 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[s
 
 
 def _item(root: Any, slug: str) -> Any:
-    items = [i for i in root.iter("item") if i.findtext("guid") == f"{BASE}{slug}/"]
+    items = [i for i in root.iter("item") if i.findtext("guid").startswith(f"{BASE}{slug}/#")]
     assert len(items) == 1
     return items[0]
 
@@ -119,7 +118,9 @@ def test_feed_has_every_required_tag(out_dir: tuple[Path, list[dict[str, Any]]])
             f"{BASE}{slug}/{manifest['full']['file']}?v={sha256(audio)[:16]}"
         )
         guid = item.find("guid")
-        assert guid.text == f"{BASE}{slug}/" and guid.get("isPermaLink") == "false"
+        # The leaflet's folder and its audio's version: new audio, a new episode.
+        assert guid.text == f"{BASE}{slug}/#{sha256(audio)[:16]}"
+        assert guid.get("isPermaLink") == "false"
         published = parsedate_to_datetime(item.findtext("pubDate"))
         assert published == dt.datetime.fromisoformat(manifest["built_at"].replace("Z", "+00:00"))
         assert item.findtext("itunes:duration", namespaces=NS) == str(
@@ -142,9 +143,10 @@ def test_feedparser_reads_the_episodes(out_dir: tuple[Path, list[dict[str, Any]]
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert parsed.feed.title == "The Dystonia Society audio leaflets"
     by_id = {entry.id: entry for entry in parsed.entries}
-    assert set(by_id) == {f"{BASE}{m['slug']}/" for m in manifests}
+    ids = {m["slug"]: _item_guid(BASE, out, m["slug"]) for m in manifests}
+    assert set(by_id) == set(ids.values())
     for manifest in manifests:
-        entry = by_id[f"{BASE}{manifest['slug']}/"]
+        entry = by_id[ids[manifest["slug"]]]
         assert entry.title == manifest["title"]
         (enclosure,) = entry.enclosures
         assert enclosure.type == "audio/mpeg"
@@ -185,9 +187,10 @@ def test_channel_details_can_be_given(out_dir: tuple[Path, list[dict[str, Any]]]
     assert root.find("channel/itunes:image", NS).get("href") == "https://x.example/c.jpg"
 
 
-def test_new_audio_changes_the_enclosure_but_not_the_guid(tmp_path: Path) -> None:
+def test_new_audio_is_a_new_episode_that_replaces_the_old(tmp_path: Path) -> None:
     first = make_bundle(tmp_path, title="Botulinum toxin", chapters=MENTAL_HEALTH)
     before = etree.parse(str(write_feed(tmp_path, typed(first), base_url=BASE))).getroot()
+    again = etree.parse(str(write_feed(tmp_path, typed(first), base_url=BASE))).getroot()
     edited = [
         MENTAL_HEALTH[0],
         ("Getting support", ["Section 2 of 2. Support.", "End of leaflet."]),
@@ -196,13 +199,17 @@ def test_new_audio_changes_the_enclosure_but_not_the_guid(tmp_path: Path) -> Non
         tmp_path, title="Botulinum toxin", chapters=edited, built_at="2026-12-24T10:00:00Z"
     )
     after = etree.parse(str(write_feed(tmp_path, typed(second), base_url=BASE))).getroot()
-    old, new = before.find("channel/item"), after.find("channel/item")
-    assert old.findtext("guid") == new.findtext("guid") == episode_guid(BASE, "botulinum-toxin")
-    assert old.find("enclosure").get("url") != new.find("enclosure").get("url")
-    assert int(new.find("enclosure").get("length")) == os.path.getsize(
-        tmp_path / "botulinum-toxin" / "botulinum-toxin.mp3"
-    )
-    assert new.findtext("pubDate") == "Thu, 24 Dec 2026 10:00:00 +0000"
+    audio = tmp_path / "botulinum-toxin" / "botulinum-toxin.mp3"
+    old, same, new = (root.findall("channel/item") for root in (before, again, after))
+    assert len(old) == len(same) == len(new) == 1  # one episode per leaflet, always
+    old_guid, new_guid = old[0].findtext("guid"), new[0].findtext("guid")
+    # The same audio keeps its guid; new audio gets a new one, so apps download it.
+    assert same[0].findtext("guid") == old_guid
+    assert new_guid == episode_guid(BASE, "botulinum-toxin", sha256(audio)[:16]) != old_guid
+    assert old_guid.startswith(f"{BASE}botulinum-toxin/#")
+    assert new[0].find("enclosure").get("url").endswith(f"?v={sha256(audio)[:16]}")
+    assert int(new[0].find("enclosure").get("length")) == os.path.getsize(audio)
+    assert new[0].findtext("pubDate") == "Thu, 24 Dec 2026 10:00:00 +0000"
 
 
 @pytest.mark.parametrize(
@@ -280,14 +287,37 @@ def gpo(home: Path, *args: str) -> str:
     return result.stdout
 
 
+def _item_guid(base: str, out: Path, slug: str) -> str:
+    return episode_guid(base, slug, sha256(out / slug / f"{slug}.mp3")[:16])
+
+
+def _downloads(home: Path) -> set[bytes]:
+    return {p.read_bytes() for p in (home / "downloads").rglob("*.mp3")}
+
+
+def _listing(text: str) -> dict[str, set[str]]:
+    """`gpo episodes --guid` as {episode title: its guids}."""
+    listed: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        number, _, rest = line.strip().partition(". ")
+        if number.isdigit():
+            # "GUID  <state mark>  TITLE"
+            guid, title = rest.split()[0], rest.split("  ")[-1].strip()
+            listed.setdefault(title, set()).add(guid)
+    return listed
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     shutil.which("gpo") is None, reason="gPodder's gpo is not installed (apt-get install gpodder)"
 )
-def test_gpodder_downloads_the_episode_and_never_duplicates_it(tmp_path: Path) -> None:
+def test_gpodder_gets_the_new_audio_of_an_updated_leaflet_and_keeps_one_episode(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "audio_out"
-    home = tmp_path / "client"
-    home.mkdir()
+    keeper, browser = tmp_path / "keeper", tmp_path / "browser"
+    keeper.mkdir()
+    browser.mkdir()
     chapters = [
         ("Introduction", ["Section 1 of 2. Introduction.", "This leaflet is about sleep."]),
         (
@@ -296,23 +326,22 @@ def test_gpodder_downloads_the_episode_and_never_duplicates_it(tmp_path: Path) -
         ),
     ]
     other = make_bundle(out, title="Dystonia and mental health", chapters=MENTAL_HEALTH)
+    leaflet = out / "dystonia-and-sleep" / "dystonia-and-sleep.mp3"
     with serve(out) as base:
         first = make_bundle(out, title="Dystonia and sleep", chapters=chapters, voice="piper")
         feed = write_feed(out, typed(first, other), base_url=base)
         feed_url = base + "feed.xml"
-        guid = episode_guid(base, "dystonia-and-sleep")
+        old_guid = _item_guid(base, out, "dystonia-and-sleep")
+        other_guid = _item_guid(base, out, "dystonia-and-mental-health")
 
-        gpo(home, "subscribe", feed_url)
-        gpo(home, "download", feed_url, guid)
-        downloaded = list((home / "downloads").rglob("*.mp3"))
-        assert [p.name for p in downloaded] == ["dystonia-and-sleep.mp3"]
-        assert (
-            downloaded[0].read_bytes()
-            == (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes()
-        )
+        # One listener downloads every episode; another only subscribes.
+        gpo(keeper, "subscribe", feed_url)
+        gpo(keeper, "download", feed_url)
+        gpo(browser, "subscribe", feed_url)
+        old_audio = leaflet.read_bytes()
+        assert old_audio in _downloads(keeper)
 
-        # One sentence edited, the bundle rebuilt: new audio, new enclosure URL, same guid.
-        old_mp3 = (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes()
+        # One sentence edited, the bundle rebuilt: new audio, so a new guid.
         edited = [
             chapters[0],
             (
@@ -331,24 +360,34 @@ def test_gpodder_downloads_the_episode_and_never_duplicates_it(tmp_path: Path) -
             voice="piper",
             built_at="2026-12-02T08:00:00Z",
         )
-        assert (out / "dystonia-and-sleep/dystonia-and-sleep.mp3").read_bytes() != old_mp3
+        new_audio = leaflet.read_bytes()
+        assert new_audio != old_audio
         write_feed(out, typed(second, other), base_url=base)
         # http.server answers If-Modified-Since to the second: make the new feed visibly newer.
         later = feed.stat().st_mtime + 60
         os.utime(feed, (later, later))
+        new_guid = _item_guid(base, out, "dystonia-and-sleep")
+        assert new_guid != old_guid
 
-        update = gpo(home, "update", feed_url)
-        assert "Checking for new episodes" in update
-        listing = gpo(home, "episodes", "--guid", feed_url)
-    lines = [line for line in listing.splitlines() if "Dystonia and sleep" in line]
-    assert len(lines) == 1, listing
-    assert guid in lines[0]
-    assert sum("Dystonia and mental health" in line for line in listing.splitlines()) == 1
-
-    # gPodder now holds the new enclosure URL for that one episode.
-    with contextlib.closing(sqlite3.connect(home / "gpodder" / "Database")) as db:
-        rows = db.execute("SELECT url, published FROM episode WHERE guid = ?", (guid,)).fetchall()
-    new_mp3 = out / "dystonia-and-sleep/dystonia-and-sleep.mp3"
-    assert len(rows) == 1
-    assert rows[0][0].endswith(f"dystonia-and-sleep.mp3?v={sha256(new_mp3)[:16]}")
-    assert rows[0][1] == int(dt.datetime(2026, 12, 2, 8, tzinfo=dt.UTC).timestamp())
+        for client in (keeper, browser):
+            gpo(client, "update", feed_url)
+            gpo(client, "download", feed_url)  # as gPodder's automatic download: new episodes
+            assert new_audio in _downloads(client), "gPodder did not download the new audio"
+        # The listener who never downloaded the old audio has one episode per leaflet.
+        assert _listing(gpo(browser, "episodes", "--guid", feed_url)) == {
+            "Dystonia and sleep": {new_guid},
+            "Dystonia and mental health": {other_guid},
+        }
+        # gPodder never deletes a file its listener downloaded: the old audio stays in the
+        # list, marked downloaded, until the listener deletes it ...
+        listing = _listing(gpo(keeper, "episodes", "--guid", feed_url))
+        assert listing["Dystonia and sleep"] == {old_guid, new_guid}
+        gpo(keeper, "delete", feed_url, old_guid)
+        # ... and then, no longer in the feed, it leaves the list when the feed is next read.
+        later += 60
+        os.utime(feed, (later, later))
+        gpo(keeper, "update", feed_url)
+        assert _listing(gpo(keeper, "episodes", "--guid", feed_url)) == {
+            "Dystonia and sleep": {new_guid},
+            "Dystonia and mental health": {other_guid},
+        }

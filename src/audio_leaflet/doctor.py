@@ -229,17 +229,14 @@ def _file_json(check: FileCheck) -> dict[str, object]:
 
 
 def folders_to_report(settings: Settings) -> list[tuple[str, Path]]:
-    """The folders the report describes and checks can be written, by role.
-
-    One entry per store audio-leaflet keeps; a new store (the published
-    versions kept for putting back, issue 24) is one more entry here, and is
-    then measured and checked like the others.
-    """
-    from audio_leaflet.voices import data_dir
+    """The folders the report describes and checks can be written, by role: one entry per
+    store audio-leaflet keeps (the kept versions are data, in their own folder)."""
+    from audio_leaflet.config import default_data_dir
 
     return [
         ("cache", settings.cache_dir),
-        ("data", data_dir()),
+        ("data", default_data_dir()),
+        ("kept versions", settings.versions_dir),
     ]
 
 

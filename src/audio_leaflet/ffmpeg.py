@@ -152,6 +152,43 @@ def encode_mp3(clip: Clip, path: Path, bitrate_kbps: int = 64) -> None:
 
 
 @functools.cache
+def encode_aac(clip: Clip, path: Path, bitrate_kbps: int = 64) -> None:
+    """Encode `clip` as mono 44.1 kHz AAC in ADTS frames at `path` (an audiobook's chapter).
+
+    ADTS frames carry their own headers, so chapters encoded apart can be joined
+    byte for byte (`write_m4b`). `bitexact` leaves out the encoder's version, so the
+    same audio gives the same bytes.
+    """
+    run_ffmpeg(
+        [
+            *_pcm_input(clip),
+            "-ar", str(OUTPUT_SAMPLE_RATE), "-ac", "1",
+            "-codec:a", "aac", "-b:a", f"{bitrate_kbps}k",
+            "-fflags", "+bitexact", "-y", "-f", "adts", _file_argument(path),
+        ],
+        stdin=clip.pcm,
+    )  # fmt: skip
+
+
+def write_m4b(aac: Path, metadata: Path, path: Path) -> None:
+    """Put the AAC frames of `aac` (ADTS, copied, not encoded again) in an MP4 audiobook at
+    `path` (`.m4b`), with the text tags and chapters of `metadata` (ffmetadata).
+
+    `ipod` is the muxer ffmpeg chooses for `.m4b`; it writes the chapters as a
+    chapter track and as a Nero `chpl` atom. `faststart` puts the index first,
+    so a player can start before the whole file has arrived.
+    """
+    run_ffmpeg(
+        [
+            "-i", _file_argument(aac),
+            "-f", "ffmetadata", "-i", _file_argument(metadata),
+            "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+            "-codec:a", "copy", "-fflags", "+bitexact", "-movflags", "+faststart",
+            "-y", "-f", "ipod", _file_argument(path),
+        ]
+    )  # fmt: skip
+
+
 def mp3_level_change(bitrate_kbps: int = 64) -> float:
     """Amplitude ratio decoded/original of a round trip through this ffmpeg's MP3 encoder.
 

@@ -368,6 +368,11 @@ class Manifest:
     """Every published file but the manifest, with its checksum."""
     tool_version: str = ""
     """The audio-leaflet version that built it."""
+    audiobook: FullEntry | None = None
+    """The whole leaflet as a chaptered M4B audiobook; None in bundles made before it."""
+    audiobook_starts_ms: tuple[int, ...] = ()
+    """Where each chapter starts in the audiobook (a few ms from the whole MP3's starts:
+    its chapters' AAC frames are joined as the MP3's frames are, `audiobook.py`)."""
 
     # Names the bundle writers derive from the slug.
     @property
@@ -420,6 +425,8 @@ class Manifest:
         for chapter in self.chapters:
             yield chapter.file, chapter.sha256, chapter.bytes
         yield self.full.file, self.full.sha256, self.full.bytes
+        if self.audiobook is not None:
+            yield self.audiobook.file, self.audiobook.sha256, self.audiobook.bytes
         if self.cover_file:
             yield self.cover_file, self.cover_sha256, None
 
@@ -439,6 +446,8 @@ class Manifest:
             "engine": self.engine.to_json(),
             "cover": {"file": self.cover_file, "sha256": self.cover_sha256},
             "full": self.full.to_json(),
+            **({"audiobook": self.audiobook.to_json()} if self.audiobook else {}),
+            **({"audiobook_starts_ms": list(self.audiobook_starts_ms)} if self.audiobook else {}),
             "chapters": [chapter.to_json() for chapter in self.chapters],
             "history": [entry.to_json() for entry in self.history],
             "files": dict(sorted(self.files.items())),
@@ -484,6 +493,14 @@ class Manifest:
             ),
             files=dict(files.raw),
             tool_version=str(_Table(table.raw.get("tool") or {}, "tool").raw.get("version", "")),
+            audiobook=(
+                FullEntry.from_json(table.raw["audiobook"], "the manifest's audiobook")
+                if table.raw.get("audiobook")
+                else None
+            ),
+            audiobook_starts_ms=tuple(
+                table.count_list("audiobook_starts_ms") if table.raw.get("audiobook") else ()
+            ),
         )
         return manifest
 
@@ -535,6 +552,12 @@ class _Table:
         value = self._get(key, _REQUIRED if required else [])
         if not isinstance(value, list):
             raise ManifestError(f"{self.where}: '{key}' must be a list")
+        return value
+
+    def count_list(self, key: str) -> list[int]:
+        value = self.items(key, required=False)
+        if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in value):
+            raise ManifestError(f"{self.where}: '{key}' must list whole numbers, 0 or more")
         return value
 
     def texts(self, key: str) -> list[str]:

@@ -464,6 +464,7 @@ def _build_into(
     The sentences whose cache keys are in `retake` are said again, and the
     files that hold them are made afresh.
     """
+    from audio_leaflet.audiobook import make_audiobook
     from audio_leaflet.bundle import write_bundle_extras
     from audio_leaflet.encode import BundleFiles, tag_facts
 
@@ -493,6 +494,9 @@ def _build_into(
         files.add_full(spoken)
         with _timed("encoding", narration.slug):
             chapters, full = files.encode(progress)
+            audiobook, audiobook_starts = make_audiobook(
+                files, spoken, previous, settings.cache_dir
+            )
     except BaseException:
         if early is not None:
             early.stop()
@@ -507,6 +511,8 @@ def _build_into(
         manifest,
         full=full,
         chapters=chapters,
+        audiobook=audiobook,
+        audiobook_starts_ms=audiobook_starts,
         history=next_history(
             previous,
             date=manifest.built_at,

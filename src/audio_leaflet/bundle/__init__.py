@@ -69,7 +69,11 @@ def write_bundle_extras(bundle_dir: Path, info: Manifest) -> list[str]:
         put(chapter.captions_file, vtt_text(chapter.cues))
     sizes = {
         name: (bundle_dir / name).stat().st_size
-        for name in (info.full_file, *(c.file for c in info.chapters))
+        for name in (
+            info.full_file,
+            *(c.file for c in info.chapters),
+            *([info.audiobook.file] if info.audiobook else []),
+        )
         if (bundle_dir / name).is_file()
     }
     audio = chapter_audio(info, bundle_dir)  # read once for both talking books

@@ -53,6 +53,7 @@ def readme_text(info: Manifest) -> str:
         "----",
         f"The words spoken are in {info.captions_file} (captions with times),",
         "and one captions file per section. Any text editor opens them.",
+        *_audiobook_lines(info),
         "",
         "Talking books",
         "-------------",
@@ -67,6 +68,20 @@ def readme_text(info: Manifest) -> str:
         lines += _wrapped(step, f"{number}. ", "   ")
     lines.append("")
     return "\r\n".join(lines)
+
+
+def _audiobook_lines(info: Manifest) -> list[str]:
+    """Where the M4B is: beside the zip, not in it (it holds the same audio as the MP3)."""
+    if info.audiobook is None:
+        return []
+    return [
+        "",
+        "Audiobook apps",
+        "--------------",
+        f"The whole leaflet as an audiobook with chapters, {info.audiobook.file},",
+        "is beside this zip where you downloaded it. Apple Books, Smart AudioBook",
+        "Player and other audiobook apps open it and show the sections.",
+    ]
 
 
 def _wrapped(text: str, first: str, rest: str) -> list[str]:

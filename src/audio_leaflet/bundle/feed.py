@@ -5,12 +5,16 @@ written with lxml: feedgen cannot write `<itunes:explicit>false` and has no
 podcast namespace. One episode (item) per leaflet, the whole MP3 with its
 chapters and captions.
 
-Identity rules, so podcast apps neither lose nor duplicate an episode:
-- an item's `<guid>` comes from the base URL and the slug only, never from the
-  audio, so it stays the same when the leaflet is rebuilt (RSS 2.0 `guid`;
-  gPodder and Apple Podcasts match episodes by it);
-- the enclosure URL carries `?v=<sha256 prefix>` of the MP3, so when the audio
-  changes the URL changes and apps fetch the new file instead of a cached one;
+Identity rules, so every subscriber gets a changed leaflet's new audio and
+keeps one episode per leaflet (docs/formats.md, "The feed and updated leaflets"):
+- an item's `<guid>` is the leaflet's folder URL and the start of the MP3's
+  sha256: podcast apps key what they downloaded by guid (gPodder, AntennaPod
+  and Apple Podcasts keep a downloaded file when only the enclosure URL of its
+  guid changes), so new audio must come as a new guid to be downloaded;
+- one item per leaflet: the item of the old audio leaves the feed when the new
+  one enters it, and apps drop an episode that leaves the feed;
+- the enclosure URL carries the same `?v=<sha256 prefix>`, so no cache between
+  the server and the app hands out the old file under the new address;
 - the enclosure length is the file's exact size in bytes (RSS 2.0
   "length is how big it is in bytes"), read from the file that is served.
 """
@@ -102,9 +106,15 @@ def podcast_guid(feed_url: str) -> str:
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
 
 
-def episode_guid(base_url: str, slug: str) -> str:
-    """A leaflet's item guid: its folder's URL. Never derived from the audio."""
-    return f"{normalise_base_url(base_url)}{quote(slug)}/"
+def episode_guid(base_url: str, slug: str, version: str) -> str:
+    """A leaflet's item guid: its folder's URL and its audio's `version`.
+
+    `version` is the start of the whole MP3's sha256 (the enclosure URL's
+    `?v=`), so new audio is a new episode to every podcast app, and the item
+    of the old audio leaves the feed in the same update (docs/formats.md,
+    "The feed and updated leaflets").
+    """
+    return f"{normalise_base_url(base_url)}{quote(slug)}/#{version}"
 
 
 def default_channel(infos: Sequence[Manifest], base_url: str) -> ChannelInfo:
@@ -225,7 +235,7 @@ def _item(
         length=str(size),
         type="audio/mpeg",
     )
-    guid = _sub(item, "guid", episode_guid(base, info.slug))
+    guid = _sub(item, "guid", episode_guid(base, info.slug, digest[:VERSION_LENGTH]))
     guid.set("isPermaLink", "false")
     _sub(item, "pubDate", format_datetime(published))
     _sub(item, f"{{{ITUNES}}}duration", str(round(info.full_duration_ms / 1000)))

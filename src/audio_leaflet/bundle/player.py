@@ -94,6 +94,11 @@ def _downloads(info: Manifest, sizes: Mapping[str, int]) -> str:
 
     rows = [
         (info.full_file, "The whole leaflet", f"MP3{size(info.full_file)}"),
+        *(
+            [(book.file, "The whole leaflet for audiobook apps", f"M4B{size(book.file)}")]
+            if (book := info.audiobook)
+            else []
+        ),
         (info.zip_file, "Everything in one zip file", "all sections, playlist and text"),
         *((name, label, f"{players}{size(name)}") for name, label, players in talking_books(info)),
     ]

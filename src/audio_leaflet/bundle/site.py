@@ -48,9 +48,16 @@ def site_index_html(manifests: Sequence[Manifest], *, base_url: str | None = Non
             if part
         )
         href = f"{quote(info.slug)}/index.html"
+        book = ""
+        if info.audiobook:
+            book_href = f"{quote(info.slug)}/{quote(info.audiobook.file)}"
+            book = (
+                f'<p><a class="block-link" href="{_e(book_href)}" download>'
+                f"Audiobook with chapters (M4B), for audiobook apps</a></p>"
+            )
         items.append(
             f'<li><h2><a class="open" href="{_e(href)}">{_e(info.title)}</a></h2>'
-            f"<p>{_e(details)}</p></li>\n"
+            f"<p>{_e(details)}</p>{book}</li>\n"
         )
     feed = ""
     if base_url:
