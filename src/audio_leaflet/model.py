@@ -130,6 +130,8 @@ class LeftOutReason(enum.StrEnum):
     """A line of a lone dash, letter or glyph: an accordion's control, a symbol font's bullet."""
     REPLACED_TITLE = "title replaced by --title"
     """The leaflet's own title line, replaced by the title given with --title."""
+    BY_STAFF = "left out by staff in the studio"
+    """A line staff chose not to have spoken, in the studio's outline."""
 
 
 @dataclass(frozen=True)

@@ -183,9 +183,9 @@ def _read_json(path: Path) -> Any:
 
 def _is_script_file(path: Path) -> bool:
     from audio_leaflet.narrate.script import PREAMBLE
-    from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE
+    from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE, OUTLINE_RECORD
 
-    if path.name in (OUTLINE_FILE, LEFT_OUT_FILE):
+    if path.name in (OUTLINE_FILE, LEFT_OUT_FILE, OUTLINE_RECORD):
         return True  # written beside the scripts
     if path.name.startswith(".") and path.suffix == ".tmp":
         return True  # left by a write that was interrupted (fileio.write_atomic)

@@ -86,9 +86,12 @@ from audio_leaflet.read.metadata import resolve_metadata, title_warning, with_gi
 from audio_leaflet.read.outline import (
     LEFT_OUT_FILE,
     OUTLINE_FILE,
+    corrected_document,
+    corrected_outline,
     left_out_summary,
     left_out_text,
     outline_markdown,
+    record_outline,
 )
 from audio_leaflet.read.source import HTML_SUFFIXES
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
@@ -170,14 +173,29 @@ def prepare(
         document, path=source, title=settings.title, organisation=settings.organisation
     )
     slug = settings.slug or slugify(title)
-    generated = narrate(
-        document, title=title, organisation=organisation, slug=slug, date=document.date
-    )
     source_sha256 = sha256_file(source)
     script_dir = settings.narration_dir / slug
     # Built from its own outline.md (corrected by staff), a leaflet stays the one the
     # outline was made from, and the outline and ledger are theirs to keep.
     from_outline = source.name == OUTLINE_FILE and _same_folder(source.parent, script_dir)
+    # An outline corrected in the studio (or by hand) is what is read instead, and kept
+    # as a script edited by hand is; the folder keeps the name the leaflet gave it.
+    corrected = None if from_outline else corrected_outline(script_dir)
+    outline_warnings: list[str] = []
+    if corrected is not None:
+        document = with_given_title(corrected_document(script_dir), settings.title)
+        title, organisation = resolve_metadata(
+            document, path=source, title=settings.title, organisation=settings.organisation
+        )
+        if corrected.source_sha256 != source_sha256:
+            outline_warnings.append(
+                f"{source.name} changed since its outline ({script_dir / OUTLINE_FILE}) was "
+                "corrected; the corrected outline is still what is spoken: look it over, "
+                "or delete it to read the leaflet afresh"
+            )
+    generated = narrate(
+        document, title=title, organisation=organisation, slug=slug, date=document.date
+    )
     owner = Owner(source.name, source_identity(source), source_sha256)
     if from_outline:
         owner = recorded_script_owner(script_dir) or owner
@@ -189,8 +207,10 @@ def prepare(
         )
         record_script_owner(script_dir, owner)
         if not from_outline:
-            outline = outline_markdown(document, title)
-            write_if_changed(script_dir / OUTLINE_FILE, outline.encode("utf-8"))
+            if corrected is None:
+                outline = outline_markdown(document, title)
+                write_if_changed(script_dir / OUTLINE_FILE, outline.encode("utf-8"))
+                record_outline(script_dir, outline, source_sha256)
             write_if_changed(script_dir / LEFT_OUT_FILE, left_out_text(document).encode("utf-8"))
     narration, warnings = load_scripts(generated, script_dir)
     edited = frozenset(
@@ -198,6 +218,7 @@ def prepare(
         for chapter in generated.chapters
         if (path := script_path(script_dir, chapter)).is_file() and read_script(path).edited
     )
+    warnings += outline_warnings
     if taken_over:
         warnings.insert(0, taken_over)
     if untitled := title_warning(document, settings.title, source):
