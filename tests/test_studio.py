@@ -206,9 +206,13 @@ def test_hostile_text_is_escaped_in_the_page(studio: Studio) -> None:
     assert status == 200
     assert page.count(b"<script") == 1  # the studio's own studio.js, nothing else
     assert b"<img" not in page and b"</textarea><script" not in page
-    # The leaflet's text is shown as text, beside the narration.
-    assert b"&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
-    assert b"&lt;/textarea&gt;&lt;script&gt;" in page
+    # The leaflet's text is shown as text, line by line as it was read.
+    status, _, lines = studio.request(
+        "GET", headers["location"] + "&view=structure", headers={"Cookie": cookie}
+    )
+    assert status == 200 and lines.count(b"<script") == 1
+    assert b"Tics &amp; &#34;twitches&#34;" in lines and b"alert(" not in lines
+    assert b"<h1>Tics &amp; &#34;twitches&#34;</h1>" in page
 
 
 def test_ctrl_c_stops_the_studio_at_once(tmp_path: Path, session_cache: Path) -> None:
@@ -260,7 +264,7 @@ def test_a_build_refused_from_the_command_line_is_shown_and_heard(
 def test_a_respelling_saved_keeps_what_the_word_had_as_a_comment() -> None:
     import tomllib
 
-    from audio_leaflet.studio.desk import _with_entry
+    from audio_leaflet.studio.changes import with_entry as _with_entry
 
     by_hand = (
         '# Our words.\n\n[words.dystonia]\nsay = "dis-TOH-nee-uh"\n\n'
@@ -285,7 +289,8 @@ def test_a_copied_hospital_page_shows_what_was_left_out_and_why(studio: Studio) 
     status, headers, _ = _upload(studio, page_file.name, page_file.read_bytes())
     assert status == 303
     cookie, _ = studio.session()
-    status, _, page = studio.request("GET", headers["location"], headers={"Cookie": cookie})
+    address = headers["location"] + "&view=left-out"
+    status, _, page = studio.request("GET", address, headers={"Cookie": cookie})
     assert status == 200
     text = page.decode()
     assert "7 lines of the leaflet are not spoken" in text

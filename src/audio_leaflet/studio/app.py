@@ -44,6 +44,7 @@ from audio_leaflet import __version__
 from audio_leaflet.errors import AudioLeafletError, UsageError
 from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES, Desk, LeafletRef, NotFound, StudioError
 from audio_leaflet.studio.guard import ENTER_PATH, FORM_FIELD, PUBLISHED_PREFIX, Guard
+from audio_leaflet.studio.outline_edit import ROLE_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,19 @@ def _media_type(name: str) -> str:
 NOTICES = {
     "added": "The leaflet was added. Its narration scripts are in the narration folder.",
     "edited": "Saved to the narration script. The sentence will be spoken at the next build.",
+    "sentence-added": "The new sentence is saved to the narration script. It will be spoken "
+    "at the next build.",
+    "sentence-deleted": "The sentence is taken out of the narration script.",
+    "outline": "Saved to the outline. The sections below are the leaflet as it is now read; "
+    "the next build speaks them.",
     "word": "Saved to the project lexicon. Sentences marked “to be spoken” will be "
     "spoken again at the next build.",
+    "word-removed": "Taken out of the project lexicon (kept in it as a comment).",
+    "undone": "Undone.",
     "restored": "The earlier version is published again. The one it replaced is kept below.",
 }
+VIEWS = ("narration", "structure", "words", "left-out", "versions")
+"""The parts of a leaflet's page, one shown at a time."""
 
 _templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -210,7 +220,7 @@ def _secure(response: Response) -> Response:
 
 
 def _page(name: str, status: int = 200, guard: Guard | None = None, **values: Any) -> Response:
-    values = {"notice": "", "error": "", "title": "", **values}
+    values = {"notice": "", "error": "", "title": "", "notice_at": "", **values}
     html = _templates.get_template(name).render(
         form_token=guard.form_token if guard else "",
         form_field=FORM_FIELD,
@@ -262,8 +272,22 @@ async def _problem(request: Request, error: Exception) -> Response:
 # --------------------------------------------------------------------------
 
 
-def leaflet_address(ref: LeafletRef, notice: str = "", anchor: str = "") -> str:
-    query = {"path": ref.key, **({"notice": notice} if notice else {})}
+def leaflet_address(
+    ref: LeafletRef,
+    notice: str = "",
+    anchor: str = "",
+    view: str = "narration",
+    chapter: int | None = None,
+) -> str:
+    """A leaflet's page: one view, one chapter, and a notice shown at `anchor`, where the
+    change was made (the page opens there, and the notice takes the focus)."""
+    query: dict[str, str] = {"path": ref.key}
+    if view != "narration":
+        query["view"] = view
+    if chapter is not None:
+        query["chapter"] = str(chapter)
+    if notice:
+        query |= {"notice": notice, "at": anchor or "main"}
     return f"/leaflet?{urlencode(query)}{'#' + anchor if anchor else ''}"
 
 
@@ -304,13 +328,31 @@ async def leaflet_action(request: Request, action: Action) -> Response:
 
 
 async def leaflet_page(
-    ref: LeafletRef, request: Request, error: str = "", status: int = 200
+    ref: LeafletRef, request: Request, error: str = "", status: int = 200, at: str = ""
 ) -> Response:
     desk = _desk(request)
-    view = await run_in_threadpool(desk.view, ref)
-    notice = NOTICES.get(request.query_params.get("notice", ""), "")
-    job = desk.job if desk.job and desk.job.ref.key == ref.key else None
-    return page(request, "leaflet.html", status, view=view, notice=notice, error=error, job=job)
+    params = request.query_params
+    shown = params.get("view", "narration")
+    if shown not in VIEWS:
+        raise NotFound("No such part of a leaflet's page.")
+    chapter = params.get("chapter", "")
+    if chapter and not chapter.isdigit():
+        raise NotFound("No such section in this leaflet.")
+    view = await run_in_threadpool(desk.view, ref, int(chapter) if chapter else None)
+    notice = NOTICES.get(params.get("notice", ""), "")
+    job = desk.job if desk.job and desk.job.key == ref.key else None
+    return page(
+        request,
+        "leaflet.html",
+        status,
+        view=view,
+        shown=shown,
+        roles=ROLE_NAMES,
+        notice=notice,
+        notice_at=(at or params.get("at", "main")) if (notice or error) else "",
+        error=error,
+        job=job,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -378,13 +420,73 @@ async def sentence_audio(request: Request) -> Response:
     return _secure(response)
 
 
+def _chapter_address(ref: LeafletRef, notice: str, chapter: int, anchor: str) -> str:
+    return leaflet_address(ref, notice, anchor, chapter=chapter)
+
+
 async def edit(request: Request) -> Response:
     async def action(form: Any, ref: LeafletRef) -> Response:
-        where = numbers(form)
+        chapter, index = numbers(form)
         text, seen = str(form.get("text", "")), str(form.get("script_sha256", ""))
-        await run_in_threadpool(_desk(request).edit, ref, *where, text, seen)
-        anchor = f"s-{where[0]}-{where[1]}"
-        return RedirectResponse(leaflet_address(ref, "edited", anchor), status_code=303)
+        await run_in_threadpool(_desk(request).edit, ref, chapter, index, text, seen)
+        address = _chapter_address(ref, "edited", chapter, f"s-{chapter}-{index}")
+        return RedirectResponse(address, status_code=303)
+
+    return await leaflet_action(request, action)
+
+
+async def add_sentence(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        chapter, after = numbers(form)
+        text, seen = str(form.get("text", "")), str(form.get("script_sha256", ""))
+        await run_in_threadpool(_desk(request).add_sentence, ref, chapter, after, text, seen)
+        address = _chapter_address(ref, "sentence-added", chapter, f"s-{chapter}-{after + 1}")
+        return RedirectResponse(address, status_code=303)
+
+    return await leaflet_action(request, action)
+
+
+async def delete_sentence(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        chapter, index = numbers(form)
+        seen = str(form.get("script_sha256", ""))
+        await run_in_threadpool(_desk(request).delete_sentence, ref, chapter, index, seen)
+        anchor = f"s-{chapter}-{max(index - 1, 0)}"
+        address = _chapter_address(ref, "sentence-deleted", chapter, anchor)
+        return RedirectResponse(address, status_code=303)
+
+    return await leaflet_action(request, action)
+
+
+async def change_outline(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        line = str(form.get("line", ""))
+        if not line.isdigit():
+            raise NotFound("No such line in the outline.")
+        await run_in_threadpool(
+            _desk(request).change_outline,
+            ref,
+            str(form.get("action", "")),
+            int(line),
+            str(form.get("role", "")),
+            str(form.get("outline_sha256", "")),
+        )
+        address = leaflet_address(ref, "outline", "structure-heading", view="structure")
+        return RedirectResponse(address, status_code=303)
+
+    return await leaflet_action(request, action)
+
+
+async def undo(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        await run_in_threadpool(_desk(request).undo, ref)
+        view = str(form.get("view") or "narration")
+        view = view if view in VIEWS else "narration"
+        chapter = str(form.get("chapter") or "")
+        address = leaflet_address(
+            ref, "undone", "undo", view=view, chapter=int(chapter) if chapter.isdigit() else None
+        )
+        return RedirectResponse(address, status_code=303)
 
     return await leaflet_action(request, action)
 
@@ -405,16 +507,26 @@ async def try_word(request: Request) -> Response:
 async def save_word(request: Request) -> Response:
     async def action(form: Any, ref: LeafletRef) -> Response:
         word, say = str(form.get("word", "")), str(form.get("say", ""))
-        await run_in_threadpool(_desk(request).save_word, word, say)
-        return RedirectResponse(leaflet_address(ref, "word", "narration"), status_code=303)
+        await run_in_threadpool(_desk(request).save_word, ref, word, say)
+        address = leaflet_address(ref, "word", "words-heading", view="words")
+        return RedirectResponse(address, status_code=303)
+
+    return await leaflet_action(request, action)
+
+
+async def remove_word(request: Request) -> Response:
+    async def action(form: Any, ref: LeafletRef) -> Response:
+        await run_in_threadpool(_desk(request).remove_word, ref, str(form.get("word", "")))
+        address = leaflet_address(ref, "word-removed", "words-heading", view="words")
+        return RedirectResponse(address, status_code=303)
 
     return await leaflet_action(request, action)
 
 
 async def build(request: Request) -> Response:
     async def action(form: Any, ref: LeafletRef) -> Response:
-        _desk(request).start_build(ref)
-        return RedirectResponse(leaflet_address(ref, anchor="build"), status_code=303)
+        await run_in_threadpool(_desk(request).start_build, ref)
+        return RedirectResponse(leaflet_address(ref, anchor="build-heading"), status_code=303)
 
     return await leaflet_action(request, action)
 
@@ -427,7 +539,8 @@ async def build_state(request: Request) -> Response:
 async def restore(request: Request) -> Response:
     async def action(form: Any, ref: LeafletRef) -> Response:
         await run_in_threadpool(_desk(request).restore, ref, str(form.get("version", "")))
-        return RedirectResponse(leaflet_address(ref, "restored", "versions"), status_code=303)
+        address = leaflet_address(ref, "restored", "build-heading", view="versions")
+        return RedirectResponse(address, status_code=303)
 
     return await leaflet_action(request, action)
 
@@ -478,6 +591,11 @@ ROUTES = [
     Route("/leaflet", leaflet),
     Route("/sentence.wav", sentence_audio),
     Route("/edit", edit, methods=["POST"]),
+    Route("/sentence/add", add_sentence, methods=["POST"]),
+    Route("/sentence/delete", delete_sentence, methods=["POST"]),
+    Route("/outline", change_outline, methods=["POST"]),
+    Route("/undo", undo, methods=["POST"]),
+    Route("/word/remove", remove_word, methods=["POST"]),
     Route("/try-word.wav", try_word),
     Route("/word", save_word, methods=["POST"]),
     Route("/build", build, methods=["POST"]),

@@ -8,6 +8,11 @@
 
   function announce(text) { if (announcer) { announcer.textContent = text; } }
 
+  // A change just made: its notice (or what went wrong) sits where the change was made,
+  // and takes the focus, so it is seen and said without looking for it.
+  var notice = document.getElementById("notice");
+  if (notice) { notice.focus(); }
+
   function label(button, text) {
     var hidden = button.querySelector(".visually-hidden");
     button.firstChild.nodeValue = text;
