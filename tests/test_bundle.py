@@ -22,6 +22,7 @@ from audio_leaflet.bundle.captions import (
     split_sentence,
     timestamp,
 )
+from audio_leaflet.bundle.player import player_html
 from audio_leaflet.bundle.render import clock, json_for_script, length_words
 from audio_leaflet.bundle.zipping import FIXED_TIME
 from audio_leaflet.errors import BuildError, ManifestError
@@ -93,6 +94,51 @@ def test_timestamp(ms: int, expected: str) -> None:
 def test_lengths(ms: int, clock_text: str, words: str) -> None:
     assert clock(ms) == clock_text
     assert length_words(ms) == words
+
+
+def _one_chapter_manifest(duration_ms: int) -> Manifest:
+    return Manifest.from_json(
+        {
+            "schema": 1,
+            "slug": "x",
+            "title": "X",
+            "organisation": "The Dystonia Society",
+            "source": {"file": "x.txt", "sha256": "0" * 64, "updated": ""},
+            "engine": {"name": "piper"},
+            "full": {"file": "x.mp3", "duration_ms": duration_ms, "bytes": 1, "sha256": "1" * 64},
+            "chapters": [
+                {
+                    "number": 1,
+                    "title": "Introduction",
+                    "file": "01-introduction.mp3",
+                    "start_ms": 0,
+                    "duration_ms": duration_ms,
+                    "bytes": 1,
+                    "sha256": "2" * 64,
+                    "cues": [{"start_ms": 1000, "end_ms": 2000, "text": "Hello."}],
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("ms", "words", "total"),
+    [
+        (628_600, "10 min 29 sec", "10:29"),  # the seed leaflet: once "10:28" under "10 min 29 sec"
+        (628_499, "10 min 28 sec", "10:28"),
+        (59_500, "1 min", "1:00"),
+        (3_599_700, "1 hr", "1:00:00"),
+    ],
+)
+def test_the_player_shows_one_length(ms: int, words: str, total: str) -> None:
+    """The heading's length and the player's total are one number, rounded one way."""
+    page = lxml_html.fromstring(player_html(_one_chapter_manifest(ms), version="v", sizes={}))
+    byline = page.find_class("byline")[0].text_content()
+    assert f"· {words} in " in byline
+    assert page.find_class("time")[0].text_content().startswith(f"0:00 of {total}")
+    length = page.xpath("string(//button[@data-chapter='0']//span[@class='len'])")
+    assert length == words
 
 
 def test_cue_text_escaping() -> None:

@@ -16,9 +16,9 @@ from typing import Any
 
 from audio_leaflet import __version__
 from audio_leaflet.bundle.render import (
-    clock,
     human_date,
     json_for_script,
+    length_clock,
     length_words,
     megabytes,
     paragraphs,
@@ -146,7 +146,7 @@ def player_html(info: Manifest, *, version: str, sizes: Mapping[str, int]) -> st
         chapter_count=str(len(info.chapters)),
         first_title=_e(first.title),
         first_sentence=_e(first.cues[0].text) if first.cues else "",
-        total_clock=clock(info.full_duration_ms),
+        total_clock=length_clock(info.full_duration_ms),
         chapter_items=_chapter_items(info),
         transcript=_transcript(info),
         downloads=_downloads(info, sizes),
