@@ -22,7 +22,7 @@ from audio_leaflet.bundle.captions import (
     split_sentence,
     timestamp,
 )
-from audio_leaflet.bundle.player import player_html
+from audio_leaflet.bundle.player import player_data, player_html
 from audio_leaflet.bundle.render import clock, json_for_script, length_words
 from audio_leaflet.bundle.zipping import FIXED_TIME
 from audio_leaflet.errors import BuildError, ManifestError
@@ -340,6 +340,26 @@ def test_player_page_without_javascript(bundle: tuple[Path, dict[str, Any]]) -> 
     data = json.loads(doc.get_element_by_id("leaflet-data").text)
     assert data["slug"] == manifest["slug"]
     assert [c["start"] for c in data["chapters"]] == [c["start_ms"] for c in manifest["chapters"]]
+
+
+def test_paragraph_stops_are_the_paragraphs_the_page_shows(tmp_path: Path) -> None:
+    """ "Stop after each paragraph" waits after the last sentence of each paragraph the
+    transcript shows (the narration's blank lines, heard as long pauses)."""
+    manifest = make_bundle(
+        tmp_path,
+        title="Paragraphs",
+        chapters=[("One", ["A.", "B.", "C."]), ("Two", ["D.", "E.", "F.", "G."])],
+        paragraph_after=[0, 4],
+    )
+    page = lxml_html.parse(str(tmp_path / "paragraphs" / "index.html")).getroot()
+    shown = [
+        p.xpath("span[@class='s']")[-1].get("id") for p in page.xpath("//div[@id='transcript']/p")
+    ]
+    data = json.loads(page.get_element_by_id("leaflet-data").text)
+    assert [f"s-{i}" for i in data["paragraphEnds"]] == shown
+    # Written by reading the chapters above: a pause after A and after E, and each chapter's end.
+    assert data["paragraphEnds"] == [0, 2, 4, 6]
+    assert data["paragraphEnds"] == player_data(Manifest.from_json(manifest), "v")["paragraphEnds"]
 
 
 def test_missing_audio_is_a_clear_error(tmp_path: Path) -> None:
