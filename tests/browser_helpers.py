@@ -51,7 +51,9 @@ SPILLING = """selector => [...document.querySelectorAll(selector)]
 ARTIFACTS = Path(os.environ.get("AUDIO_LEAFLET_ARTIFACTS", "/tmp/audio-leaflet-artifacts"))
 
 
-def run_axe(page: Any) -> None:
+def run_axe(page: Any, *, best_practice: bool = False) -> None:
+    """axe-core's WCAG 2.0 to 2.2 A and AA rules on the page, every impact (minor included);
+    with `best_practice`, also axe's best-practice rules (unique landmarks, one main, ...)."""
     import axe_playwright_python
 
     script = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text("utf-8")
@@ -63,7 +65,7 @@ def run_axe(page: Any) -> None:
     result = page.evaluate(
         "tags => axe.run(document, "
         "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
+        [*AXE_TAGS, "best-practice"] if best_practice else AXE_TAGS,
     )
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
@@ -84,8 +86,9 @@ def tab_to(page: Any, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def screenshot(page: Any, name: str) -> Path:
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot for a person to look at; `full_page=False` keeps the first screen only."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

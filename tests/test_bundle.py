@@ -22,6 +22,7 @@ from audio_leaflet.bundle.captions import (
     split_sentence,
     timestamp,
 )
+from audio_leaflet.bundle.player import player_data, player_html
 from audio_leaflet.bundle.render import clock, json_for_script, length_words
 from audio_leaflet.bundle.zipping import FIXED_TIME
 from audio_leaflet.errors import BuildError, ManifestError
@@ -93,6 +94,51 @@ def test_timestamp(ms: int, expected: str) -> None:
 def test_lengths(ms: int, clock_text: str, words: str) -> None:
     assert clock(ms) == clock_text
     assert length_words(ms) == words
+
+
+def _one_chapter_manifest(duration_ms: int) -> Manifest:
+    return Manifest.from_json(
+        {
+            "schema": 1,
+            "slug": "x",
+            "title": "X",
+            "organisation": "The Dystonia Society",
+            "source": {"file": "x.txt", "sha256": "0" * 64, "updated": ""},
+            "engine": {"name": "piper"},
+            "full": {"file": "x.mp3", "duration_ms": duration_ms, "bytes": 1, "sha256": "1" * 64},
+            "chapters": [
+                {
+                    "number": 1,
+                    "title": "Introduction",
+                    "file": "01-introduction.mp3",
+                    "start_ms": 0,
+                    "duration_ms": duration_ms,
+                    "bytes": 1,
+                    "sha256": "2" * 64,
+                    "cues": [{"start_ms": 1000, "end_ms": 2000, "text": "Hello."}],
+                }
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("ms", "words", "total"),
+    [
+        (628_600, "10 min 29 sec", "10:29"),  # the seed leaflet: once "10:28" under "10 min 29 sec"
+        (628_499, "10 min 28 sec", "10:28"),
+        (59_500, "1 min", "1:00"),
+        (3_599_700, "1 hr", "1:00:00"),
+    ],
+)
+def test_the_player_shows_one_length(ms: int, words: str, total: str) -> None:
+    """The heading's length and the player's total are one number, rounded one way."""
+    page = lxml_html.fromstring(player_html(_one_chapter_manifest(ms), version="v", sizes={}))
+    byline = page.find_class("byline")[0].text_content()
+    assert f"· {words} in " in byline
+    assert page.find_class("time")[0].text_content().startswith(f"0:00 of {total}")
+    length = page.xpath("string(//button[@data-chapter='0']//span[@class='len'])")
+    assert length == words
 
 
 def test_cue_text_escaping() -> None:
@@ -294,6 +340,26 @@ def test_player_page_without_javascript(bundle: tuple[Path, dict[str, Any]]) -> 
     data = json.loads(doc.get_element_by_id("leaflet-data").text)
     assert data["slug"] == manifest["slug"]
     assert [c["start"] for c in data["chapters"]] == [c["start_ms"] for c in manifest["chapters"]]
+
+
+def test_paragraph_stops_are_the_paragraphs_the_page_shows(tmp_path: Path) -> None:
+    """ "Stop after each paragraph" waits after the last sentence of each paragraph the
+    transcript shows (the narration's blank lines, heard as long pauses)."""
+    manifest = make_bundle(
+        tmp_path,
+        title="Paragraphs",
+        chapters=[("One", ["A.", "B.", "C."]), ("Two", ["D.", "E.", "F.", "G."])],
+        paragraph_after=[0, 4],
+    )
+    page = lxml_html.parse(str(tmp_path / "paragraphs" / "index.html")).getroot()
+    shown = [
+        p.xpath("span[@class='s']")[-1].get("id") for p in page.xpath("//div[@id='transcript']/p")
+    ]
+    data = json.loads(page.get_element_by_id("leaflet-data").text)
+    assert [f"s-{i}" for i in data["paragraphEnds"]] == shown
+    # Written by reading the chapters above: a pause after A and after E, and each chapter's end.
+    assert data["paragraphEnds"] == [0, 2, 4, 6]
+    assert data["paragraphEnds"] == player_data(Manifest.from_json(manifest), "v")["paragraphEnds"]
 
 
 def test_missing_audio_is_a_clear_error(tmp_path: Path) -> None:

@@ -9,6 +9,9 @@ for a person to look at.
 from __future__ import annotations
 
 import bisect
+import json
+import math
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,7 @@ from typing import Any
 import pytest
 
 from audio_leaflet.bundle import write_site_index
+from audio_leaflet.ffmpeg import decode_file
 from browser_helpers import (
     ALL_CONTROL_SIZES,
     BROWSER_TESTS,
@@ -29,7 +33,7 @@ from browser_helpers import (
     screenshot,
     tab_to,
 )
-from bundle_helpers import NASTY, make_bundle, typed
+from bundle_helpers import NASTY, RATE, make_bundle, typed
 
 pytestmark = BROWSER_TESTS
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -103,10 +107,21 @@ def browser(playwright: Any, tmp_path: Path) -> Iterator[Any]:
     contexts: list[Any] = []
     off_disk: list[str] = []
 
-    def launch(**options: Any) -> Any:
+    def launch(zoom: float = 0, **options: Any) -> Any:
+        """`zoom` (2 for 200 %) is Chromium's own page zoom, in a 1280x800 window."""
         settings = {"viewport": {"width": 1000, "height": 900}, **options}
+        args = CHROMIUM_ARGS
+        if zoom:
+            # The profile's default zoom level; Chromium's levels are powers of 1.2.
+            (profile / "Default").mkdir(exist_ok=True)
+            level = {"x": math.log(zoom) / math.log(1.2)}
+            (profile / "Default" / "Preferences").write_text(
+                json.dumps({"partition": {"default_zoom_level": level}}), "utf-8"
+            )
+            settings = {**options, "no_viewport": True}
+            args = [*CHROMIUM_ARGS, "--window-size=1280,800"]
         context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **settings
+            str(profile), executable_path=CHROMIUM, headless=True, args=args, **settings
         )
         context.on(
             "request",
@@ -160,6 +175,36 @@ def sentence_at(manifest: dict[str, Any], seconds: float) -> int:
     return max(index, chapter_first)
 
 
+def open_sections(page: Any) -> None:
+    """Open the section list from its button, as a keyboard user does."""
+    tab_to(page, "#sections-toggle")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#sections", state="visible")
+
+
+def remember_position(page: Any, manifest: dict[str, Any], seconds: float) -> None:
+    """Leave a saved position for this audio, as an earlier visit would, and load again."""
+    page.evaluate(
+        """([slug, seconds]) => {
+          const data = JSON.parse(document.getElementById('leaflet-data').textContent);
+          localStorage.setItem('audio-leaflet:' + slug,
+            JSON.stringify({t: seconds, chapter: 2, version: data.version}));
+        }""",
+        [manifest["slug"], seconds],
+    )
+    page.reload()
+    page.wait_for_selector("#resume", state="visible")
+
+
+def cue_spans(manifest: dict[str, Any]) -> list[tuple[int, int]]:
+    """(start, end) of every sentence in the whole file, in ms."""
+    return [
+        (ch["start_ms"] + c["start_ms"], ch["start_ms"] + c["end_ms"])
+        for ch in manifest["chapters"]
+        for c in ch["cues"]
+    ]
+
+
 # ---------------------------------------------------------------- tests
 
 
@@ -167,14 +212,15 @@ def sentence_at(manifest: dict[str, Any], seconds: float) -> int:
 def test_axe_finds_no_violations(browser: Any, out_dir: Any, scheme: str) -> None:
     out, leaflet, _ = out_dir
     page = open_page(browser(color_scheme=scheme), out / leaflet["slug"] / "index.html")
-    run_axe(page)
+    run_axe(page, best_practice=True)
     # Again while playing: the current section and sentence are marked.
     tab_to(page, "#play")
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('audio').currentTime > 4", timeout=20_000)
     page.keyboard.press("Enter")
     assert highlighted(page)
-    run_axe(page)
+    open_sections(page)
+    run_axe(page, best_practice=True)
     screenshot(page, f"player-{scheme}.png")
     assert page.errors == []
 
@@ -254,6 +300,7 @@ def test_keyboard_alone_drives_the_player(browser: Any, out_dir: Any) -> None:
     assert page.inner_text("#now-text") == page.inner_text(f"#s-{expected}")
 
     # A section button plays that section; the mark follows the time into it.
+    open_sections(page)
     tab_to(page, "button[data-chapter='2']")
     page.keyboard.press("Enter")
     # Wait for the audio itself, not a fixed time: on a loaded CI machine the seek into the
@@ -274,19 +321,42 @@ def test_keyboard_alone_drives_the_player(browser: Any, out_dir: Any) -> None:
     assert page.errors == []
 
 
+def focus_walk(page: Any) -> list[dict[str, Any]]:
+    """Tab once round the page from where the focus is (past the end and on from the
+    start), describing each control as it takes the focus."""
+    seen: list[dict[str, Any]] = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUS_SEEN)
+        if info is None:  # past the last control: the next Tab starts again at the top
+            continue
+        if any(info["key"] == s["key"] for s in seen):
+            break
+        seen.append(info)
+    return seen
+
+
+# The focused control, its target (a radio button's is its whole label), its ring and fill.
+FOCUS_SEEN = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const target = e.closest('label') || e;
+  const r = target.getBoundingClientRect(), s = getComputedStyle(e);
+  return {key: e.id || e.dataset.chapter || e.getAttribute('href') || e.value || e.tagName,
+          tag: e.tagName, w: r.width, h: r.height,
+          outline: parseFloat(s.outlineWidth), style: s.outlineStyle,
+          fill: getComputedStyle(target).backgroundColor};
+}"""
+FOCUS_FILL = "rgb(255, 221, 0)"
+
+
 def test_every_control_is_large_and_shows_focus(browser: Any, out_dir: Any) -> None:
     out, leaflet, _ = out_dir
     page = open_page(browser(), out / leaflet["slug"] / "index.html")
-    seen = []
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        info = page.evaluate(FOCUSED_CONTROL)
-        if info is None or (seen and info["key"] == seen[0]["key"]):
-            break
-        seen.append(info)
+    seen = focus_walk(page)
     keys = [i["key"] for i in seen]
-    assert keys[:5] == ["play", "prev", "back", "forward", "next"]
-    assert {"slower", "faster", "normal", "transcript"} <= set(keys)
+    assert keys[:6] == ["prev", "play", "next", "sections-toggle", "back", "forward"]
+    assert {"slower", "faster", "normal", "off", "transcript"} <= set(keys)
     assert len([k for k in keys if k.endswith(".mp3")]) == 1 + len(leaflet["chapters"])
     small = [i for i in seen if i["w"] < 44 or i["h"] < 44]
     assert small == [], small
@@ -341,8 +411,10 @@ def test_position_is_remembered_and_offered_not_played(browser: Any, out_dir: An
     assert page.is_visible("#resume")
     minutes, seconds = divmod(int(stopped), 60)
     assert page.inner_text("#resume-yes") == f"Resume from {minutes}:{seconds:02d}"
-    assert leaflet["chapters"][1]["title"] in page.inner_text("#resume-text")
-    run_axe(page)
+    assert f"You stopped at {minutes}:{seconds:02d}, in section 2." in page.inner_text(
+        "#resume-text"
+    )
+    run_axe(page, best_practice=True)
     screenshot(page, "player-resume.png")
     tab_to(page, "#resume-yes")
     page.keyboard.press("Enter")
@@ -390,6 +462,7 @@ def test_the_transcript_follows_without_motion_when_asked(
     page = open_page(context, out / leaflet["slug"] / "index.html")
     # A transcript two lines high, so that moving to the last section must scroll it.
     page.add_style_tag(content="#transcript { max-height: 3em !important; }")
+    open_sections(page)
     tab_to(page, "button[data-chapter='2']")
     page.keyboard.press("Enter")
     page.wait_for_function("window.transcriptScrolls.length > 0", timeout=10_000)
@@ -431,3 +504,298 @@ def test_site_index(browser: Any, out_dir: Any) -> None:
         page.keyboard.press("Enter")
     assert page.url == (out / leaflet["slug"] / "index.html").as_uri()
     assert page.inner_text("h1") == leaflet["title"]
+
+
+# ---------------------------------------------------------------- on a phone
+
+# A phone held upright (the two sizes most used), and 200 % zoom of a 1280x800 laptop
+# screen: zooming halves the CSS viewport and doubles the pixels per CSS px.
+SCREENS = {
+    "phone-390x844": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "phone-360x640": {
+        "viewport": {"width": 360, "height": 640},
+        "device_scale_factor": 3,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+    "zoom-200-of-1280x800": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+    # Chromium's own zoom: its window's toolbar leaves a 640x356 CSS px page.
+    "chromium-zoom-200-in-1280x800-window": {"zoom": 2},
+}
+FIRST_SCREEN = ["play", "prev", "next", "slower", "faster", "normal", "sections-toggle"]
+"""What a listener must reach without scrolling: play/pause, previous and next section,
+speed, and the button that opens the section list."""
+PLACES = """ids => ids.map(id => {
+  const e = document.getElementById(id);
+  if (!e) return {id, top: -1, bottom: -1, w: 0, h: 0};
+  const r = e.getBoundingClientRect();
+  return {id, top: r.top + scrollY, bottom: r.bottom + scrollY, w: r.width, h: r.height};
+})"""
+
+
+def off_first_screen(page: Any, ids: list[str]) -> list[dict[str, Any]]:
+    """The controls among `ids` not wholly on the first screen (or not shown at all)."""
+    height = page.evaluate("innerHeight")
+    places = page.evaluate(PLACES, ids)
+    return [p for p in places if p["top"] < 0 or p["bottom"] > height or p["w"] == 0]
+
+
+@pytest.mark.parametrize("offer", [False, True], ids=["fresh", "resume-offer"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_controls_are_on_the_first_screen(
+    browser: Any, out_dir: Any, screen: str, offer: bool
+) -> None:
+    out, leaflet, _ = out_dir
+    page = open_page(browser(**SCREENS[screen]), out / leaflet["slug"] / "index.html")
+    wanted = FIRST_SCREEN
+    if offer:
+        remember_position(page, leaflet, leaflet["chapters"][1]["start_ms"] / 1000 + 2)
+        wanted = [*FIRST_SCREEN, "resume-yes", "resume-no"]
+    if "zoom" in SCREENS[screen]:
+        assert page.evaluate("[innerWidth, devicePixelRatio]") == [640, 2]
+    assert off_first_screen(page, wanted) == []
+    assert page.evaluate("scrollY") == 0
+    small = [p for p in page.evaluate(PLACES, wanted) if p["w"] < 44 or p["h"] < 44]
+    assert small == [], small
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+    # The section list opens in place, one press away.
+    tab_to(page, "#sections-toggle")
+    page.keyboard.press("Enter")
+    assert page.is_visible("button[data-chapter='2']")
+    assert page.evaluate("document.activeElement.dataset.chapter") == ("1" if offer else "0")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#sections")
+    assert page.evaluate("document.activeElement.id") == "sections-toggle"
+    run_axe(page, best_practice=True)
+    page.evaluate("scrollTo(0, 0)")
+    screenshot(page, f"player-{screen}-{'resume' if offer else 'fresh'}.png", full_page=False)
+    assert page.errors == []
+
+
+def test_a_section_is_a_few_key_presses_away(browser: Any, out_dir: Any) -> None:
+    """From a page just opened to playing section 3: Tab to Sections, Enter (the focus goes
+    to the section being heard), Tab twice, Enter: 8 presses (12 before the list moved
+    under the controls)."""
+    out, leaflet, _ = out_dir
+    page = open_page(browser(), out / leaflet["slug"] / "index.html")
+    presses = 0
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        presses += 1
+        focused = page.evaluate(
+            "document.activeElement.id || document.activeElement.dataset.chapter"
+        )
+        if focused == "sections-toggle":
+            page.keyboard.press("Enter")
+            presses += 1
+            focused = page.evaluate("document.activeElement.dataset.chapter")
+        if focused == "2":
+            break
+    page.keyboard.press("Enter")
+    presses += 1
+    assert presses <= 8, presses
+    start = leaflet["chapters"][2]["start_ms"] / 1000
+    page.wait_for_function("!document.getElementById('audio').paused")
+    assert start <= audio(page)["t"] < start + 1.5
+
+
+def test_the_current_section_shows_focus(browser: Any, out_dir: Any) -> None:
+    """Its "current" marking once hid the yellow focus fill."""
+    out, leaflet, _ = out_dir
+    page = open_page(browser(), out / leaflet["slug"] / "index.html")
+    page.keyboard.press("Tab")  # a keyboard user: the focus ring and fill are for them
+    page.evaluate(
+        """() => {
+          const button = document.querySelector("button[aria-current='true']");
+          const shut = button.closest('[hidden]');
+          if (shut) shut.hidden = false;
+          button.focus();
+        }"""
+    )
+    assert page.evaluate("document.activeElement.dataset.chapter") == "0"
+    seen = page.evaluate(FOCUS_SEEN)
+    assert seen["fill"] == FOCUS_FILL, seen
+    assert seen["outline"] >= 3
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focus_shows_on_every_control_in_every_state(
+    browser: Any, out_dir: Any, scheme: str
+) -> None:
+    """Resume offer shown, sections open with section 2 current, a stop setting chosen,
+    a speed chosen: each button and link takes the yellow fill, each control the ring."""
+    out, leaflet, _ = out_dir
+    page = open_page(browser(color_scheme=scheme), out / leaflet["slug"] / "index.html")
+    page.evaluate(
+        "localStorage.setItem('audio-leaflet:stop', '\"sentence\"');"
+        "localStorage.setItem('audio-leaflet:speed', '1.25')"
+    )
+    remember_position(page, leaflet, leaflet["chapters"][1]["start_ms"] / 1000 + 2)
+    open_sections(page)
+    page.keyboard.press("Shift+Tab")  # from the current section, back to the page's start
+    seen = focus_walk(page)
+    keys = [i["key"] for i in seen]
+    assert {"resume-yes", "resume-no", "play", "1", "sentence", "slower"} <= set(keys), keys
+    unfilled = [i for i in seen if i["tag"] in ("BUTTON", "A", "INPUT") and i["fill"] != FOCUS_FILL]
+    assert unfilled == [], unfilled
+    faint = [i for i in seen if i["outline"] < 3 or i["style"] == "none"]
+    assert faint == [], faint
+
+
+def test_the_times_agree(browser: Any, out_dir: Any) -> None:
+    """The length under the title, the player's total, and the clock at the end."""
+    out, leaflet, _ = out_dir
+    page = open_page(browser(), out / leaflet["slug"] / "index.html")
+    match = re.search(r"(?:(\d+) min )?(\d+) sec in", page.inner_text(".byline"))
+    assert match, page.inner_text(".byline")
+    minutes, seconds = int(match[1] or 0), int(match[2])
+    total = re.search(r"of (\d+:\d\d)", page.inner_text(".time"))
+    assert total and total[1] == f"{minutes}:{seconds:02d}"
+    # Written from the manifest, rounded to the nearest second as people round.
+    whole = (leaflet["full"]["duration_ms"] + 500) // 1000
+    assert minutes * 60 + seconds == whole
+    # At the end, the clock reads the total, not a second short.
+    page.evaluate("document.getElementById('audio').currentTime = 1e6")
+    tab_to(page, "#play")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('audio').ended", timeout=20_000)
+    assert page.inner_text(".time").startswith(f"{total[1]} of {total[1]}")
+
+
+def test_landmark_names_are_unique(browser: Any, out_dir: Any) -> None:
+    """Read from Chromium's accessibility tree: a screen reader's list of landmarks once
+    had "Transcript" twice."""
+    out, leaflet, _ = out_dir
+    page = open_page(browser(), out / leaflet["slug"] / "index.html")
+    landmarks = re.findall(
+        r"^\s*- (banner|main|contentinfo|navigation|complementary|region|form|search)"
+        r'(?: "([^"]*)")?:?',
+        page.locator("body").aria_snapshot(),
+        re.MULTILINE,
+    )
+    assert ("region", "Transcript") in landmarks
+    assert len(landmarks) == len(set(landmarks)), landmarks
+
+
+# ---------------------------------------------------------------- stop and wait
+
+
+def quiet_around(manifest_folder: Path, manifest: dict[str, Any], ms: float, span: int) -> bool:
+    """Whether the whole MP3, decoded by ffmpeg, is silent (below -45 dBFS in every 10 ms)
+    from `span` ms before `ms` to `span` ms after: a stop there cuts no word."""
+    import numpy as np
+
+    clip = decode_file(manifest_folder / manifest["full"]["file"], RATE)
+    samples = np.frombuffer(clip.pcm, dtype=np.int16).astype(np.float64)
+    window = RATE // 100
+    lo = max(0, int((ms - span) * RATE / 1000))
+    hi = int((ms + span) * RATE / 1000)
+    part = samples[lo:hi][: (hi - lo) // window * window].reshape(-1, window)
+    rms = np.sqrt((part**2).mean(axis=1))
+    return bool((rms < 32768 * 10 ** (-45 / 20)).all())
+
+
+STOP_SETTING = """[document.querySelector('input[name=stop]:checked').value,
+  localStorage.getItem('audio-leaflet:stop'), document.visibilityState]"""
+
+
+def wait_to_go_on(page: Any) -> float:
+    """Wait until the player stops and offers Go on; the stop's time in ms."""
+    try:
+        page.wait_for_function(
+            "document.getElementById('play-label').textContent === 'Go on'", timeout=30_000
+        )
+    except sync_api.TimeoutError:
+        raise AssertionError(
+            f"no Go on: {audio(page)}, label {page.inner_text('#play-label')!r}, "
+            f"setting {page.evaluate(STOP_SETTING)}, errors {page.errors}"
+        ) from None
+    state = audio(page)
+    assert state["paused"]
+    return float(state["t"]) * 1000
+
+
+def go_on(page: Any, key: str) -> None:
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "document.getElementById('play-label').textContent === 'Pause'", timeout=5_000
+    )
+
+
+def test_stop_after_each_sentence_and_go_on(browser: Any, out_dir: Any) -> None:
+    out, leaflet, _ = out_dir
+    folder = out / leaflet["slug"]
+    spans = cue_spans(leaflet)
+    texts = [c["text"] for ch in leaflet["chapters"] for c in ch["cues"]]
+    page = open_page(browser(), folder / "index.html")
+    page.keyboard.press("ArrowRight")  # not waiting: the key does nothing
+    page.wait_for_timeout(300)
+    assert audio(page)["paused"]
+
+    # Turned on once, by keyboard: the radio group, then the arrow to the next choice.
+    tab_to(page, "input[name=stop]:checked")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("input[value=sentence]")
+    assert "stops after each sentence" in page.inner_text(".time")
+    tab_to(page, "#play")
+    page.keyboard.press("Enter")
+
+    for index, key in enumerate(["Space", "ArrowRight", "Enter"]):
+        stopped = wait_to_go_on(page)
+        end, next_start = spans[index][1], spans[index + 1][0]
+        # In the pause after the sentence, well before the next one.
+        assert end <= stopped < next_start - 100, (index, stopped, end, next_start)
+        assert quiet_around(folder, leaflet, stopped, 50)
+        assert page.evaluate("document.activeElement.id") == "play"
+        assert page.inner_text("#play-label") == "Go on"
+        assert highlighted(page) == [f"s-{index}"]
+        assert page.inner_text("#now-text") == texts[index]
+        if index == 0:
+            run_axe(page, best_practice=True)
+            seen = page.evaluate(FOCUS_SEEN)
+            assert seen["fill"] == FOCUS_FILL and seen["outline"] >= 3
+        if key == "ArrowRight":
+            page.keyboard.press("Tab")  # the arrow goes on from anywhere on the page
+            assert page.evaluate("document.activeElement.id") != "play"
+        go_on(page, key)
+    wait_to_go_on(page)
+    assert highlighted(page) == ["s-3"]
+
+    # After each paragraph: the fixture pauses for a paragraph after sentence 1 and 5 (and
+    # at each chapter's end, sentence 3), so from sentence 3 the next stop is after 5.
+    tab_to(page, "input[value=sentence]")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("input[value=paragraph]")
+    tab_to(page, "#play")
+    go_on(page, "Enter")
+    stopped = wait_to_go_on(page)
+    assert spans[5][1] <= stopped < spans[6][0] - 100, stopped
+    assert highlighted(page) == ["s-5"]
+
+    # Remembered on this device, like the speed.
+    page.reload()
+    assert page.is_checked("input[value=paragraph]")
+    assert "stops after each paragraph" in page.inner_text(".time")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_waiting_to_go_on_on_the_first_screen(browser: Any, out_dir: Any, screen: str) -> None:
+    out, leaflet, _ = out_dir
+    page = open_page(browser(**SCREENS[screen]), out / leaflet["slug"] / "index.html")
+    tab_to(page, "input[name=stop]:checked")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("input[value=sentence]")
+    tab_to(page, "#play")
+    page.keyboard.press("Enter")
+    wait_to_go_on(page)
+    assert off_first_screen(page, FIRST_SCREEN) == []
+    assert page.evaluate("document.activeElement.id") == "play"
+    run_axe(page, best_practice=True)
+    page.evaluate("scrollTo(0, 0)")
+    screenshot(page, f"player-{screen}-go-on.png", full_page=False)

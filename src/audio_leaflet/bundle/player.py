@@ -16,9 +16,9 @@ from typing import Any
 
 from audio_leaflet import __version__
 from audio_leaflet.bundle.render import (
-    clock,
     human_date,
     json_for_script,
+    length_clock,
     length_words,
     megabytes,
     paragraphs,
@@ -36,10 +36,19 @@ def _e(text: str) -> str:
 
 
 def player_data(info: Manifest, version: str) -> dict[str, Any]:
-    """What the page's script needs: times in ms, titles for announcements."""
+    """What the page's script needs: times in ms, titles for announcements, and the
+    index of each paragraph's last sentence (where "Stop after each paragraph" waits)."""
     chapters = []
+    paragraph_ends = []
     first_cue = 0
     for chapter in info.chapters:
+        # The last sentence of each paragraph, where "Stop after each paragraph" waits:
+        # the paragraphs the transcript shows, which are the narration's blank lines
+        # heard as long pauses.
+        last = first_cue - 1
+        for group in paragraphs(chapter.cues):
+            last += len(group)
+            paragraph_ends.append(last)
         chapters.append(
             {
                 "n": chapter.number,
@@ -58,6 +67,7 @@ def player_data(info: Manifest, version: str) -> dict[str, Any]:
         "duration": info.full_duration_ms,
         "chapters": chapters,
         "cues": [[cue.start_ms, cue.end_ms] for cue in info.all_cues()],
+        "paragraphEnds": paragraph_ends,
     }
 
 
@@ -151,7 +161,7 @@ def player_html(info: Manifest, *, version: str, sizes: Mapping[str, int]) -> st
         chapter_count=str(len(info.chapters)),
         first_title=_e(first.title),
         first_sentence=_e(first.cues[0].text) if first.cues else "",
-        total_clock=clock(info.full_duration_ms),
+        total_clock=length_clock(info.full_duration_ms),
         chapter_items=_chapter_items(info),
         transcript=_transcript(info),
         downloads=_downloads(info, sizes),

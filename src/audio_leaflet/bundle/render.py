@@ -57,9 +57,23 @@ def json_for_script(data: Any) -> str:
     return text
 
 
+def length_seconds(ms: int) -> int:
+    """A length in whole seconds, rounded half up: the one rounding every length shown uses,
+    so "10 min 29 sec" and "10:29" never disagree."""
+    return (max(0, ms) + 500) // 1000
+
+
 def clock(ms: int) -> str:
-    """A time as a clock reads it: "3:12", "1:02:03"."""
-    seconds = max(0, ms) // 1000
+    """A position as a clock reads it, whole seconds passed: "3:12", "1:02:03"."""
+    return _clock(max(0, ms) // 1000)
+
+
+def length_clock(ms: int) -> str:
+    """A length as a clock reads it, rounded as `length_words` rounds: "10:29"."""
+    return _clock(length_seconds(ms))
+
+
+def _clock(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
@@ -69,7 +83,7 @@ def clock(ms: int) -> str:
 
 def length_words(ms: int) -> str:
     """A length for people: "45 sec", "2 min 10 sec", "1 hr 5 min"."""
-    seconds = round(max(0, ms) / 1000)
+    seconds = length_seconds(ms)
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
