@@ -16,6 +16,7 @@ chapter frames are put back in time order in place (`_order_chapter_frames`).
 
 from __future__ import annotations
 
+import errno
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -258,6 +259,10 @@ def _save(path: Path, frames: list[Frame]) -> None:
     try:
         tag.save(path, v2_version=3, v1=0)
     except Exception as error:  # mutagen raises MutagenError and OSError subclasses
+        cause = error if isinstance(error, OSError) else error.__context__
+        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+            # As the file system's own errors say it (the command line names the fix).
+            raise OSError(errno.ENOSPC, "No space left on device", str(path)) from error
         raise AudioError(f"Cannot write the ID3 tag of {path}: {error}") from error
 
 

@@ -101,6 +101,8 @@ def hear_chapter(
     words = memo.words(whole_key)
     if words is not None:
         return words
+    if memo.words(key_of(_how(recogniser, pass_="whole"), sound.digest)) is not None:
+        return hear_whole(sound, recogniser, memo)
     keys = [
         _take_key(recogniser, take, cue) if take else ""
         for take, cue in zip(takes, cues, strict=False)
@@ -137,6 +139,19 @@ def hear_chapter(
         ]
         words = _fix_loops(sound, _fill_gaps(sound, words, recogniser), recogniser)
     memo.put_words(whole_key, words)
+    return words
+
+
+def hear_whole(sound: ChapterSound, recogniser: Recogniser, memo: Memo) -> list[Word]:
+    """A chapter heard whole in one go, never assembled from sentences heard before: what
+    a chapter found wrong when assembled is judged on (a word at a sentence's edge can be
+    dealt to its neighbour in one hearing and lost in another)."""
+    key = key_of(_how(recogniser, pass_="whole"), sound.digest)
+    words = memo.words(key)
+    if words is None:
+        words = recogniser.transcribe(sound.pcm(), WHISPER_SAMPLE_RATE)
+        words = _fix_loops(sound, _fill_gaps(sound, words, recogniser), recogniser)
+        memo.put_words(key, words)
     return words
 
 

@@ -33,7 +33,13 @@ from audio_leaflet.check.content import (
     introduction_problems,
     lexicon_tokens,
 )
-from audio_leaflet.check.hearing import ChapterSound, hear_alone, hear_chapter, relistener
+from audio_leaflet.check.hearing import (
+    ChapterSound,
+    hear_alone,
+    hear_chapter,
+    hear_whole,
+    relistener,
+)
 from audio_leaflet.check.memo import FACTS_VERSION, Memo, key_of
 from audio_leaflet.check.recognise import Recogniser, Word, default_recogniser
 from audio_leaflet.check.report import (
@@ -41,6 +47,7 @@ from audio_leaflet.check.report import (
     CheckReport,
     Problem,
     ProblemKind,
+    Severity,
     Thresholds,
     thresholds_for,
 )
@@ -204,6 +211,11 @@ def _heard_against_narration(
         relisten=relistener(sound, chosen, memo, words_of_lexicon),
     )
     result, found = compare(heard)
+    if any(problem.severity is Severity.ERROR for problem in found):
+        # Never refuse on a chapter assembled from sentences heard apart: hear it whole.
+        whole = hear_whole(sound, chosen, memo)
+        if whole != heard:
+            result, found = compare(whole)
     # Heard in pieces or with other sentences, Whisper sometimes drops or moves a
     # stretch (a short leaflet's closing recap came out as "(nothing)"); a chapter
     # is failed only once it has also been heard on its own, plainly and then
