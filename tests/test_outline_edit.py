@@ -134,8 +134,7 @@ def test_a_corrected_outline_is_what_is_read_kept_and_undone(tmp_path: Path) -> 
     assert "Who can I contact with questions?" in said and "E Y E" not in said
     ledger = (again.script_dir / LEFT_OUT_FILE).read_text(encoding="utf-8").splitlines()
     assert any(
-        line.startswith("left out by staff in the studio")
-        and line.endswith(f"| {number.text}")
+        line.startswith("left out by staff in the studio") and line.endswith(f"| {number.text}")
         for line in ledger
     ), ledger
     assert again.lost == (), "nothing lost: what staff left out is listed"

@@ -40,8 +40,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 SLUG = "botulinum-toxin-injections-for-dystonia"
 EDITED = "We changed this sentence in the studio, and it is spoken as written."
+ADDED = "This sentence was added in the studio, then taken out again."
 BUILD_TIMEOUT_MS = 600_000
-TABS = 600  # the lexicon form comes after every sentence's two controls
+TABS = 300  # the longest part of the page is how it was read, a few controls a line
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +159,44 @@ def manifest_bytes(studio: Studio) -> bytes:
     return (studio.folder / "audio_out" / SLUG / "manifest.json").read_bytes()
 
 
+def go_to(page: Any, part: str) -> None:
+    """Open a part of the leaflet's page from its list of parts, by keyboard."""
+    press(page, f"nav.views a[href$='view={part}']")
+    page.wait_for_selector("h1")
+
+
+def open_chapter(page: Any, number: int) -> None:
+    """Open one section of the narration from the list of sections, by keyboard."""
+    press(page, f"nav.chapters a[href$='chapter={number}']")
+    page.wait_for_selector(f"#chapter-{number}")
+
+
+def notice_has_focus(page: Any, inside: str) -> str:
+    """The notice of a change just made: inside `inside`, holding the focus; its text."""
+    page.wait_for_selector(f"{inside} #notice")
+    assert page.evaluate("document.activeElement && document.activeElement.id") == "notice"
+    return str(page.inner_text("#notice"))
+
+
+def chapter_of(folder: Path, words: str) -> int:
+    """The number of the section whose script says `words`."""
+    for script in sorted((folder / "narration" / SLUG).glob("[0-9][0-9]-*.txt")):
+        if words in script.read_text("utf-8"):
+            return int(script.name[:2])
+    raise AssertionError(f"no script says {words!r}")
+
+
+def outline_line(page: Any, text: str) -> str:
+    """The id of the line of "How it was read" that shows `text`."""
+    found = page.evaluate(
+        "t => [...document.querySelectorAll('ol.outline li')]"
+        ".filter(i => i.querySelector('.text').textContent.includes(t)).map(i => i.id)",
+        text,
+    )
+    assert len(found) == 1, (text, found)
+    return str(found[0])
+
+
 def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -> None:
     folder = studio.folder
     scripts = folder / "narration" / SLUG
@@ -185,13 +224,16 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
         str(by_cli),
     )
     assert made.returncode == 0, made.stderr
-    studio_scripts = {p.name: p.read_bytes() for p in scripts.iterdir()}
-    cli_scripts = {p.name: p.read_bytes() for p in (by_cli / SLUG).iterdir()}
+    studio_scripts = {p.name: p.read_bytes() for p in scripts.glob("[0-9][0-9]-*.txt")}
+    cli_scripts = {p.name: p.read_bytes() for p in (by_cli / SLUG).glob("[0-9][0-9]-*.txt")}
     assert studio_scripts == cli_scripts
     run_axe(page)
     screenshot(page, "studio-leaflet.png")
+    # One section at a time: the page is a few screens long.
+    assert page.evaluate("document.documentElement.scrollHeight") < 5 * 800
 
     # 2. Play a sentence not spoken yet: it is spoken on demand and starts playing.
+    open_chapter(page, 2)
     sentence = "#s-2-1"
     before = page.inner_text(f"{sentence} .text")
     reset_play_clock(page)
@@ -203,15 +245,15 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     page.keyboard.press("Enter")  # the same button stops it
     wait_for(page, "document.getElementById('player').paused")
 
-    # 3. Edit it in place: saved into the chapter's script as a hand edit is.
+    # 3. Edit it in place: saved into the chapter's script as a hand edit is; the notice
+    #    is where the sentence is, and takes the focus.
     press(page, f"{sentence} summary")
     type_into(page, f"{sentence} textarea", EDITED)
-    press(page, f"{sentence} form button[type=submit]")
-    page.wait_for_selector(".message.notice")
+    press(page, f"{sentence} form[action='/edit'] button[type=submit]")
+    assert "Saved to the narration script" in notice_has_focus(page, sentence)
     assert page.inner_text(f"{sentence} .text") == EDITED
     overview = scripts / "02-overview.txt"
-    parsed = read_script(overview)
-    assert parsed.edited
+    assert read_script(overview).edited
     old_lines = cli_scripts["02-overview.txt"].decode().splitlines()
     new_lines = overview.read_text("utf-8").splitlines()
     assert [line for line in new_lines if line not in old_lines] == [EDITED]
@@ -223,20 +265,31 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     run_axe(page)
     screenshot(page, "studio-edited.png")
 
-    # 4. Fix a word's pronunciation: hear the sentence that has it, try a respelling,
-    #    save it to the project's lexicon; that sentence is marked to be spoken again.
-    with_word = page.evaluate(
-        "[...document.querySelectorAll('.sentences li')]"
-        ".filter(i => /ultrasound/i.test(i.querySelector('.text').textContent)).map(i => i.id)"
-    )
-    assert len(with_word) == 1
-    reset_play_clock(page)
-    press(page, f"#{with_word[0]} button.play")
-    wait_until_playing(page)
-    page.keyboard.press("Enter")
-    page.reload()
+    # 4. Add a sentence after it, delete it, undo the deletion, delete it again.
+    edited_script = overview.read_text("utf-8")
+    press(page, f"{sentence} details:nth-of-type(2) summary")
+    type_into(page, f"{sentence} form[action='/sentence/add'] textarea", ADDED)
+    press(page, f"{sentence} form[action='/sentence/add'] button[type=submit]")
+    notice_has_focus(page, "#s-2-2")
+    assert page.inner_text("#s-2-2 .text") == ADDED
+    assert ADDED in overview.read_text("utf-8").splitlines()
+    press(page, "#s-2-2 form[action='/sentence/delete'] button")
+    notice_has_focus(page, "#s-2-1")
+    assert overview.read_text("utf-8") == edited_script
+    press(page, "#undo button")
+    assert "Undone" in notice_has_focus(page, "#build")
+    assert ADDED in overview.read_text("utf-8").splitlines()
+    press(page, "#s-2-2 form[action='/sentence/delete'] button")
+    notice_has_focus(page, "#s-2-1")
+    assert overview.read_text("utf-8") == edited_script
+    run_axe(page)
+
+    # 5. Fix a word's pronunciation: try a respelling, hear it, save it to the project's
+    #    lexicon: it is listed, and the sentence that has it is to be spoken again.
+    with_word = chapter_of(folder, "ultrasound")
+    open_chapter(page, with_word)
     pending_before = set(pending(page))
-    assert with_word[0] not in pending_before
+    go_to(page, "words")
     type_into(page, "#word", "ultrasound")
     type_into(page, "#say", "UL-truh-sownd")
     reset_play_clock(page)
@@ -246,51 +299,76 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     assert "try-word.wav" in tried and "word=ultrasound" in tried
     page.keyboard.press("Enter")
     press(page, "#word-form button[type=submit]")
-    page.wait_for_selector(".message.notice")
+    assert "Saved to the project lexicon" in notice_has_focus(page, "#lexicon")
     lexicon = tomllib.loads((folder / "lexicon.toml").read_text("utf-8"))
     assert lexicon["words"]["ultrasound"] == {"say": "UL-truh-sownd"}
     project = tomllib.loads((folder / "audio-leaflet.toml").read_text("utf-8"))
     assert project["lexicon"] == "lexicon.toml"
-    assert set(pending(page)) - pending_before == set(with_word)
-    # Hear the fix in place: the sentence is said anew with the saved respelling, and kept.
-    reset_play_clock(page)
-    press(page, f"#{with_word[0]} button.play")
-    wait_until_playing(page)
-    page.keyboard.press("Enter")
-    page.reload()
-    assert with_word[0] not in pending(page)
+    assert "ultrasound" in page.inner_text("table.words")
     run_axe(page)
+    open_home(page, studio)
+    page.goto(f"{studio.origin}/leaflet?path=leaflets%2Fsample-leaflet.md&chapter={with_word}")
+    newly = set(pending(page)) - pending_before
+    assert len(newly) == 1
+    assert "ultrasound" in page.inner_text(f"#{next(iter(newly))} .text")
 
-    # 5. Build with the check: published, and the command line finds nothing to do.
+    # 6. Correct how the leaflet was read: make a line a heading, another the title.
+    go_to(page, "structure")
+    line = outline_line(page, "Side effects are usually mild")
+    page.select_option(f"#{line} select", "heading")
+    press(page, f"#{line} form button[type=submit]")
+    notice_has_focus(page, "#structure")
+    assert "Side effects are usually mild and pass on their own. They can include:" in (
+        page.inner_text("ol.section-list")
+    )
+    line = outline_line(page, "Looking after yourself")
+    page.select_option(f"#{line} select", "title")
+    press(page, f"#{line} form button[type=submit]")
+    notice_has_focus(page, "#structure")
+    assert page.inner_text("h1") == "Looking after yourself"
+    run_axe(page)
+    screenshot(page, "studio-structure.png")
+
+    # 7. Build with the check: published, and the command line finds nothing to do.
     result = build_and_wait(page, look=True)
     assert "passed the listening check and was published" in result, result
     first = manifest_bytes(studio)
-    cues = [c["text"] for ch in json.loads(first)["chapters"] for c in ch["cues"]]
+    published = json.loads(first)
+    assert published["title"] == "Looking after yourself"
+    assert "Side effects are usually mild and pass on their own. They can include:" in [
+        c["title"] for c in published["chapters"]
+    ]
+    cues = [c["text"] for ch in published["chapters"] for c in ch["cues"]]
     assert EDITED in cues
     again = cli(studio, session_cache, "build", "leaflets/sample-leaflet.md")
     assert again.returncode == 0, again.stderr
     assert "up to date, nothing rebuilt" in again.stderr
     page.reload()
-    assert pending(page) == []  # every sentence as built is cached
+    assert "Listeners get the build of" in page.inner_text("#build")
     # The published web player opens from the studio, as listeners get it.
     press(page, "a[href$='/index.html']")
     page.wait_for_selector("#play")  # the player's own script ran: its controls show
-    assert page.inner_text("h1") == "Botulinum toxin injections for dystonia"
+    assert page.inner_text("h1") == "Looking after yourself"
     page.go_back()
-    page.wait_for_selector("#narration")
+    page.wait_for_selector("#build")
     run_axe(page)
     screenshot(page, "studio-built.png")
 
-    # 6. A lexicon that makes the voice say a digit wrongly: the check refuses the
+    # 8. Undo the title: the leaflet is read with its own title again.
+    press(page, "#undo button")
+    notice_has_focus(page, "#build")
+    assert page.inner_text("h1") == "Botulinum toxin injections for dystonia"
+
+    # 9. A lexicon that makes the voice say a digit wrongly: the check refuses the
     #    build, lists the finding, and plays the refused audio at that moment.
+    go_to(page, "words")
     type_into(page, "#word", "three")
     type_into(page, "#say", "four")
     press(page, "#word-form button[type=submit]")
-    page.wait_for_selector(".message.notice")
+    notice_has_focus(page, "#lexicon")
     result = build_and_wait(page)
     assert "was not published" in result, result
     assert manifest_bytes(studio) == first  # the last good bundle is untouched
-    assert (folder / "audio_out" / f"{SLUG}-check-report.txt").is_file()
     findings = page.inner_text(".findings")
     assert "three" in findings and "four" in findings
     reset_play_clock(page)
@@ -302,25 +380,34 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     screenshot(page, "studio-finding.png")
     page.keyboard.press("Enter")
 
-    # 7. Put the word right, build and publish; the first version is kept.
-    type_into(page, "#word", "three")
-    type_into(page, "#say", "three")
-    press(page, "#word-form button[type=submit]")
-    page.wait_for_selector(".message.notice")
+    # 10. Remove the wrong pronunciation from the list, build and publish.
+    go_to(page, "words")
+    press(page, "table.words tr:has-text('three') form button")
+    assert "Taken out of the project lexicon" in notice_has_focus(page, "#lexicon")
+    assert "three" not in page.inner_text("#lexicon table")
+    assert "three" not in tomllib.loads((folder / "lexicon.toml").read_text())["words"]
     result = build_and_wait(page)
     assert "published" in result and "not published" not in result, result
     second = manifest_bytes(studio)
     assert second != first
-    page.reload()
-    assert page.locator(".versions li").count() == 1
 
-    # 8. Put the previous version back: the bundle is the first one again, byte for byte,
-    #    and the one it replaced is kept.
+    # 11. Hear the earlier version, then put it back: the bundle is the first one again,
+    #     byte for byte; the one it replaced is kept, and the one published is marked.
+    go_to(page, "versions")
+    assert page.locator(".versions li").count() == 1
+    reset_play_clock(page)
+    press(page, ".versions button.play")
+    wait_until_playing(page)
+    heard = page.eval_on_selector("#player", "a => a.currentSrc")
+    assert "from=" in heard and "from=published" not in heard and "from=refused" not in heard
+    page.keyboard.press("Enter")
     press(page, ".versions form button")
-    page.wait_for_selector(".message.notice")
-    assert "published again" in page.inner_text(".message.notice")
+    assert "published again" in notice_has_focus(page, "#build")
     assert manifest_bytes(studio) == first
+    go_to(page, "versions")
     assert page.locator(".versions li").count() == 2
+    assert page.locator(".versions .badge:has-text('published now')").count() == 1
+    assert page.locator(".versions form").count() == 1, "the one published is not offered"
     assert (folder / "audio_out" / "index.html").is_file()
     run_axe(page)
     screenshot(page, "studio-restored.png")
@@ -345,6 +432,9 @@ def test_the_leaflet_page_at_200_percent_zoom(studio: Studio, page: Any) -> None
     assert small == []
     assert all(w >= 44 and h >= 44 for w, h in summaries)
     screenshot(page, "studio-leaflet-200-percent.png")
+    for part in ("structure", "words", "left-out", "versions"):
+        go_to(page, part)
+        assert page.evaluate(WIDER_THAN, 640) == [], part
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
@@ -370,11 +460,11 @@ def test_hostile_text_stays_text_in_every_view(studio: Studio, page: Any, tmp_pa
     press(page, "form[action='/upload'] button")
     page.wait_for_selector("h1")
     assert page.inner_text("h1") == 'Tics & "twitches"'
-    assert "alert('title')" in page.inner_text("#source")
+    open_chapter(page, 2)
     press(page, "#s-2-0 summary")
     type_into(page, "#s-2-0 textarea", HOSTILE_EDIT)
-    press(page, "#s-2-0 form button[type=submit]")
-    page.wait_for_selector(".message.notice")
+    press(page, "#s-2-0 form[action='/edit'] button[type=submit]")
+    notice_has_focus(page, "#s-2-0")
     assert page.inner_text("#s-2-0 .text") == HOSTILE_EDIT
     assert page.input_value("#s-2-0 textarea") == HOSTILE_EDIT
     assert page.evaluate("document.scripts.length") == 1
