@@ -280,7 +280,9 @@ def leaflet_address(
     chapter: int | None = None,
 ) -> str:
     """A leaflet's page: one view, one chapter, and a notice shown at `anchor`, where the
-    change was made (the page opens there, and the notice takes the focus)."""
+    change was made. The address ends "#notice" then, not "#<anchor>": a browser moves the
+    focus to the fragment's target after the page's script has run, so the notice itself
+    (focusable, inside the anchor) must be that target to keep the focus."""
     query: dict[str, str] = {"path": ref.key}
     if view != "narration":
         query["view"] = view
@@ -288,6 +290,7 @@ def leaflet_address(
         query["chapter"] = str(chapter)
     if notice:
         query |= {"notice": notice, "at": anchor or "main"}
+        anchor = "notice"
     return f"/leaflet?{urlencode(query)}{'#' + anchor if anchor else ''}"
 
 
