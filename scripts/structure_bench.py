@@ -349,8 +349,9 @@ _SYNTHETIC = frozenset({"Overview", "About this information", "More information"
 
 def measure(member: Member, work: Path) -> Result:
     """Read and narrate `member` as `audio-leaflet script` does, and compare."""
-    from audio_leaflet.pipeline import check_buildable, prepare
+    from audio_leaflet.pipeline import prepare
     from audio_leaflet.read import read_leaflet
+    from audio_leaflet.refusals import check_buildable
 
     result = Result(member)
     settings = Settings(narration_dir=work / "narration", cache_dir=work / "cache")

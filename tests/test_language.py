@@ -14,7 +14,8 @@ import pytest
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import BuildError
 from audio_leaflet.language import paragraph_language, primary
-from audio_leaflet.pipeline import build_leaflet, check_language, prepare
+from audio_leaflet.pipeline import build_leaflet, prepare
+from audio_leaflet.refusals import check_language
 from audio_leaflet.voices import choose_voice
 from cli_helpers import assert_one_line_error, run
 from conftest import FIXTURES, SEED_LEAFLET

@@ -18,7 +18,8 @@ from click.testing import CliRunner, Result
 
 from audio_leaflet.cli import cli
 from audio_leaflet.config import Settings
-from audio_leaflet.pipeline import MAX_CHAPTERS, prepare
+from audio_leaflet.model import MAX_CHAPTERS
+from audio_leaflet.pipeline import prepare
 from pipeline_helpers import BASE_URL, FIXTURES, build_arguments, cached_sentences
 
 

@@ -370,7 +370,7 @@ def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
 def test_markup_never_makes_a_leaflet_unbuildable(
     tmp_path: Path, name: str, text: str, spoken: str, listed: tuple[str, LeftOutReason] | None
 ) -> None:
-    from audio_leaflet.pipeline import check_buildable
+    from audio_leaflet.refusals import check_buildable
 
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -384,7 +384,7 @@ def test_markup_never_makes_a_leaflet_unbuildable(
 
 
 def test_a_title_given_on_the_command_line_lists_the_title_it_replaces(tmp_path: Path) -> None:
-    from audio_leaflet.pipeline import check_buildable
+    from audio_leaflet.refusals import check_buildable
 
     path = tmp_path / "leaflet.txt"
     path.write_text("Spasmodic torticollis\n\nRest your neck when it aches.\n", encoding="utf-8")

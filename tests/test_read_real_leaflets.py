@@ -144,7 +144,7 @@ def test_a_line_the_reader_would_lose_stops_the_build(tmp_path: Path) -> None:
     import dataclasses
 
     from audio_leaflet.errors import BuildError
-    from audio_leaflet.pipeline import check_buildable
+    from audio_leaflet.refusals import check_buildable
 
     prepared = _prepared(CORPUS / "question-headings.txt", tmp_path)
     broken = dataclasses.replace(prepared, lost=("Please ring the eye clinic",))

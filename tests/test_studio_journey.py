@@ -174,7 +174,8 @@ def open_chapter(page: Any, number: int) -> None:
 def notice_has_focus(page: Any, inside: str) -> str:
     """The notice of a change just made: inside `inside`, holding the focus; its text."""
     page.wait_for_selector(f"{inside} #notice")
-    assert page.evaluate("document.activeElement && document.activeElement.id") == "notice"
+    # The page's script gives it the focus once loaded: wait for that, a few seconds at most.
+    wait_for(page, "document.activeElement && document.activeElement.id === 'notice'", 5_000)
     return str(page.inner_text("#notice"))
 
 

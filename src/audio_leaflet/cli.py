@@ -270,7 +270,8 @@ def script(
 ) -> None:
     """Write the narration scripts of LEAFLET for proofreading; print their paths."""
     from audio_leaflet.narrate.script import script_path
-    from audio_leaflet.pipeline import check_buildable, prepare
+    from audio_leaflet.pipeline import prepare
+    from audio_leaflet.refusals import check_buildable
 
     entry = _leaflets((leaflet,) if leaflet else ())[0]
     settings = _settings(

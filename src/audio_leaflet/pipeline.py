@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING
 from audio_leaflet import __version__
 from audio_leaflet.cache import AudioCache, Retakes
 from audio_leaflet.config import Settings
-from audio_leaflet.errors import BuildError, CheckFailed
-from audio_leaflet.fileio import sha256_file, write_atomic
+from audio_leaflet.errors import CheckFailed
+from audio_leaflet.fileio import sha256_file
 from audio_leaflet.fingerprint import build_fingerprint, build_inputs
-from audio_leaflet.language import LanguageFound, declared_in, refuse_or_warn, text_languages
+from audio_leaflet.language import LanguageFound, declared_in, text_languages
 from audio_leaflet.manifest import (
     MANIFEST_NAME,
     EngineInfo,
@@ -51,7 +51,7 @@ from audio_leaflet.manifest import (
     verify_files,
     write_manifest,
 )
-from audio_leaflet.model import MAX_CHAPTERS, Document, Narration
+from audio_leaflet.model import Narration
 from audio_leaflet.naming import slugify
 from audio_leaflet.narrate import narrate
 from audio_leaflet.narrate.script import (
@@ -71,6 +71,7 @@ from audio_leaflet.ownership import (
 )
 from audio_leaflet.progress import Progress, no_progress
 from audio_leaflet.publish import (
+    check_report_file,
     clear_stale_staging,
     leaflet_lock,
     make_staging,
@@ -94,6 +95,7 @@ from audio_leaflet.read.outline import (
     record_outline,
 )
 from audio_leaflet.read.source import HTML_SUFFIXES
+from audio_leaflet.refusals import check_buildable, check_language, refuse_a_book
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
 from audio_leaflet.versions import clear_refused, keep_refused, keeper, versions_store
 
@@ -168,7 +170,7 @@ def prepare(
     were edited by hand still win over the leaflet, as they would in a build.
     """
     document = with_given_title(read_leaflet(source), settings.title)
-    _refuse_a_book(document, source, settings)
+    refuse_a_book(document, source, settings)
     title, organisation = resolve_metadata(
         document, path=source, title=settings.title, organisation=settings.organisation
     )
@@ -292,10 +294,6 @@ class BuildResult:
     publishing, or is not known (the same for every leaflet the voice speaks)."""
 
 
-MAX_HOURS = 6
-"""Longest leaflet a build accepts, estimated from its words at the chosen pace."""
-
-
 def build_leaflet(
     source: Path,
     settings: Settings,
@@ -337,7 +335,7 @@ def build_leaflet(
         if _is_up_to_date(previous, fingerprint, bundle):
             log.info("%s: every input is as the last build recorded", narration.slug)
             # The published bundle passed its check; a report of a refused build is stale.
-            check_report_path(settings, narration.slug).unlink(missing_ok=True)
+            check_report_file(settings.out_dir, narration.slug).unlink(missing_ok=True)
             result = BuildResult(
                 bundle,
                 narration.slug,
@@ -431,12 +429,18 @@ def _build_hear_and_publish(
                 with _timed("the listening check", bundle.name):
                     report = _listening_check(staging, settings, lexicon, progress)
                 if not report.passed:
+                    from audio_leaflet.check.report import keep_report
                     from audio_leaflet.check.retakes import unclear_sentences
 
                     can_retake = engine.VARIES and round_number < RETAKE_ROUNDS
                     retake = unclear_sentences(report, read_manifest(staging)) if can_retake else {}
                     if not retake:
-                        refusal = _refusal(report, bundle, settings)
+                        report_path = keep_report(report, settings.out_dir, bundle.name)
+                        refusal = CheckFailed(
+                            f"the listening check failed, so {bundle} was left as it was: "
+                            f"{report.first_problem()}. Full report: {report_path}",
+                            problems=tuple(report.problems),
+                        )
                         findings = [problem.to_finding() for problem in report.problems]
                         keep_refused(staging, versions, findings)
                         raise refusal
@@ -622,11 +626,6 @@ def _cache_damage(cache: AudioCache) -> tuple[str, ...]:
     )
 
 
-def check_report_path(settings: Settings, slug: str) -> Path:
-    """Where the report of a build refused by the listening check is written."""
-    return settings.out_dir / f"{slug}-check-report.txt"
-
-
 def _listening_check(
     staging: Path, settings: Settings, lexicon: Lexicon, progress: Progress
 ) -> CheckReport:
@@ -648,21 +647,6 @@ clearly, before it refuses the bundle. Only for voices whose takes differ (Piper
 tiny.en sometimes mishears one take ("fifteen" as "fifty") and hears the next."""
 
 
-def _refusal(report: CheckReport, bundle: Path, settings: Settings) -> CheckFailed:
-    """The error that refuses a bundle, after writing the check's full report.
-
-    The report goes to `<out-dir>/<slug>-check-report.txt`, so staff can read
-    what was heard without building again.
-    """
-    report_path = check_report_path(settings, bundle.name)
-    write_atomic(report_path, report.render_text())
-    return CheckFailed(
-        f"the listening check failed, so {bundle} was left as it was: "
-        f"{report.first_problem()}. Full report: {report_path}",
-        problems=tuple(report.problems),
-    )
-
-
 def _passed(
     result: BuildResult, report: CheckReport, said_again: list[str], settings: Settings
 ) -> BuildResult:
@@ -671,13 +655,9 @@ def _passed(
     A check that passed with warnings leaves its report where a refused one
     would be, so staff can read every warning.
     """
-    report_path = check_report_path(settings, result.slug)
-    kept: Path | None = None
-    if report.warnings:
-        write_atomic(report_path, report.render_text())
-        kept = report_path
-    else:
-        report_path.unlink(missing_ok=True)
+    from audio_leaflet.check.report import keep_report
+
+    kept = keep_report(report, settings.out_dir, result.slug)
     warnings = result.warnings
     if said_again:
         quoted = "; ".join(f'"{text}"' for text in dict.fromkeys(said_again))
@@ -701,85 +681,6 @@ def _cover_bytes(settings: Settings, narration: Narration) -> bytes:
     if settings.cover is not None:
         return load_cover(settings.cover)
     return make_cover(narration.title, narration.organisation)
-
-
-BOOK_FACTOR = 3
-"""A leaflet whose printed words alone would take BOOK_FACTOR times MAX_HOURS to hear is
-refused before it is narrated, so no scripts are written for it (`check_buildable`
-refuses the rest once narrated, keeping the scripts to show where to split)."""
-
-
-def _refuse_a_book(document: Document, source: Path, settings: Settings) -> None:
-    from audio_leaflet.read.structure import block_texts
-
-    words = sum(
-        len(text.split())
-        for section in document.sections
-        for block in section.blocks
-        for text in block_texts(block)
-    )
-    hours = words / settings.wpm / 60
-    if hours > BOOK_FACTOR * MAX_HOURS:
-        raise BuildError(
-            f"{source.name} has {words} words, about {hours:.0f} hours of listening, far more "
-            f"than the {MAX_HOURS} hours a build accepts: it was not narrated. Split it into "
-            "leaflets of a few sections each"
-        )
-
-
-MAX_LOST_SHOWN = 3
-"""Lost lines quoted in the message that stops a build; `script` prints them all."""
-
-
-def check_buildable(prepared: Prepared, settings: Settings) -> None:
-    """Refuse, before any synthesis, a leaflet that cannot become one bundle.
-
-    A leaflet some of whose lines the reader lost (neither spoken nor in the
-    left-out ledger) is refused, naming them: a listener could never notice.
-
-    More than MAX_CHAPTERS chapters cannot be listed in the whole MP3's chapter
-    table; more than MAX_HOURS of speech is not a leaflet but a book (and
-    would take hours to build). The scripts are still written, so staff can
-    see where to split it.
-    """
-    narration = prepared.narration
-    name = prepared.source.name
-    if prepared.lost:
-        shown = "; ".join(f'"{line[:80]}"' for line in prepared.lost[:MAX_LOST_SHOWN])
-        more = len(prepared.lost) - MAX_LOST_SHOWN
-        raise BuildError(
-            f"{len(prepared.lost)} {'line' if len(prepared.lost) == 1 else 'lines'} of {name} "
-            f"would be neither spoken nor listed in left-out.txt: {shown}"
-            + (f" and {more} more" if more > 0 else "")
-            + ". This is a bug in audio-leaflet's reading of the file: nothing was published. "
-            f"Run 'audio-leaflet script {name}' to see them all, and report it"
-        )
-    count = len(narration.chapters)
-    if count > MAX_CHAPTERS:
-        raise BuildError(
-            f"{name} has {count} sections with the introduction, but an MP3's chapter list "
-            f"holds at most {MAX_CHAPTERS}: split the leaflet into smaller leaflets, "
-            "or join short sections under fewer headings"
-        )
-    words = sum(len(s.split()) for c in narration.chapters for s in c.sentences)
-    hours = words / settings.wpm / 60
-    if hours > MAX_HOURS:
-        raise BuildError(
-            f"{name} would take about {hours:.0f} hours to listen to ({words} words), more "
-            f"than the {MAX_HOURS} hours a build accepts: split it into leaflets of a few "
-            "sections each"
-        )
-
-
-def check_language(prepared: Prepared, settings: Settings, choice: VoiceChoice) -> str:
-    """Refuse, before anything is spoken, a leaflet in a language the voice does not speak;
-    a warning when only a part of it is ("" when none is)."""
-    declared = {"the setting language": settings.language}
-    if prepared.declared_language:
-        declared[f'its lang="{prepared.declared_language}"'] = prepared.declared_language
-    return refuse_or_warn(
-        prepared.languages, declared, choice.language, choice.name, prepared.source.name
-    )
 
 
 def _is_up_to_date(previous: Manifest | None, fingerprint: str, bundle: Path) -> bool:

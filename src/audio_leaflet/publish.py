@@ -272,6 +272,12 @@ def leaflet_lock(lock_dir: Path, out_dir: Path, slug: str) -> Iterator[None]:
 # --------------------------------------------------------------------------
 
 
+def check_report_file(out_dir: Path, slug: str) -> Path:
+    """Where staff find what the listening check heard in a leaflet's last build: beside
+    its bundle, outside it (a refused build publishes nothing)."""
+    return out_dir / f"{slug}-check-report.txt"
+
+
 def bundle_manifests(out_dir: Path) -> tuple[list[Manifest], list[str]]:
     """Manifests of every bundle published in `out_dir`, by slug, and why others were left out.
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from audio_leaflet.errors import UsageError
+from audio_leaflet.fileio import write_atomic
+from audio_leaflet.publish import check_report_file
 
 
 @dataclass(frozen=True)
@@ -516,3 +518,14 @@ def _duration(seconds: float) -> str:
     whole = round(seconds)
     minutes, secs = divmod(whole, 60)
     return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
+def keep_report(report: CheckReport, out_dir: Path, slug: str) -> Path | None:
+    """Write the report where staff look for it when it has something to say (a problem
+    or a warning) and return its path; otherwise remove an earlier build's, now stale."""
+    path = check_report_file(out_dir, slug)
+    if report.problems or report.warnings:
+        write_atomic(path, report.render_text())
+        return path
+    path.unlink(missing_ok=True)
+    return None
