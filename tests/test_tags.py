@@ -11,8 +11,8 @@ import eyed3
 import pytest
 from mutagen.id3 import ID3
 
-from audio_leaflet import ffmpeg, tags
-from audio_leaflet.audio import SpokenSentence, assemble_chapter, join_chapters
+from audio_leaflet import ffmpeg, mp3, tags
+from audio_leaflet.audio import SpokenSentence, assemble_chapter
 from audio_leaflet.cover import make_cover
 from audio_leaflet.errors import AudioError
 from audio_leaflet.tags import ChapterMark, ChapterTags, id3_language
@@ -62,12 +62,20 @@ def untagged_whole(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list
         assemble_chapter([SpokenSentence(text, speak(text))])
         for text in (f"Section {n} of 5." for n in range(1, 6))
     ]
-    whole, starts = join_chapters(chapters)
-    path = tmp_path_factory.mktemp("whole") / "leaflet.mp3"
-    ffmpeg.encode_mp3(whole, path)
+    # Made as a build makes it: each chapter encoded, their frames joined.
+    folder = tmp_path_factory.mktemp("whole")
+    parts = []
+    for number, chapter in enumerate(chapters, start=1):
+        ffmpeg.encode_mp3(chapter.clip, folder / f"{number:02d}.mp3")
+        parts.append(mp3.audio_frames(folder / f"{number:02d}.mp3"))
+    path = folder / "leaflet.mp3"
+    mp3.join(parts, path)
+    rate = ffmpeg.OUTPUT_SAMPLE_RATE
+    starts = [0, *(start * 1000 // rate for start in mp3.starts(parts)[1:])]
+    ends = [*starts[1:], sum(part.samples for part in parts) * 1000 // rate]
     marks = [
-        ChapterMark(title, start, start + chapter.clip.duration_ms)
-        for title, start, chapter in zip(TITLES, starts, chapters, strict=True)
+        ChapterMark(title, start, end)
+        for title, start, end in zip(TITLES, starts, ends, strict=True)
     ]
     return path, marks
 

@@ -153,30 +153,6 @@ def assemble_chapter(
     return ChapterAudio(_clip(normalised, rate), tuple(cues))
 
 
-def join_chapters(chapters: Sequence[ChapterAudio]) -> tuple[Clip, list[int]]:
-    """The whole leaflet's audio and each chapter's start in it (ms, from sample counts).
-
-    Chapters are contiguous: nothing is added between them, each chapter's own
-    lead and tail silence already separate them (about 2 s).
-    """
-    if not chapters:
-        raise AudioError("There are no chapters to join: the narration has no chapters.")
-    rates = sorted({chapter.clip.sample_rate for chapter in chapters})
-    if len(rates) > 1:
-        shown = ", ".join(f"{rate} Hz" for rate in rates)
-        raise AudioError(
-            f"Chapters have different sample rates ({shown}): build every chapter "
-            "of a leaflet with the same engine and voice."
-        )
-    rate = rates[0]
-    starts: list[int] = []
-    position = 0
-    for chapter in chapters:
-        starts.append(position * 1000 // rate)
-        position += chapter.clip.frames
-    return Clip(b"".join(chapter.clip.pcm for chapter in chapters), rate), starts
-
-
 def measure_loudness(clip_or_path: Clip | Path) -> Loudness:
     """Loudness of a clip, or of an audio file decoded by ffmpeg (44.1 kHz mono)."""
     if isinstance(clip_or_path, Clip):

@@ -34,6 +34,7 @@ from audio_leaflet.config import (
 )
 from audio_leaflet.errors import AudioLeafletError, UsageError
 from audio_leaflet.progress import Stage, Step
+from audio_leaflet.wording import counted
 
 if TYPE_CHECKING:
     from audio_leaflet.doctor import DoctorReport
@@ -347,7 +348,8 @@ def result_messages(result: Any) -> list[str]:
     else:
         changed = ", ".join(str(n) for n in result.chapters_changed) or "none"
         messages.append(
-            f"{result.slug}: {result.synthesized} sentences spoken, {result.reused} reused; "
+            f"{result.slug}: {counted(result.synthesized, 'sentence')} spoken, "
+            f"{result.reused} reused; "
             f"chapters rewritten: {changed}"
         )
     if result.voice:
@@ -578,14 +580,14 @@ def versions(words: tuple[str, ...], as_json: bool, **options: Any) -> None:
     if not kept:
         click.echo(f"{_shown(slug)}: no earlier versions kept")
         return
-    click.echo(f"{_shown(slug)}: {len(kept)} earlier versions kept in {store}")
+    click.echo(f"{_shown(slug)}: {counted(len(kept), 'earlier version')} kept in {store}")
     for version in kept:
         if not version.sound:
             click.echo(f"  {version.name}  damaged: {version.problem}; it cannot be put back")
             continue
         now = "  (the one published now)" if version.same_as(published) else ""
         click.echo(
-            f"  {version.name}  built {version.built}, {version.sentences} sentences, "
+            f"  {version.name}  built {version.built}, {counted(version.sentences, 'sentence')}, "
             f"{_shown(version.manifest.title if version.manifest else '')}{now}"
         )
 
@@ -760,7 +762,7 @@ def _doctor_lines(report: DoctorReport) -> Iterator[str]:
     yield "Folders:"
     for folder in report.folders:
         held = (
-            f"{folder.bytes / 1e6:.1f} MB in {folder.files} files"
+            f"{folder.bytes / 1e6:.1f} MB in {counted(folder.files, 'file')}"
             if folder.exists
             else "not made yet"
         )

@@ -13,6 +13,7 @@ from typing import Any
 from audio_leaflet.errors import UsageError
 from audio_leaflet.fileio import write_atomic
 from audio_leaflet.publish import check_report_file
+from audio_leaflet.wording import counted
 
 
 @dataclass(frozen=True)
@@ -439,8 +440,8 @@ class CheckReport:
                 f"{_duration(self.audio_seconds)} of audio"
             )
         return (
-            f"listening check {verdict}: {_count(len(self.chapters), 'chapter')}, "
-            f"{_count(len(self.errors), 'error')}, {_count(len(self.warnings), 'warning')}"
+            f"listening check {verdict}: {counted(len(self.chapters), 'chapter')}, "
+            f"{counted(len(self.errors), 'error')}, {counted(len(self.warnings), 'warning')}"
             f"{wer}{limit}{speed}"
         )
 
@@ -479,7 +480,7 @@ class CheckReport:
             for (chapter, kind), count in hidden.items():
                 where = f"chapter {chapter}" if chapter is not None else "the bundle"
                 lines.append(
-                    f"  ... and {_count(count, 'more ' + kind.value + ' problem')} in {where}"
+                    f"  ... and {counted(count, 'more ' + kind.value + ' problem')} in {where}"
                 )
             lines.append("")
         lines.append(
@@ -495,7 +496,7 @@ class CheckReport:
             pace = "-" if c.wpm is None else f"pace {c.wpm:.0f}"
             lines.append(
                 f"  {c.number:2d} {c.title[:40]:40s} {mmss(c.duration_s)}  word error rate {wer}  "
-                f"{loud}  peak {peak}  {pace}  {_count(c.critical_words, 'checked word')}"
+                f"{loud}  peak {peak}  {pace}  {counted(c.critical_words, 'checked word')}"
             )
             for difference in c.differences[:_TEXT_LIMIT]:
                 lines.append(
@@ -503,14 +504,9 @@ class CheckReport:
                     f'expected "{difference.expected}", heard "{difference.heard}"'
                 )
             if len(c.differences) > _TEXT_LIMIT:
-                more = _count(len(c.differences) - _TEXT_LIMIT, "more difference")
+                more = counted(len(c.differences) - _TEXT_LIMIT, "more difference")
                 lines.append(f"       ... and {more}")
         return "\n".join(lines) + "\n"
-
-
-def _count(number: int, noun: str) -> str:
-    """ "1 warning", "2 warnings", "1 more difference"."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _duration(seconds: float) -> str:

@@ -23,16 +23,12 @@ from audio_leaflet.progress import Step
 from audio_leaflet.publish import release_every_staging
 from audio_leaflet.studio.changes import Busy
 from audio_leaflet.versions import REFUSED, versions_store
+from audio_leaflet.wording import counted
 
 
 class BuildStopped(BaseException):
     """Raised in a build's progress report when the studio closes: it unwinds the build
     through every `finally`, as Ctrl-C does on the command line."""
-
-
-def counted(number: int, unit: str) -> str:
-    """ "1 sentence", "3 sentences": a count with its unit spelt right."""
-    return f"{number} {unit if number == 1 else unit + 's'}"
 
 
 @dataclass
