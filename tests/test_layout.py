@@ -1,62 +1,15 @@
 """The package's layout, as docs/architecture.md describes it, read from the code's own
-import statements (Python's `ast`), never from a list kept by hand beside it."""
+import statements (Python's `ast`, in scripts/import_graph.py, which also draws the
+graph), never from a list kept by hand beside it."""
 
 from __future__ import annotations
 
-import ast
 import re
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "src" / "audio_leaflet"
+from import_graph import MODULES, PACKAGE, cycles, imports, load_graph
+
 ARCHITECTURE = Path(__file__).parent.parent / "docs" / "architecture.md"
-
-
-def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
-
-
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
-def imports(path: Path, *, at_load: bool) -> Iterator[str]:
-    """The modules `path` imports: every import statement, or (`at_load`) only those run
-    when the module is loaded (not inside a function, not only for type checkers)."""
-    tree = ast.parse(path.read_text("utf-8"))
-    here = module_name(path)
-    package = here if path.name == "__init__.py" else here.rpartition(".")[0]
-
-    def visit(nodes: Iterable[ast.AST]) -> Iterator[str]:
-        for node in nodes:
-            if isinstance(node, ast.Import):
-                yield from (alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parent = package.rsplit(".", node.level - 1)[0]
-                    base = f"{parent}.{base}" if base else parent
-                for alias in node.names:
-                    # `from audio_leaflet.check import report` imports a module.
-                    named = f"{base}.{alias.name}"
-                    yield named if named in MODULES else base
-            elif isinstance(node, ast.If) and _is_type_checking(node):
-                if not at_load:
-                    yield from visit(node.body)
-                yield from visit(node.orelse)
-            elif at_load and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue  # runs when called, not when loaded
-            else:
-                yield from visit(ast.iter_child_nodes(node))
-
-    yield from visit(tree.body)
 
 
 def importers_of(target: str) -> set[str]:
@@ -88,26 +41,7 @@ def test_only_the_command_line_and_the_studio_itself_import_the_studio() -> None
 def test_no_two_modules_import_each_other_at_load_time() -> None:
     """A cycle of imports run at load time works only in one order of first import; the
     stages come before what wires them together."""
-    graph = {
-        name: {i for i in imports(path, at_load=True) if i in MODULES and i != name}
-        for name, path in MODULES.items()
-    }
-    cycles: list[list[str]] = []
-    state: dict[str, int] = {}  # 1: being visited, 2: done
-
-    def visit(name: str, trail: list[str]) -> None:
-        state[name] = 1
-        for nxt in sorted(graph[name]):
-            if state.get(nxt) == 1:
-                cycles.append([*trail[trail.index(nxt) :], nxt])
-            elif nxt not in state:
-                visit(nxt, [*trail, nxt])
-        state[name] = 2
-
-    for name in sorted(graph):
-        if name not in state:
-            visit(name, [name])
-    assert cycles == []
+    assert cycles(load_graph()) == []
 
 
 def test_the_import_reader_sees_imports_inside_functions() -> None:
@@ -137,3 +71,24 @@ def test_the_architecture_table_lists_every_module_and_only_those() -> None:
         if path.name not in ("__init__.py", "__main__.py")
     } | {f"{path.parent.name}/" for path in PACKAGE.glob("*/__init__.py")}
     assert documented_modules() == top
+
+
+def command_table() -> dict[str, str]:
+    """The architecture's commands table: each command and what it says it calls."""
+    text = ARCHITECTURE.read_text("utf-8")
+    table = text[text.index("| command | calls |") :].split("\n\n", 1)[0]
+    rows = (row.split("|") for row in table.splitlines()[2:])
+    return {row[1].strip().strip("`"): row[2] for row in rows}
+
+
+def test_the_commands_table_names_every_command_and_what_it_calls() -> None:
+    import importlib
+
+    from audio_leaflet.cli import cli
+
+    assert set(command_table()) == set(cli.commands)
+    for command, calls in command_table().items():
+        for named in re.findall(r"`([a-z_.]+\.[a-z_]+)`", calls):
+            module, _, function = named.rpartition(".")
+            found = importlib.import_module(f"audio_leaflet.{module}")
+            assert callable(getattr(found, function, None)), (command, named)
