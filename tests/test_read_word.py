@@ -82,7 +82,7 @@ def test_headings_lists_breaks_tables_and_gaps(tmp_path: Path) -> None:
     path = tmp_path / "leaflet.docx"
     document.save(str(path))
 
-    pieces, hints = read_docx(path)
+    pieces, hints = read_docx(path, path.read_bytes())
 
     assert pieces == [
         Heading("Living with dystonia", 0),
@@ -112,14 +112,14 @@ def test_core_title_is_a_hint(tmp_path: Path) -> None:
     document.add_paragraph("Text.")
     path = tmp_path / "sleep.docx"
     document.save(str(path))
-    assert read_docx(path)[1] == Hints(title="Sleep and dystonia")
+    assert read_docx(path, path.read_bytes())[1] == Hints(title="Sleep and dystonia")
 
 
 def test_a_broken_package_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.docx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(LeafletError) as caught:
-        read_docx(path)
+        read_docx(path, path.read_bytes())
     message = str(caught.value)
     assert message.startswith(f"Cannot read {path} as a Word .docx file (")
     assert message.endswith("): open it in Word and save it again.")
@@ -309,7 +309,7 @@ def test_missing_properties_never_give_the_title_word_document(tmp_path: Path) -
     )
     path = word_file(tmp_path / "sleep.docx", body, properties=False)
     assert docx.Document(str(path)).core_properties.title == "Word Document"  # python-docx's
-    assert read_docx(path)[1].title is None  # no properties: no title from them
+    assert read_docx(path, path.read_bytes())[1].title is None  # no properties: no title from them
     assert read_leaflet(path).title == "Baclofen and sleep"  # the main heading
 
 
@@ -355,7 +355,8 @@ def test_a_table_that_lays_out_a_page_is_read_as_its_paragraphs(tmp_path: Path) 
     before = paragraph(run("Before")) + paragraph(run("Tell us about your medicines."))
     after = paragraph(run("After")) + paragraph(run("Rest for an hour."))
     body = TITLE + OPENING + table([[before, after]])
-    pieces, _ = read_docx(word_file(tmp_path / "layout.docx", body))
+    path = word_file(tmp_path / "layout.docx", body)
+    pieces, _ = read_docx(path, path.read_bytes())
     assert pieces[2:] == [
         Text(("Before",)),
         Text(("Tell us about your medicines.",)),

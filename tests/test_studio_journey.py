@@ -353,7 +353,7 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
     first = manifest_bytes(studio)
     published = json.loads(first)
     assert published["title"] == "Looking after yourself"
-    assert "Side effects are usually mild and pass on their own. They can include:" in [
+    assert "Side effects are usually mild and pass on their own. They can include" in [
         c["title"] for c in published["chapters"]
     ]
     cues = [c["text"] for ch in published["chapters"] for c in ch["cues"]]

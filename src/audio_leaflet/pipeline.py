@@ -81,7 +81,7 @@ from audio_leaflet.publish import (
     write_if_changed,
     write_out_dir_files,
 )
-from audio_leaflet.read import read_leaflet, source_lines_of
+from audio_leaflet.read import load_leaflet, read_leaflet
 from audio_leaflet.read.coverage import unaccounted_lines
 from audio_leaflet.read.metadata import resolve_metadata, title_warning, with_given_title
 from audio_leaflet.read.outline import (
@@ -169,13 +169,16 @@ def prepare(
     With `write=False` (for `status`) nothing is written: scripts on disk that
     were edited by hand still win over the leaflet, as they would in a build.
     """
-    document = with_given_title(read_leaflet(source), settings.title)
+    # The file is read once: its reader, the coverage check and the fingerprint see the
+    # same bytes, even if staff save it again meanwhile.
+    leaflet = load_leaflet(source)
+    document = with_given_title(read_leaflet(leaflet), settings.title)
     refuse_a_book(document, source, settings)
     title, organisation = resolve_metadata(
         document, path=source, title=settings.title, organisation=settings.organisation
     )
     slug = settings.slug or slugify(title)
-    source_sha256 = sha256_file(source)
+    source_sha256 = leaflet.sha256
     script_dir = settings.narration_dir / slug
     # Built from its own outline.md (corrected by staff), a leaflet stays the one the
     # outline was made from, and the outline and ledger are theirs to keep.
@@ -226,14 +229,14 @@ def prepare(
     if untitled := title_warning(document, settings.title, source):
         warnings.append(untitled)
     left_out = left_out_summary(document.left_out, str(script_dir / LEFT_OUT_FILE))
-    lost = unaccounted_lines(source_lines_of(source), generated, document.left_out)
+    lost = unaccounted_lines(list(leaflet.lines), generated, document.left_out)
     from audio_leaflet.read.structure import block_texts
 
     languages = text_languages(
         text for section in document.sections for block in section.blocks
         for text in block_texts(block)
     )  # fmt: skip
-    declared = declared_in(source.read_bytes()) if source.suffix.lower() in HTML_SUFFIXES else None
+    declared = declared_in(leaflet.data) if source.suffix.lower() in HTML_SUFFIXES else None
     return Prepared(
         source,
         source_sha256,

@@ -12,9 +12,12 @@ sees; `read.structure` turns that into sections once for all formats.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import itertools
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from audio_leaflet.model import Document, LeftOut
@@ -34,6 +37,8 @@ __all__ = [
     "ACCEPTED",
     "SAMPLE_LEAFLET",
     "Format",
+    "LeafletFile",
+    "load_leaflet",
     "read_leaflet",
     "resolve_metadata",
     "title_from_filename",
@@ -43,16 +48,51 @@ SAMPLE_LEAFLET: Path = Path(__file__).resolve().parent.parent / "data" / "sample
 """The built-in sample leaflet (package data), the quick start's default input."""
 
 
-def read_leaflet(path: Path) -> Document:
-    """Read the leaflet at `path` into a Document.
+@dataclass(frozen=True)
+class LeafletFile:
+    """A leaflet file as read from disk, once: what its reader, the coverage check and
+    the build's fingerprint all look at (so a build never sees two states of one file)."""
+
+    path: Path
+    data: bytes
+    kind: Format
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The decoded text of a text format ("" for Word and PDF)."""
+        if self.kind in (Format.DOCX, Format.PDF):
+            return ""
+        return decode_text(self.path, self.data)
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @functools.cached_property
+    def lines(self) -> tuple[str, ...]:
+        """The file's lines as a reader sees them, found without the format's reader
+        (`read.coverage`): what the narration and the left-out ledger must account for."""
+        from audio_leaflet.read.coverage import source_lines
+
+        return tuple(source_lines(self.path, self.kind, self.text, self.data))
+
+
+def load_leaflet(path: Path) -> LeafletFile:
+    """Read the file at `path` once (LeafletError when it is missing, empty or too big)."""
+    path = Path(path)
+    data = load_bytes(path)
+    return LeafletFile(path, data, detect_format(path, data))
+
+
+def read_leaflet(leaflet: Path | LeafletFile) -> Document:
+    """Read the leaflet (a path, or a file already loaded) into a Document.
 
     Raises LeafletError (one line, naming the file and what to do) when the
     file is missing, empty, binary, in a format that cannot be read, or holds
     no text once web-page furniture is removed.
     """
-    path = Path(path)
-    data = load_bytes(path)
-    kind = detect_format(path, data)
+    file = leaflet if isinstance(leaflet, LeafletFile) else load_leaflet(leaflet)
+    path, data, kind = file.path, file.data, file.kind
     hints = Hints()
     pieces: list[Piece]
     text = ""
@@ -62,13 +102,13 @@ def read_leaflet(path: Path) -> Document:
         from audio_leaflet.read.word import read_docx
 
         check_unpacked_size(path, data)
-        pieces, hints = read_docx(path)
+        pieces, hints = read_docx(path, data)
     elif kind is Format.PDF:
         from audio_leaflet.read.pdf import read_pdf
 
-        pieces, hints = read_pdf(path)
+        pieces, hints = read_pdf(path, data)
     else:
-        text = decode_text(path, data)
+        text = file.text
         if kind is Format.HTML:
             from audio_leaflet.read.web import read_html
 
@@ -82,20 +122,15 @@ def read_leaflet(path: Path) -> Document:
     document = build_document(pieces, source_name=path.name, hints=hints)
     if kind in (Format.DOCX, Format.PDF) and len(document.left_out) > 1:
         # The readers of Word and PDF list what they leave out at several stages.
-        text = "\n".join(source_lines_of(path))
+        text = "\n".join(file.lines)
     return _left_out_in_source_order(document, text)
 
 
-def source_lines_of(path: Path) -> list[str]:
+def source_lines_of(leaflet: Path | LeafletFile) -> list[str]:
     """The file's lines as a reader sees them, found without the format's reader
     (`read.coverage`): what the narration and the left-out ledger must account for."""
-    from audio_leaflet.read.coverage import source_lines
-
-    path = Path(path)
-    data = load_bytes(path)
-    kind = detect_format(path, data)
-    text = "" if kind in (Format.DOCX, Format.PDF) else decode_text(path, data)
-    return source_lines(path, kind, text)
+    file = leaflet if isinstance(leaflet, LeafletFile) else load_leaflet(leaflet)
+    return list(file.lines)
 
 
 def _left_out_in_source_order(document: Document, text: str) -> Document:

@@ -18,6 +18,7 @@ said when its letters are ("G P").
 from __future__ import annotations
 
 import html
+import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,8 +38,9 @@ _SCHEME = re.compile(r"\bhttps?://", re.IGNORECASE)
 """A web address is said without its "https://"."""
 
 
-def source_lines(path: Path, kind: Format, text: str) -> list[str]:
-    """The lines a reader of the file sees, found without the format's reader."""
+def source_lines(path: Path, kind: Format, text: str, data: bytes) -> list[str]:
+    """The lines a reader of the file sees, found without the format's reader (`text` is
+    the decoded text of a text format; Word and PDF are read from `data`, the file's bytes)."""
     if kind is Format.HTML:
         import lxml.html
 
@@ -64,11 +66,11 @@ def source_lines(path: Path, kind: Format, text: str) -> list[str]:
 
         # A word broken by a hyphen at a line's end is said whole; "(cid:127)" is
         # pdfminer's mark for a glyph it cannot map to a character, not text.
-        text = re.sub(r"\(cid:\d+\)", " ", extract_text(str(path)))
+        text = re.sub(r"\(cid:\d+\)", " ", extract_text(io.BytesIO(data)))
         whole = re.sub(r"([a-z])-\n+([a-z])", r"\1\2", text)
         return [line for line in whole.splitlines() if line.strip()]
     if kind is Format.DOCX:
-        return _word_lines(path)
+        return _word_lines(data)
     if kind is Format.TEXT and "<" in text:
         # HTML markup left in a text file is not words: "<strong>2018</strong><br />".
         text = re.sub(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}?/?>", " ", text)
@@ -81,7 +83,7 @@ _WORD_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 footnotes and endnotes. Headers and footers repeat on every page and are not read."""
 
 
-def _word_lines(path: Path) -> list[str]:
+def _word_lines(data: bytes) -> list[str]:
     """Each Word paragraph's shown text, straight from the XML: every `w:t` but those of
     deleted or moved-out text (`w:delText` and `w:instrText` are other elements)."""
     import zipfile
@@ -92,7 +94,7 @@ def _word_lines(path: Path) -> list[str]:
     removed = {f"{_WORD_ML}del", f"{_WORD_ML}moveFrom"}
     paragraph = f"{_WORD_ML}p"
     lines: dict[object, list[str]] = {}
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         for name in _WORD_STORIES:
             if name not in names:

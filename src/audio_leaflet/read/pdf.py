@@ -35,6 +35,7 @@ gets one line saying so.
 from __future__ import annotations
 
 import dataclasses
+import io
 import itertools
 import re
 import statistics
@@ -137,12 +138,12 @@ class _Grid:
     rows: list[list[list[_Line]]]
 
 
-def read_pdf(path: Path) -> tuple[list[Piece], Hints]:
+def read_pdf(path: Path, data: bytes) -> tuple[list[Piece], Hints]:
     """Pieces of a PDF leaflet in reading order, its metadata title and what was left out.
 
     LeafletError when it has no text layer, or one out of reading order.
     """
-    lines, pages = _lines(path)
+    lines, pages = _lines(path, data)
     if not any(line.text for line in lines):
         raise LeafletError(
             f"{path} is a PDF with no text layer (a scanned page, or text saved as an image): "
@@ -152,7 +153,7 @@ def read_pdf(path: Path) -> tuple[list[Piece], Hints]:
     lines = _with_page_references_joined(_with_bullets_joined(lines), pages)
     lines = _with_justified_lines_joined(lines)
     _refuse_out_of_order(path, lines)
-    title_hint = _metadata_title(path)
+    title_hint = _metadata_title(data)
     body = _body_size(lines)
     left_out: list[LeftOut] = []
     repeated = _running_lines(lines, pages)
@@ -179,7 +180,7 @@ def read_pdf(path: Path) -> tuple[list[Piece], Hints]:
 # --------------------------------------------------------------------------
 
 
-def _lines(path: Path) -> tuple[list[_Line], dict[int, _Page]]:
+def _lines(path: Path, data: bytes) -> tuple[list[_Line], dict[int, _Page]]:
     """Every text line with its place, type size and weight, page by page."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTCurve, LTTextBox, LTTextLine
@@ -190,7 +191,7 @@ def _lines(path: Path) -> tuple[list[_Line], dict[int, _Page]]:
     lines: list[_Line] = []
     pages: dict[int, _Page] = {}
     try:
-        for number, page in enumerate(extract_pages(str(path), laparams=LAParams())):
+        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams())):
             height = page.height or 1.0
             drawn: list[tuple[float, float, float, float]] = []
             for element in page:
@@ -434,13 +435,12 @@ def _with_page_references_joined(lines: list[_Line], pages: dict[int, _Page]) ->
     return joined
 
 
-def _metadata_title(path: Path) -> str | None:
+def _metadata_title(data: bytes) -> str | None:
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
 
     try:
-        with open(path, "rb") as stream:
-            info = PDFDocument(PDFParser(stream)).info
+        info = PDFDocument(PDFParser(io.BytesIO(data))).info
     except Exception:
         return None
     for entry in info:

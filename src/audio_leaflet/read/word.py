@@ -34,6 +34,7 @@ writes one, and its entities would be read as nothing.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from collections.abc import Iterator
@@ -677,17 +678,17 @@ def _unreadable(path: Path, error: Exception) -> LeafletError:
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
-def _refuse_doctype(path: Path) -> None:
+def _refuse_doctype(path: Path, data: bytes) -> None:
     """A part with a DTD: Word never writes one, and its entities would be read as nothing."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.infolist():
                 if not member.filename.endswith((".xml", ".rels")):
                     continue
-                data = archive.read(member)
-                if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                    data = data.decode("utf-16", "replace").encode("utf-8")
-                if _DOCTYPE.search(data):
+                part = archive.read(member)
+                if part.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    part = part.decode("utf-16", "replace").encode("utf-8")
+                if _DOCTYPE.search(part):
                     raise LeafletError(
                         f"{path} has a document type declaration (<!DOCTYPE ...>) in "
                         f"{member.filename}, which Word never writes and which hides text: "
@@ -697,10 +698,10 @@ def _refuse_doctype(path: Path) -> None:
         return  # python-docx says what is wrong with the package
 
 
-def _open(path: Path) -> docx.document.Document:
-    _refuse_doctype(path)
+def _open(path: Path, data: bytes) -> docx.document.Document:
+    _refuse_doctype(path, data)
     try:
-        return docx.Document(str(path))
+        return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as e:
         raise _unreadable(path, e) from e
 
@@ -716,14 +717,14 @@ def _core_title(document: docx.document.Document) -> str | None:
     return None if not title or _PLACEHOLDER_TITLE.match(title) else title
 
 
-def read_docx(path: Path) -> tuple[list[Piece], Hints]:
+def read_docx(path: Path, data: bytes) -> tuple[list[Piece], Hints]:
     """Pieces of a Word document's body in reading order, a title hint and what was left out.
 
     The hint is the title in the file's properties, else the first Title
     paragraph. A Title paragraph under a line or two (a switchboard number) is
     put first.
     """
-    document = _open(path)
+    document = _open(path, data)
     reader = _Reader(path, document)
     reader.read()
     pieces = title_first(reader.pieces, level=0)
