@@ -400,7 +400,7 @@ def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -
 
     # 10. Remove the wrong pronunciation from the list, build and publish.
     go_to(page, "words")
-    press(page, "table.words tr:has-text('three') form button")
+    press(page, "table.words form:has(input[name='word'][value='three']) button")
     assert "Taken out of the project lexicon" in notice_has_focus(page, "#lexicon")
     assert "three" not in page.inner_text("#lexicon table")
     assert "three" not in tomllib.loads((folder / "lexicon.toml").read_text())["words"]
