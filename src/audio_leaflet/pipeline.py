@@ -98,6 +98,7 @@ from audio_leaflet.read.source import HTML_SUFFIXES
 from audio_leaflet.refusals import check_buildable, check_language, refuse_a_book
 from audio_leaflet.speak import SpeechCounts, speak_leaflet
 from audio_leaflet.versions import clear_refused, keep_refused, keeper, versions_store
+from audio_leaflet.wording import counted
 
 if TYPE_CHECKING:  # imported where used, so that a no-change build stays quick
     from audio_leaflet.check.early import EarlyHearing
@@ -508,9 +509,9 @@ def _build_into(
                 early.spoken if early else None,
             )  # fmt: skip
         log.info(
-            "%s: %d sentences spoken, %d from the cache",
+            "%s: %s spoken, %d from the cache",
             narration.slug,
-            counts.synthesized,
+            counted(counts.synthesized, "sentence"),
             counts.reused,
         )
         facts = tag_facts(narration, settings.language, cover, started, engine_info(engine).credit)
