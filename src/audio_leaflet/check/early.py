@@ -78,6 +78,13 @@ class EarlyHearing:
         self._queue.put(_DONE)
 
     def _run(self) -> None:
+        from audio_leaflet.check.recognise import WhisperRecogniser
+
+        try:
+            # While the voice speaks the first chapter (or the one sentence of an edit).
+            WhisperRecogniser().load()
+        except Exception as error:  # the check will say what is wrong with the model
+            log.info("the recogniser could not be loaded early (%s)", error)
         while not self._stopped.is_set():
             job = self._queue.get()
             if job is None:

@@ -162,6 +162,10 @@ class WhisperRecogniser:
         # not re-entrant for our purposes: keep one call at a time.
         self._lock = threading.Lock()
 
+    def load(self) -> None:
+        """Load the model now (about 0.8 s, once per process), not at the first words."""
+        _whisper_model(self.threads)
+
     @property
     def name(self) -> str:
         """ "faster-whisper tiny.en beam 1"."""
