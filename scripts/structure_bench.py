@@ -23,7 +23,7 @@ narration is compared with what a person reads:
   the contacts recap at the end. Checked on the narration's text with rules
   of this script's own, not the narration's phone rule;
 - words unaccounted: words of the source neither said nor in left-out.txt,
-  found by tests/coverage_helpers.py (which does not use the reader's code);
+  found by tests/helpers/coverage.py (which does not use the reader's code);
 - refused: the message `script` and `build` stop with, if any (a member whose
   expected file has `refuse` must be refused with those words).
 
@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from audio_leaflet.config import Settings  # noqa: E402
 from audio_leaflet.errors import AudioLeafletError  # noqa: E402
 from audio_leaflet.model import LeftOutReason, Narration  # noqa: E402
-from coverage_helpers import unaccounted_words  # noqa: E402
+from helpers.coverage import unaccounted_words  # noqa: E402
 
 # --------------------------------------------------------------------------
 # The corpus

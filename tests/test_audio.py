@@ -18,7 +18,7 @@ from audio_leaflet.audio import (
 )
 from audio_leaflet.errors import AudioError
 from audio_leaflet.model import Clip, Pause
-from speech_helpers import SENTENCES, speak
+from helpers.speech import SENTENCES, speak
 
 RATE = 22_050
 

@@ -21,8 +21,8 @@ from audio_leaflet.audio import measure_loudness
 from audio_leaflet.ffmpeg import read_metadata
 from audio_leaflet.manifest import Manifest, load_manifest
 from audio_leaflet.pipeline import build_leaflet
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, run_axe, screenshot
-from pipeline_helpers import settings_for, small_leaflet
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, run_axe, screenshot
+from helpers.pipeline import settings_for, small_leaflet
 
 ORGANISATION = "The Sleep Charity"
 TOLERANCE_MS = 50

@@ -18,7 +18,7 @@ from eyed3.id3 import ID3_V2_3
 from audio_leaflet.audio import measure_loudness
 from audio_leaflet.ffmpeg import read_metadata
 from audio_leaflet.narrate.lengths import describe_length
-from cli_helpers import (
+from helpers.cli import (
     ASCII_SLUG,
     CHAPTER_FILE,
     FileFigures,

@@ -27,7 +27,7 @@ from audio_leaflet.bundle.render import clock, json_for_script, length_words
 from audio_leaflet.bundle.zipping import FIXED_TIME
 from audio_leaflet.errors import BuildError, ManifestError
 from audio_leaflet.manifest import Manifest, ManifestCue
-from bundle_helpers import NASTY, make_bundle, parse_m3u, parse_vtt, unescape_vtt
+from helpers.bundle import NASTY, make_bundle, parse_m3u, parse_vtt, unescape_vtt
 
 LONG = (
     "If you have thoughts of harming yourself, or you feel that you cannot keep yourself safe, "

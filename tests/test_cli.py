@@ -17,7 +17,7 @@ from click.testing import Result
 
 from audio_leaflet import __version__
 from audio_leaflet.read import SAMPLE_LEAFLET
-from cli_helpers import (
+from helpers.cli import (
     ASCII_SLUG,
     assert_nothing_partial,
     assert_one_line_error,

@@ -15,7 +15,7 @@ import eyed3
 import pytest
 
 from audio_leaflet.ffmpeg import read_metadata
-from cli_helpers import (
+from helpers.cli import (
     ASCII_SLUG,
     CHAPTER_FILE,
     chapter_figures,

@@ -1,6 +1,6 @@
 """The corpus of real-shaped leaflets: each read as a person would, and each built and heard.
 
-Thirteen leaflets in the shapes real ones come in (tests/corpus_helpers.py
+Thirteen leaflets in the shapes real ones come in (tests/helpers/corpus.py
 lists them). For each:
 - its outline.md is compared with a golden file in
   tests/fixtures/corpus/outlines/. Each golden file was read line by line
@@ -22,8 +22,8 @@ import pytest
 from audio_leaflet.config import Settings
 from audio_leaflet.pipeline import build_leaflet, prepare
 from audio_leaflet.read.outline import OUTLINE_FILE
-from corpus_helpers import NAMES, OUTLINES, corpus_member
-from coverage_helpers import unaccounted_words
+from helpers.corpus import NAMES, OUTLINES, corpus_member
+from helpers.coverage import unaccounted_words
 
 # Read from each source by hand: its title and the sections after the introduction.
 SECTIONS = {

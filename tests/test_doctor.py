@@ -22,7 +22,7 @@ from audio_leaflet.model_files import (
     model_folder,
     model_packages,
 )
-from cli_helpers import run
+from helpers.cli import run
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import requests
 
 from audio_leaflet.ffmpeg import read_metadata
 from audio_leaflet.read import SAMPLE_LEAFLET
-from cli_helpers import (
+from helpers.cli import (
     assert_nothing_partial,
     assert_one_line_error,
     chapter_figures,

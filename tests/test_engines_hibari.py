@@ -14,7 +14,7 @@ from audio_leaflet.engines.hibari import PACE_TABLE, HibariEngine, speed_for
 from audio_leaflet.errors import EngineError
 from audio_leaflet.lexicon import Lexicon
 from audio_leaflet.pipeline import build_leaflet
-from pipeline_helpers import settings_for, small_leaflet
+from helpers.pipeline import settings_for, small_leaflet
 
 SENTENCE = "The main treatments for mental health conditions are medication and talking therapies."
 

@@ -25,7 +25,7 @@ from audio_leaflet.errors import EngineError
 from audio_leaflet.manifest import Manifest, verify_files
 from audio_leaflet.model import Clip
 from audio_leaflet.pipeline import build_leaflet
-from pipeline_helpers import (
+from helpers.pipeline import (
     assert_bundle_is,
     build_command,
     cached_sentences,

@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from audio_leaflet.bundle import ChannelInfo, podcast_guid, write_feed, write_site_index
 from audio_leaflet.bundle.feed import ATOM, CONTENT, ITUNES, PODCAST, episode_guid
 from audio_leaflet.errors import BuildError, UsageError
-from bundle_helpers import NASTY, make_bundle, sha256, typed
+from helpers.bundle import NASTY, make_bundle, sha256, typed
 
 BASE = "https://leaflets.example.org/audio/"
 NS = {"itunes": ITUNES, "content": CONTENT, "atom": ATOM, "podcast": PODCAST}

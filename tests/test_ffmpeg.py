@@ -12,7 +12,7 @@ from audio_leaflet import ffmpeg
 from audio_leaflet.errors import AudioError
 from audio_leaflet.ffmpeg import FileChapter, parse_ffmetadata
 from audio_leaflet.model import Clip
-from speech_helpers import speak
+from helpers.speech import speak
 
 
 @pytest.fixture(scope="session")

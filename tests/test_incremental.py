@@ -17,7 +17,7 @@ from audio_leaflet.manifest import Manifest, verify_files
 from audio_leaflet.pipeline import build_leaflet
 from audio_leaflet.status import ChapterState, leaflet_status
 from conftest import SEED_LEAFLET
-from pipeline_helpers import (
+from helpers.pipeline import (
     BASE_URL,
     SEED_SLUG,
     copy_work,

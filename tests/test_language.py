@@ -17,8 +17,8 @@ from audio_leaflet.language import paragraph_language, primary
 from audio_leaflet.pipeline import build_leaflet, prepare
 from audio_leaflet.refusals import check_language
 from audio_leaflet.voices import choose_voice
-from cli_helpers import assert_one_line_error, run
 from conftest import FIXTURES, SEED_LEAFLET
+from helpers.cli import assert_one_line_error, run
 
 LANGUAGES = FIXTURES / "languages"
 WELSH = LANGUAGES / "welsh-citizens-advice-patient-rights.txt"

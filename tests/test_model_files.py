@@ -34,7 +34,7 @@ from audio_leaflet.model_files import (
     model_folder,
     model_packages,
 )
-from cli_helpers import assert_one_line_error, run
+from helpers.cli import assert_one_line_error, run
 
 LEAFLET = """Getting help
 

@@ -25,8 +25,8 @@ from audio_leaflet.errors import ManifestError
 from audio_leaflet.manifest import Manifest
 from audio_leaflet.model import BulletList, Clip, Paragraph
 from audio_leaflet.read import read_leaflet
-from cli_helpers import assert_one_line_error, run, tree_state
-from pipeline_helpers import build_arguments, build_command, small_leaflet, start
+from helpers.cli import assert_one_line_error, run, tree_state
+from helpers.pipeline import build_arguments, build_command, small_leaflet, start
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ import pytest
 
 from audio_leaflet.check import check_bundle
 from audio_leaflet.pipeline import build_leaflet
+from helpers.pipeline import SEED_SLUG, settings_for
 from pace import chapter_paces
-from pipeline_helpers import SEED_SLUG, settings_for
 
 SPEAKING_RATE = (140.0, 165.0)
 MAX_SEED_WORD_ERROR_RATE = 0.08

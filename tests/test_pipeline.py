@@ -17,7 +17,7 @@ from audio_leaflet.cli import cli
 from audio_leaflet.narrate.lengths import describe_date
 from audio_leaflet.pipeline import build_leaflet, prepare
 from audio_leaflet.status import ChapterState, leaflet_status
-from pipeline_helpers import (
+from helpers.pipeline import (
     manifest_of,
     repaced_sentences,
     settings_for,

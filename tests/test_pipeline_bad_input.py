@@ -20,7 +20,7 @@ from audio_leaflet.cli import cli
 from audio_leaflet.config import Settings
 from audio_leaflet.model import MAX_CHAPTERS
 from audio_leaflet.pipeline import prepare
-from pipeline_helpers import BASE_URL, FIXTURES, build_arguments, cached_sentences
+from helpers.pipeline import BASE_URL, FIXTURES, build_arguments, cached_sentences
 
 
 def _build(work: Path, cache: Path, leaflet: Path, *extra: str) -> Result:

@@ -12,7 +12,7 @@ import pytest
 from audio_leaflet import cache as cache_module
 from audio_leaflet.cache import sentence_key
 from audio_leaflet.config import default_cache_dir
-from pipeline_helpers import cached_sentences, small_leaflet
+from helpers.pipeline import cached_sentences, small_leaflet
 
 
 def test_cache_folder_from_environment_then_xdg_then_home(

@@ -21,8 +21,8 @@ from audio_leaflet.engines.piper import PiperEngine
 from audio_leaflet.errors import CheckFailed
 from audio_leaflet.model import Clip
 from audio_leaflet.pipeline import RETAKE_ROUNDS, build_leaflet
-from cli_helpers import assert_one_line_error, manifest_of, run, tree_state
-from pipeline_helpers import settings_for
+from helpers.cli import assert_one_line_error, manifest_of, run, tree_state
+from helpers.pipeline import settings_for
 
 LEAFLET = """Getting help
 

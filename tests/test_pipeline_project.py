@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from audio_leaflet.manifest import Manifest, verify_files
-from pipeline_helpers import BASE_URL, SMALL_LEAFLETS, small_leaflet, snapshot
+from helpers.pipeline import BASE_URL, SMALL_LEAFLETS, small_leaflet, snapshot
 
 SLUGS = ("sleep-and-dystonia", "exercise-and-dystonia", "dystonia-at-work")
 

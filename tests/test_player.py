@@ -21,7 +21,7 @@ import pytest
 
 from audio_leaflet.bundle import write_site_index
 from audio_leaflet.ffmpeg import decode_file
-from browser_helpers import (
+from helpers.browser import (
     ALL_CONTROL_SIZES,
     BROWSER_TESTS,
     CHROMIUM,
@@ -33,7 +33,7 @@ from browser_helpers import (
     screenshot,
     tab_to,
 )
-from bundle_helpers import NASTY, RATE, make_bundle, typed
+from helpers.bundle import NASTY, RATE, make_bundle, typed
 
 pytestmark = BROWSER_TESTS
 sync_api = pytest.importorskip("playwright.sync_api")

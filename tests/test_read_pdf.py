@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-import pdf_layouts
 from audio_leaflet.config import Settings
 from audio_leaflet.errors import LeafletError
 from audio_leaflet.model import BulletList, LeftOutReason, Paragraph
 from audio_leaflet.pipeline import prepare
 from audio_leaflet.read import read_leaflet
-from coverage_helpers import unaccounted_words
-from office_helpers import OFFICE, check_outline, expected, office_files
-from pdf_helpers import HEADER, TITLE, chromium_leaflet, reportlab_leaflet
+from helpers import pdf_layouts
+from helpers.coverage import unaccounted_words
+from helpers.office import OFFICE, check_outline, expected, office_files
+from helpers.pdf import HEADER, TITLE, chromium_leaflet, reportlab_leaflet
 
 # Read from the fixture by hand: what a person sees on the two pages.
 SECTIONS = [

@@ -18,7 +18,7 @@ from audio_leaflet.config import Settings
 from audio_leaflet.model import Document, LeftOutReason
 from audio_leaflet.pipeline import prepare
 from audio_leaflet.read import read_leaflet
-from coverage_helpers import unaccounted_words
+from helpers.coverage import unaccounted_words
 
 R = LeftOutReason
 

@@ -23,7 +23,7 @@ from audio_leaflet.read.markdown import read_markdown
 from audio_leaflet.read.outline import LEFT_OUT_FILE, OUTLINE_FILE, outline_markdown
 from audio_leaflet.read.structure import build_document
 from conftest import FIXTURES, SEED_LEAFLET
-from coverage_helpers import unaccounted_words
+from helpers.coverage import unaccounted_words
 
 CORPUS = FIXTURES / "corpus"
 ALL_FIXTURES = sorted(

@@ -17,9 +17,9 @@ from audio_leaflet.pipeline import prepare
 from audio_leaflet.read import read_leaflet, source_lines_of
 from audio_leaflet.read.structure import Gap, Heading, Hints, Item, Table, Text
 from audio_leaflet.read.word import read_docx
-from coverage_helpers import unaccounted_words
-from office_helpers import OFFICE, check_outline, office_files
-from word_helpers import (
+from helpers.coverage import unaccounted_words
+from helpers.office import OFFICE, check_outline, office_files
+from helpers.word import (
     AUTHOR,
     block_control,
     complex_field,

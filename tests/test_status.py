@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from audio_leaflet.cli import cli
 from audio_leaflet.pipeline import build_leaflet
 from audio_leaflet.status import ChapterState, leaflet_status
-from pipeline_helpers import settings_for, small_leaflet, snapshot
+from helpers.pipeline import settings_for, small_leaflet, snapshot
 
 
 def _status_text(leaflet: Path, work: Path, *extra: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from audio_leaflet.read import SAMPLE_LEAFLET
 from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES
-from studio_helpers import Studio, multipart, post_form, running_studio, stop
+from helpers.studio import Studio, multipart, post_form, running_studio, stop
 
 HOSTILE_LEAFLET = """# Tics & "twitches" <script>alert('title')</script>
 
@@ -232,7 +232,7 @@ def test_a_build_refused_from_the_command_line_is_shown_and_heard(
     import subprocess
     import sys
 
-    from pipeline_helpers import small_leaflet
+    from helpers.pipeline import small_leaflet
 
     small_leaflet("pipeline-sleep.txt", tmp_path)
     (tmp_path / "lexicon.toml").write_text('[words.two]\nsay = "four"\n')  # "Section four of three"

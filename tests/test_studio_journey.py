@@ -23,7 +23,7 @@ import pytest
 
 from audio_leaflet.narrate.script import read_script
 from audio_leaflet.read import SAMPLE_LEAFLET
-from browser_helpers import (
+from helpers.browser import (
     ALL_CONTROL_SIZES,
     BROWSER_TESTS,
     CHROMIUM,
@@ -33,7 +33,7 @@ from browser_helpers import (
     screenshot,
     tab_to,
 )
-from studio_helpers import Studio, running_studio
+from helpers.studio import Studio, running_studio
 
 pytestmark = BROWSER_TESTS
 sync_api = pytest.importorskip("playwright.sync_api")

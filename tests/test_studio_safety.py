@@ -26,9 +26,9 @@ from typing import Any, ClassVar
 import pytest
 
 from audio_leaflet.studio.desk import MAX_UPLOAD_BYTES, Desk, StudioError
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS
-from pipeline_helpers import small_leaflet
-from studio_helpers import Studio, multipart, post_form, running_studio
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from helpers.pipeline import small_leaflet
+from helpers.studio import Studio, multipart, post_form, running_studio
 
 SLUG = "sleep-and-dystonia"
 

@@ -16,7 +16,7 @@ from audio_leaflet.audio import SpokenSentence, assemble_chapter
 from audio_leaflet.cover import make_cover
 from audio_leaflet.errors import AudioError
 from audio_leaflet.tags import ChapterMark, ChapterTags, id3_language
-from speech_helpers import speak
+from helpers.speech import speak
 
 LONG_TITLE = ("Managing anxiety, low mood and sleep problems when you live with dystonia: " * 3)[
     :200

@@ -1,7 +1,7 @@
 """Talking books (issue 13): the EPUB 3 with media overlays and the DAISY 2.02 book.
 
 Each is read back by readers of our own that share nothing with the writers
-(tests/talking_book_helpers.py), and the EPUB is validated by EPUBCheck. The
+(tests/helpers/talking_book.py), and the EPUB is validated by EPUBCheck. The
 books are checked for the seed leaflet, the built-in sample, and a bundle
 whose every text is hostile (script tags, ampersands, quotes, non-ASCII).
 """
@@ -21,15 +21,15 @@ from audio_leaflet.bundle import write_bundle_extras, write_feed
 from audio_leaflet.bundle.archive import README_FILE
 from audio_leaflet.manifest import Manifest, load_manifest
 from audio_leaflet.pipeline import build_leaflet
-from bundle_helpers import NASTY, make_bundle
-from pipeline_helpers import (
+from helpers.bundle import NASTY, make_bundle
+from helpers.pipeline import (
     BASE_URL,
     SEED_SLUG,
     settings_for,
     small_leaflet,
     snapshot,
 )
-from talking_book_helpers import (
+from helpers.talking_book import (
     XHTML,
     EpubBook,
     epubcheck_messages,

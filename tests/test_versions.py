@@ -25,8 +25,8 @@ from audio_leaflet.versions import (
     restore_version,
     versions_store,
 )
-from cli_helpers import assert_one_line_error, run, tree_state
-from pipeline_helpers import settings_for, small_leaflet
+from helpers.cli import assert_one_line_error, run, tree_state
+from helpers.pipeline import settings_for, small_leaflet
 
 pytestmark = pytest.mark.slow
 

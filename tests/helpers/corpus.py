@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import FIXTURES
-from pdf_helpers import chromium_leaflet, reportlab_leaflet
+from helpers.pdf import chromium_leaflet, reportlab_leaflet
 
 CORPUS = FIXTURES / "corpus"
 OUTLINES = CORPUS / "outlines"
