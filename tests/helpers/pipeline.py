@@ -20,7 +20,7 @@ from typing import Any
 from audio_leaflet.config import Settings
 from audio_leaflet.manifest import Manifest, verify_files
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SMALL_LEAFLETS = ("pipeline-sleep.txt", "pipeline-exercise.txt", "pipeline-work.txt")
 SEED_SLUG = "dystonia-and-mental-health"
 BASE_URL = "https://audio.example.org/leaflets/"
