@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -107,10 +108,13 @@ def speak_leaflet(
     intro_hint = recorded_pace_factor(old_chapters[0].pace_factor) if old_chapters else None
 
     built: dict[int, SpokenChapter] = {}
+    learnt = PaceLearnt()
     for chapter in narration.chapters:
         if chapter.kind is ChapterKind.SECTION:
             hint = recorded_pace_factor(hints.get(chapter.title))
-            built[chapter.number] = speak_chapter(chapter, engine, cache, plan, counts, tick, hint)
+            built[chapter.number] = speak_chapter(
+                chapter, engine, cache, plan, counts, tick, hint, learnt
+            )
             if spoken is not None:
                 spoken(built[chapter.number])
 
@@ -130,6 +134,7 @@ def speak_leaflet(
                 updated,
                 _previous_duration(previous, chapter.number, 45_000),
                 intro_hint,
+                learnt,
             )
             if spoken is not None:
                 spoken(built[chapter.number])
@@ -144,6 +149,7 @@ def speak_chapter(
     counts: SpeechCounts,
     tick: Callable[[str], None],
     pace_hint: float | None = None,
+    learnt: PaceLearnt | None = None,
 ) -> SpokenChapter:
     """Assemble one chapter from cached or newly synthesized sentences, at the right pace.
 
@@ -184,10 +190,12 @@ def speak_chapter(
     # limits listeners are promised; a fresh choice aims at the narrower band.
     # The difference keeps a small edit from re-speaking a whole chapter.
     band = PACE_LIMITS if pace_hint is not None else PACE_BAND
+    learnt = learnt if learnt is not None else PaceLearnt()
     if pace_hint is None:
-        pace_hint = _predicted_pace_factor(chapter, plan, engine.wpm)
+        pace_hint = _predicted_pace_factor(chapter, plan, engine.wpm, learnt.scale)
     speaker, factor = _at_pace(engine, pace_hint)
     audio, speech_ms, used = _speak(chapter, speaker, engine, cache, plan, counts, tick)
+    learnt.heard(chapter, speech_ms, factor, engine.wpm)
     wanted = _pace_factor(chapter, plan, speech_ms, engine.wpm, band)
     # Each correction says the chapter again; an engine whose pace moves in steps
     # (`Engine.PACE_TRIES`) may need more than one, and the closest take is kept.
@@ -202,6 +210,7 @@ def speak_chapter(
             chapter, quicker, engine, cache, plan, counts, lambda _label: None
         )
         factor = new_factor
+        learnt.heard(chapter, speech_ms, factor, engine.wpm)
         wanted = _pace_factor(chapter, plan, speech_ms, engine.wpm, band)
         if abs(wanted - 1.0) < best[0]:
             best = (abs(wanted - 1.0), audio, used, factor)
@@ -321,15 +330,46 @@ PACE_LIMITS = (140 / 150, 165 / 150)
 _WORD_SHARE, _LINE_SHARE = 0.91, 1.67
 
 
-def _predicted_pace_factor(chapter: Chapter, plan: PausePlan, wpm: int) -> float:
-    """The speed-up `_pace_factor` will likely ask for, before anything is said."""
-    from audio_leaflet.engines.base import count_words, pace_correction, speech_wpm
+def _modelled_speech_ms(chapter: Chapter, wpm: int) -> int:
+    """How long the chapter's sentences take at `wpm`, by its words and lines alone."""
+    from audio_leaflet.engines.base import count_words, speech_wpm
 
     words = sum(count_words(sentence) for sentence in chapter.sentences)
     lines = len(chapter.sentences)
+    return round(60_000 / speech_wpm(wpm) * (_WORD_SHARE * words + _LINE_SHARE * lines))
+
+
+@dataclass
+class PaceLearnt:
+    """What a build has learnt of the voice's real pace from the chapters it said: their
+    speech over what `_modelled_speech_ms` expected, at the voice's own speed. The model
+    was measured on Piper; hibari says the same words about a tenth quicker, so a cold
+    build that did not learn would say most chapters twice or three times."""
+
+    ratios: list[float] = field(default_factory=list)
+
+    def heard(self, chapter: Chapter, speech_ms: int, factor: float, wpm: int) -> None:
+        modelled = _modelled_speech_ms(chapter, wpm)
+        if modelled and speech_ms:
+            self.ratios.append(speech_ms * factor / modelled)
+
+    @property
+    def scale(self) -> float:
+        """The ratio to expect of the next chapter (1.0 before any was said)."""
+        return statistics.median(self.ratios) if self.ratios else 1.0
+
+
+def _predicted_pace_factor(
+    chapter: Chapter, plan: PausePlan, wpm: int, scale: float = 1.0
+) -> float:
+    """The speed-up `_pace_factor` will likely ask for, before anything is said; `scale`
+    is what this build learnt of the voice (`PaceLearnt`)."""
+    from audio_leaflet.engines.base import count_words, pace_correction
+
+    words = sum(count_words(sentence) for sentence in chapter.sentences)
     if words == 0:
         return 1.0
-    speech_ms = round(60_000 / speech_wpm(wpm) * (_WORD_SHARE * words + _LINE_SHARE * lines))
+    speech_ms = round(_modelled_speech_ms(chapter, wpm) * scale)
     gap_ms = _sentence_gaps_ms(chapter, plan)
     pace = words * 60_000 / (speech_ms + gap_ms)
     if PACE_BAND[0] * wpm <= pace <= PACE_BAND[1] * wpm:
@@ -383,6 +423,7 @@ def speak_introduction(
     updated: str,
     estimate_ms: int,
     pace_hint: float | None,
+    learnt: PaceLearnt | None = None,
 ) -> SpokenChapter:
     """Speak the introduction with the real lengths filled in.
 
@@ -393,7 +434,9 @@ def speak_introduction(
     result: SpokenChapter | None = None
     for _ in range(4):
         filled = _fill_introduction(chapter, built, sections_ms + estimate_ms, updated)
-        result = speak_chapter(filled, engine, cache, plan, counts, lambda _label: None, pace_hint)
+        result = speak_chapter(
+            filled, engine, cache, plan, counts, lambda _label: None, pace_hint, learnt
+        )
         pace_hint = result.factor
         if result.audio.clip.duration_ms == estimate_ms or describe_length(
             sections_ms + result.audio.clip.duration_ms
