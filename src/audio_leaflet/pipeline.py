@@ -355,6 +355,13 @@ def build_leaflet(
         from audio_leaflet.engines import make_engine
         from audio_leaflet.lexicon import load_lexicon
 
+        if settings.check:
+            # A recogniser's model that is not the one pinned stops the build now, not
+            # after minutes of speaking (hearing would refuse it then).
+            from audio_leaflet.check.recognise import MODEL_PACKAGE
+            from audio_leaflet.model_files import checked_folder
+
+            checked_folder(MODEL_PACKAGE)
         lexicon = load_lexicon(settings.lexicon)
         engine = make_engine(
             settings.engine, voice=settings.voice, wpm=settings.wpm, lexicon=lexicon
