@@ -396,3 +396,23 @@ def test_a_title_given_on_the_command_line_lists_the_title_it_replaces(tmp_path:
     ledger = (prepared.script_dir / "left-out.txt").read_text(encoding="utf-8")
     assert "title replaced by --title  | Spasmodic torticollis" in ledger
     assert prepared.narration.title == "Neck dystonia"
+
+
+def test_a_web_page_without_heading_tags_has_its_bold_headings_read(tmp_path: Path) -> None:
+    document = read(
+        tmp_path,
+        "<html><head><title>Botulinum toxin | Clinic</title></head><body><main>"
+        "<p><strong>Botulinum toxin clinic</strong></p><p>We treat dystonia.</p>"
+        "<p><img src='logo.png' alt='Quality Approved Resource logo'></p>"
+        "<p><b>What is dystonia?</b><br>Dystonia is a movement disorder.</p>"
+        "<p><a href='leaflet.pdf'>PDF for printing</a></p>"
+        "<p><strong>Type:</strong> Focal</p>"
+        "<table><tr><th>Makes it worse</th><th>Eases it</th></tr>"
+        "<tr><td>Stress</td><td>Rest</td></tr></table>"
+        "</main></body></html>",
+        name="clinic.html",
+    )
+    assert document.title == "Botulinum toxin clinic"
+    assert chapters(document) == [None, "What is dystonia?"]
+    assert ("Quality Approved Resource logo", R.IMAGE_TEXT) in left_out(document)
+    assert ("PDF for printing", R.PAGE_FURNITURE) in left_out(document)
