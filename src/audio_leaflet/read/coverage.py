@@ -112,6 +112,7 @@ def unaccounted_lines(
             and word not in listed
             and word.rstrip("s") not in said
             and word + "s" not in said  # "action(s)" is said "actions"
+            and word.removesuffix("'s") not in said  # "PDF's" is said "P D F's"
             and word.replace("'", "") not in said
             and not (len(word) <= 4 and word in beginnings)
             and _SAID_AS.get(word) not in said

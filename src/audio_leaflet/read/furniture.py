@@ -46,7 +46,7 @@ _LABEL = re.compile(
     # A site's section word over a page's title ("Medicines" over "Baclofen for muscle spasm").
     r"|medicines|conditions|health a ?- ?z|services|news|publications|resources"
     r"|(?:patient )?leaflets|treatments"
-    r"|patients,? (?:&|and) visitors(?:,? (?:&|and) the public)?)$",
+    r"|patients(?:,| (?:&|and)) visitors(?:,? (?:&|and) the public)?)$",
     re.IGNORECASE,
 )
 

@@ -220,6 +220,9 @@ _DANGLING = frozenset(
 )
 
 
+_NAME_ABBREVIATION = re.compile(r"(?<=\s)(?:Inc|Ltd|Co|Corp|Plc|LLC)\.$", re.IGNORECASE)
+
+
 def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     """Whether a stand-alone line reads as a heading: short, no closing full stop, not a list.
 
@@ -239,8 +242,10 @@ def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     words = text.split()
     if len(words) > MAX_HEADING_WORDS:
         return False
-    if text.rstrip("\"'”’)]")[-1:] in {".", ",", ";", ":", "!"}:
-        return False
+    # A name's abbreviation is not a full stop: "... Research Foundation Inc.".
+    closing = _NAME_ABBREVIATION.sub("", text).rstrip("\"'”’)]")[-1:]
+    if closing in {".", ",", ";", ":", "!", "-", "–"}:
+        return False  # a sentence, or a lead-in ("They will ask-")
     if text[0].islower() or (not alone and words[-1].lower().strip("\"'”’") in _DANGLING):
         return False
     if list_item(line) or parse_contact(text) or is_web_leftover(text):
