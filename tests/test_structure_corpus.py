@@ -37,10 +37,6 @@ _FUSED = "headings run into other text by a PDF's extraction or a document host"
 _COLUMNS = "columns of a PDF interleaved line by line by the document host"
 _NEWSLETTER = "a newsletter's columns flattened into one run of short lines"
 STILL_WRONG: dict[str, dict[str, str]] = {
-    "05-dystonia-society-good-practice-guide-cover.txt": {
-        "headings": "'Contents' is over a contents table flattened one cell a line; it is "
-        "left out with its entries only when they read as a contents list"
-    },
     "06-dystonia-matters-newsletter-masthead.txt": {"headings": _NEWSLETTER},
     "15-dystonia-dialogue-winter-2008.txt": {
         "headings": f"{_NEWSLETTER}; 'inside this issue' is printed in lower case"
@@ -73,9 +69,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
         "headings": "a pop-up's lines between the title and the text",
         "title": "the site's strapline sits with its skip link over the title",
         "furniture": "the site's strapline and pop-up lines are sentences",
-    },
-    "37-readkong-what-is-ms.txt": {
-        "headings": "a page number run onto a heading ('2 What is MS?'); a wrapped line"
     },
     "39-our-health-space-easy-read-hospital.txt": {
         "title": "the site's 'Ask a question' box opens the text",

@@ -238,7 +238,10 @@ def _is_leftover(line: str) -> bool:
 
 
 _BYLINE = re.compile(r"By\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+# A UK postcode ("SE1 7TP"), a Canadian one ("M5C 1B5"), a US state and ZIP ("IL 60601").
+_POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{2} \d{5}(?:-\d{4})?)\b"
+)
 
 
 def _candidate(line: str, *, alone: bool = False) -> bool:
@@ -276,11 +279,15 @@ def _prose_start(line: str, heading: str) -> bool:
         return False
     starts = text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("
     long = len(text) >= max(MIN_PROSE_CHARS, 1.5 * len(rules.clean_text(heading)))
-    return starts and (long or rules.ends_sentence(text))
+    # A short question is another heading (or a contents entry), not the text under one.
+    sentence = rules.ends_sentence(text) and not text.endswith("?")
+    return starts and (long or sentence)
 
 
 WRAPPED_WIDTH = 120
 """A block whose longest line is at most this wide was wrapped by a page or a column."""
+MIN_WRAPPED_WIDTH = 30
+"""A block of lines all narrower than this is a list of short lines, not a wrapped column."""
 WRAPPED_SHARE = 0.75
 """In a wrapped block, a line this share of the widest or wider was wrapped, not ended."""
 
@@ -296,8 +303,9 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
     """
     meaningful = [i for i, line in enumerate(lines) if not _is_leftover(line)]
     width = max((len(rules.clean_text(line)) for line in lines), default=0)
-    wrapped = width <= WRAPPED_WIDTH and len(lines) >= 3
+    wrapped = MIN_WRAPPED_WIDTH <= width <= WRAPPED_WIDTH and len(lines) >= 3
     heading = [False] * len(lines)
+    opened_by_text: set[int] = set()
     # From the bottom: a heading needs its text (or a sub-heading with text) under it.
     for position in range(len(meaningful) - 2, -1, -1):
         index, after = meaningful[position], meaningful[position + 1]
@@ -314,14 +322,21 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
         if _CONTENTS_HEADING.fullmatch(rules.clean_text(text)):
             heading[index] = True  # over its entries, whatever they look like
             continue
-        opens = (
+        over_text = (
             _prose_start(below, text)
-            # A heading over a sub-heading; a numbered point over the next point is a list.
-            or (heading[after] and (numbered is None or not _is_list_line(below)))
             or (numbered is None and _is_list_line(below))
             or (position == 0 and rules.parse_contact(rules.clean_text(below)) is not None)
         )
-        heading[index] = opens
+        # A heading over one sub-heading over its text; a numbered point over the next
+        # point is a list, and a run of short lines (an address) is not a chain of headings.
+        over_heading = (
+            heading[after]
+            and after in opened_by_text
+            and (numbered is None or not _is_list_line(below))
+        )
+        heading[index] = over_text or over_heading
+        if over_text:
+            opened_by_text.add(index)
     # From the top: a heading starts after a sentence, a list point or another heading.
     previous: int | None = None
     for index in meaningful:
@@ -425,6 +440,8 @@ def _opens_text(block: _Block, heading: str = "") -> bool:
     if all(rules.is_form_field(_point_text(line)) for line in lines):
         return rules.clean_text(heading).endswith("?")
     first = rules.clean_text(lines[0])
+    if first[:1].islower():
+        return False  # the line above goes on here: a sentence, not a heading over it
     if _is_list_line(lines[0]) or rules.ends_sentence(first) or len(first) >= MIN_PROSE_CHARS:
         return True
     if len(lines) > 1 and _headings_in_block(lines)[0]:
