@@ -314,10 +314,11 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
         if numbered is not None and not numbered[1]:
             continue  # a bullet point
         text = numbered[0] if numbered else line
-        if not _candidate(text):
+        # A numbered heading may end on "for" ("1. What this medicine is used for").
+        if not _candidate(text, alone=numbered is not None):
             continue
-        if wrapped and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
-            continue
+        if wrapped and numbered is None and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
+            continue  # as wide as the column: wrapped there (a numbered line starts its own)
         below = lines[after]
         if _CONTENTS_HEADING.fullmatch(rules.clean_text(text)):
             heading[index] = True  # over its entries, whatever they look like
