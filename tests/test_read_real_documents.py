@@ -416,3 +416,15 @@ def test_a_web_page_without_heading_tags_has_its_bold_headings_read(tmp_path: Pa
     assert chapters(document) == [None, "What is dystonia?"]
     assert ("Quality Approved Resource logo", R.IMAGE_TEXT) in left_out(document)
     assert ("PDF for printing", R.PAGE_FURNITURE) in left_out(document)
+
+
+def test_a_table_printed_with_pipes_keeps_each_cells_meaning(tmp_path: Path) -> None:
+    sentences = said(
+        tmp_path,
+        "Dystonia\nDystonia | |\n---|---|\nSpecialty | Neurology |\n"
+        "Treatment | botulinum toxin injection |\n"
+        "Dystonia is a movement disorder.\n\nTriggers\n\n"
+        "Makes it worse | Eases it\n---|---\nStress | Rest\nCold | Warmth\n\nEnd.\n",
+    )
+    assert "Specialty: Neurology." in sentences
+    assert "Makes it worse: Stress." in sentences and "Eases it: Rest." in sentences

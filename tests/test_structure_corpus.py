@@ -93,10 +93,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
     "49-wikipedia-dystonia.txt": {
         "headings": "the information box's cells are run together ('SpecialtyNeurology')"
     },
-    "50-wikipedia-mirror-dystonia-table.txt": {
-        "headings": "a heading run into its '[edit]' link and a notice",
-        "furniture": "as above",
-    },
     "52-pdf-org-parkinsons-information-service.txt": {
         "headings": "a fundraising box over the article: its heading and link",
         "title": "as above",

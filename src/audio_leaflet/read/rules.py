@@ -430,6 +430,12 @@ def is_kind_label(line: str) -> bool:
     return bool(_KIND_LABEL.fullmatch(clean_text(line).rstrip(" .:")))
 
 
+# An encyclopedia's notice to its editors: "This section may be in need of reorganization ...".
+_EDITORS_NOTICE = re.compile(
+    r"this\s+(?:section|article)\s+(?:may\s+be\s+in\s+need|needs\s+additional|has\s+multiple"
+    r"\s+issues|relies\s+(?:largely|too\s+much)|may\s+(?:require|need|be\s+too))\b",
+    re.IGNORECASE,
+)
 _BREADCRUMB_SEPARATOR = re.compile(r"\s[>›»]\s")
 _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b.*\b(?:we\s+use|uses|accept|consent|settings|preferences|"
@@ -494,6 +500,8 @@ def leftover_reason(line: str) -> LeftOutReason | None:
         return LeftOutReason.BREADCRUMBS
     if words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text)):
         return LeftOutReason.COOKIE_NOTICE
+    if words <= MAX_COOKIE_NOTICE_WORDS and _EDITORS_NOTICE.match(text):
+        return LeftOutReason.PAGE_FURNITURE
     return None
 
 

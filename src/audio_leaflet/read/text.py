@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from audio_leaflet.model import LeftOutReason
 from audio_leaflet.read import furniture, rules
-from audio_leaflet.read.structure import Gap, Heading, Item, Omitted, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Item, Omitted, Piece, Table, Text
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 WIDE_GAP_BLANK_LINES = 2
@@ -76,6 +76,9 @@ def _unfused(lines: list[str]) -> list[str]:
             continue
         if (match := _QUESTION_RUN_IN.fullmatch(text)) and _candidate(match["heading"]):
             out += [indent + match["heading"], indent + match["text"]]
+            continue
+        if text.startswith("[edit]") and text != "[edit]":
+            out += [indent + "[edit]", indent + text.removeprefix("[edit]")]  # an edit link
             continue
         following = lines[number + 1].strip() if number + 1 < len(lines) else ""
         match = _HEADING_RUN_ON.fullmatch(text)
@@ -537,6 +540,41 @@ def _subtitle(block: _Block) -> bool:
     return len(block.lines) == 1 and bool(_SUBTITLE.match(rules.clean_text(block.lines[0])))
 
 
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
+
+
+def _cells(line: str) -> tuple[str, ...]:
+    cells = [rules.clean_text(cell) for cell in line.strip().strip("|").split("|")]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
+
+
+def _pipe_table(lines: Sequence[str], start: int) -> tuple[int, Table] | None:
+    """A table printed with pipes ("Specialty | Neurology |") under a "---|---|" rule,
+    and how many lines it takes; None when none starts at `start`.
+
+    A first row with one cell is the table's caption ("Dystonia | |" over an
+    encyclopedia's box); a table of two columns without a header row names
+    each row by its first cell ("Specialty: Neurology").
+    """
+    if start + 1 >= len(lines) or "|" not in lines[start]:
+        return None
+    if not _TABLE_RULE.fullmatch(lines[start + 1]) or "|" not in lines[start + 1]:
+        return None
+    end = start + 2
+    while end < len(lines) and "|" in lines[end] and not _TABLE_RULE.fullmatch(lines[end]):
+        end += 1
+    header = _cells(lines[start])
+    body = [cells for line in lines[start + 2 : end] if (cells := _cells(line))]
+    named = [cell for cell in header if cell]
+    width = max((len(row) for row in body), default=0)
+    if len(named) > 1:
+        return end - start, Table((header, *body), header_row=True)
+    caption = named[0] if named else ""
+    return end - start, Table(tuple(body), header_column=width == 2, caption=caption)
+
+
 class _Reader:
     """Turns blocks into pieces; list points in consecutive blocks form one list."""
 
@@ -574,7 +612,17 @@ class _Reader:
             self.in_list = False
 
     def lines(self, lines: Sequence[str]) -> None:
-        for line in lines:
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            index += 1
+            if (table := _pipe_table(lines, index - 1)) is not None:
+                self._flush_item()
+                self._flush_run()
+                rows, table_piece = table
+                self.pieces.append(table_piece)
+                index += rows - 1
+                continue
             if (found := rules.list_item(line)) is not None:
                 self._flush_run()
                 self._flush_item()
