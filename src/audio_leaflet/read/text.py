@@ -217,6 +217,25 @@ def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
     return reasons
 
 
+MIN_TITLE_CASE_SHARE = 0.75
+
+
+def _title_case_headline(line: str) -> bool:
+    """A headline in Title Case that ends with a stop or a colon, alone on its line ("Lost
+    Sense of Smell? ... It May Be Parkinson's Disease.", "Synopsis and Key Points:")."""
+    text = rules.clean_text(line)
+    words = text.split()
+    long_words = [w for w in words if sum(ch.isalpha() for ch in w) >= 4]
+    if not text.endswith((".", ":")) or not 2 <= len(words) <= rules.MAX_HEADING_WORDS:
+        return False
+    capitals = sum(w[:1].isupper() for w in long_words)
+    return (
+        bool(long_words)
+        and capitals >= MIN_TITLE_CASE_SHARE * len(long_words)
+        and (_candidate(text.rstrip(".:"), alone=True))
+    )
+
+
 def _point_text(line: str) -> str:
     """A line without its bullet or number."""
     found = rules.list_item(line)
@@ -879,7 +898,7 @@ def _read_block(
             return
         if (
             not _is_list_line(line)
-            and _candidate(line, alone=True)
+            and (_candidate(line, alone=True) or _title_case_headline(line))
             and after is not None
             and _opens_text(after, line)
             and not _indented_under_a_point(block, before)
