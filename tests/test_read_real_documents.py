@@ -428,3 +428,19 @@ def test_a_table_printed_with_pipes_keeps_each_cells_meaning(tmp_path: Path) -> 
     )
     assert "Specialty: Neurology." in sentences
     assert "Makes it worse: Stress." in sentences and "Eases it: Rest." in sentences
+
+
+def test_a_page_flattened_into_one_line_has_its_question_headings_found(tmp_path: Path) -> None:
+    answer = "Your doctor will tell you what to do and how to do it safely, step by step. " * 8
+    page = (
+        "Gabapentinoid Reduction\n\nPatient Information Leaflet Gabapentinoid Reduction What are "
+        f"gabapentinoids? Gabapentinoids are drugs such as gabapentin. {answer}Why should I "
+        f"reduce my medication? You should reduce it if advised to. {answer}How will any "
+        f"withdrawal symptoms be managed? Reduce the dose slowly. {answer}\n"
+    )
+    document = read(tmp_path, page)
+    assert [h for h in chapters(document) if h] == [
+        "What are gabapentinoids?",
+        "Why should I reduce my medication?",
+        "How will any withdrawal symptoms be managed?",
+    ]

@@ -86,7 +86,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
         "headings": f"{_FUSED} (the contents list)",
         "title": "the title is run into its subtitle on one line",
     },
-    "46-docslib-gabapentinoid-reduction.txt": {"headings": _FUSED},
     "47-patient-info-co-careldopa.txt": {
         "headings": "section numbers lost to glyphs ('©■ What Co-Careldopa is')"
     },

@@ -55,6 +55,29 @@ _QUESTION_RUN_IN = re.compile(r"(?P<heading>[^.!?]{3,100}\?)(?P<text>[A-Z][a-z].
 _HEADING_RUN_ON = re.compile(r"(?P<text>.{20,}[a-z][.!?])(?P<heading>[A-Z][\w'’ -]{2,60})")
 
 
+FLATTENED_PAGE_CHARS = 1500
+"""A line this long is a whole page flattened by a document host, its headings run in."""
+_RUN_IN_QUESTION = re.compile(
+    r"(?<= )(?P<question>(?:What|Why|How|When|Where|Who|Which|Is|Are|Can|Could|Should|Do"
+    r"|Does|Will|Would)\b[^.!?]{5,110}\?)(?= [A-Z])"
+)
+
+
+def _questions_apart(text: str) -> list[str]:
+    """A flattened page's question headings, each run in between sentences ("... come and
+    go. Why should I reduce ...? You should ..."), put on lines of their own. A question
+    word with a capital inside a line starts a heading: in a sentence it has none."""
+    parts: list[str] = []
+    start = 0
+    for match in _RUN_IN_QUESTION.finditer(text):
+        if rules.looks_like_heading(match["question"]):
+            parts += [text[start : match.start()].strip(), match["question"]]
+            start = match.end()
+    if not parts:
+        return []
+    return [part for part in [*parts, text[start:].strip()] if part]
+
+
 def _unfused(lines: list[str]) -> list[str]:
     """Lines with headings that were run into their neighbours put on lines of their own.
 
@@ -66,6 +89,10 @@ def _unfused(lines: list[str]) -> list[str]:
     for number, line in enumerate(lines):
         indent = line[: len(line) - len(line.lstrip())]
         text = line.strip()
+        if len(text) >= FLATTENED_PAGE_CHARS and (parts := _questions_apart(text)):
+            for part in parts:  # each a block of its own, as printed
+                out += [indent + part, ""]
+            continue
         match = _ACCORDION.fullmatch(text)
         if (
             match
