@@ -444,3 +444,37 @@ def test_a_page_flattened_into_one_line_has_its_question_headings_found(tmp_path
         "Why should I reduce my medication?",
         "How will any withdrawal symptoms be managed?",
     ]
+
+
+def test_a_pages_hidden_email_addresses_do_not_stop_the_build(tmp_path: Path) -> None:
+    # The coverage guard refused a newsletter over its "[email protected]" lines.
+    from audio_leaflet.pipeline import check_buildable
+
+    path = tmp_path / "newsletter.txt"
+    path.write_text(
+        "Dystonia matters\n\nOffice: 0845 458 6211\nemail helpline:\n[email protected]\n\n"
+        "News\n\nWrite to us at [email protected] with your ideas for the newsletter.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(narration_dir=tmp_path / "n", cache_dir=tmp_path / "c")
+    prepared = prepare(path, settings)
+    check_buildable(prepared, settings)
+    assert ("[email protected]", R.HIDDEN) in left_out(read_leaflet(path))
+    assert unaccounted_words(path, prepared.script_dir) == []
+
+
+def test_a_us_helpline_is_said_digit_by_digit_and_again_in_the_recap(tmp_path: Path) -> None:
+    sentences = said(
+        tmp_path,
+        "Getting help\n\nOur bilingual helpline is open every day.\n\n"
+        "Contact us\n\nCall our helpline on 555-201-4400 for advice.\n",
+    )
+    number = "five five five, two zero one, four four zero zero"
+    assert f"Call our helpline on {number} for advice." in sentences
+    recap = sentences[
+        sentences.index(
+            "Before you go, here are the contact details from this leaflet once more."
+        ) :
+    ]
+    assert any(number in sentence for sentence in recap)
+    assert not any("five hundred and fifty-five" in sentence for sentence in sentences)
