@@ -431,7 +431,7 @@ def build_member(member: Member, work: Path, cache: Path) -> str:
     try:
         build_leaflet(member.source, settings)
     except AudioLeafletError as error:
-        return "FAIL: " + str(error).splitlines()[0][:150]
+        return "FAIL: " + str(error).splitlines()[0]
     return "pass"
 
 
@@ -498,6 +498,8 @@ def table(results: Sequence[Result], *, built: bool) -> str:
 
 def details(result: Result) -> list[str]:
     """What went wrong for one member, line by line."""
+    if not result.read:
+        return []
     out = []
     missed = _without(result.member.headings, [*result.chapters, *result.parents])
     false = _without(result.chapters, result.member.headings)
@@ -535,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for index, member in enumerate(chosen):
             work = Path(temp) / f"{index:03d}"
             result = measure(member, work)
-            if options.build and not member.refuse:
+            if options.build and result.read:
                 result.built = build_member(member, work / "build", Path(temp) / "cache")
             results.append(result)
     print(table(results, built=options.build))
