@@ -25,7 +25,9 @@ narration is compared with what a person reads:
 - words unaccounted: words of the source neither said nor in left-out.txt,
   found by tests/helpers/coverage.py (which does not use the reader's code);
 - refused: the message `script` and `build` stop with, if any (a member whose
-  expected file has `refuse` must be refused with those words).
+  expected file has `refuse` must be refused with those words; a file in a
+  format the reader does not take, .odt, must be refused saying to save it as
+  .docx). A member refused as it should be is not measured further.
 
 With --build each member is also built with the listening check on (slow)
 and the table says which pass.
@@ -55,6 +57,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from audio_leaflet.config import Settings  # noqa: E402
 from audio_leaflet.errors import AudioLeafletError  # noqa: E402
 from audio_leaflet.model import LeftOutReason, Narration  # noqa: E402
+from audio_leaflet.read.source import SUFFIXES  # noqa: E402
 from helpers.coverage import unaccounted_words  # noqa: E402
 
 # --------------------------------------------------------------------------
@@ -339,9 +342,18 @@ class Result:
     @property
     def refusal_right(self) -> bool:
         if not self.member.refuse:
+            if self.member.source.suffix.lower() not in SUFFIXES:
+                # A format the reader does not take (.odt) is refused, saying what to save.
+                return ".docx" in self.refused
             return not self.refused
         wanted = words(self.member.refuse)
         return bool(self.refused) and all(w in words(self.refused) for w in wanted)
+
+    @property
+    def read(self) -> bool:
+        """Whether the member is read, so its structure is measured (not refused as it
+        should be)."""
+        return not (self.refused and self.refusal_right)
 
 
 _SYNTHETIC = frozenset({"Overview", "About this information", "More information"})
@@ -420,7 +432,7 @@ def build_member(member: Member, work: Path, cache: Path) -> str:
     try:
         build_leaflet(member.source, settings)
     except AudioLeafletError as error:
-        return "FAIL: " + str(error).splitlines()[0][:150]
+        return "FAIL: " + str(error).splitlines()[0]
     return "pass"
 
 
@@ -440,6 +452,9 @@ def table(results: Sequence[Result], *, built: bool) -> str:
         head.append("build")
     rows = [head]
     for r in results:
+        if not r.read:
+            rows.append([r.member.name[:44], *["-"] * 6, "ok (refused)"] + (["-"] if built else []))
+            continue
         row = [
             r.member.name[:44],
             f"{_ratio(r.recall)} ({r.found}/{len(r.member.headings)})",
@@ -453,19 +468,20 @@ def table(results: Sequence[Result], *, built: bool) -> str:
         if built:
             row.append(r.built[:40])
         rows.append(row)
-    expected = sum(len(r.member.headings) for r in results)
-    found = sum(r.found for r in results)
-    chapters = sum(len(r.chapters) for r in results)
-    true_chapters = sum(r.chapters_found for r in results)
-    phones = sum(len(r.member.phones) for r in results)
+    read = [r for r in results if r.read]
+    expected = sum(len(r.member.headings) for r in read)
+    found = sum(r.found for r in read)
+    chapters = sum(len(r.chapters) for r in read)
+    true_chapters = sum(r.chapters_found for r in read)
+    phones = sum(len(r.member.phones) for r in read)
     total = [
-        f"TOTAL ({len(results)} members)",
+        f"TOTAL ({len(results)} members, {len(read)} read)",
         f"{_ratio(found / expected if expected else None)} ({found}/{expected})",
         f"{_ratio(true_chapters / chapters if chapters else None)} ({chapters})",
-        f"{sum(r.title_right for r in results)}/{len(results)}",
-        str(sum(len(r.furniture_said) for r in results)),
-        f"{phones - sum(len(r.phones_wrong) for r in results)}/{phones}",
-        str(sum(len(r.unaccounted) for r in results)),
+        f"{sum(r.title_right for r in read)}/{len(read)}",
+        str(sum(len(r.furniture_said) for r in read)),
+        f"{phones - sum(len(r.phones_wrong) for r in read)}/{phones}",
+        str(sum(len(r.unaccounted) for r in read)),
         f"{sum(r.refusal_right for r in results)}/{len(results)} right",
     ]
     if built:
@@ -483,6 +499,8 @@ def table(results: Sequence[Result], *, built: bool) -> str:
 
 def details(result: Result) -> list[str]:
     """What went wrong for one member, line by line."""
+    if not result.read:
+        return []
     out = []
     missed = _without(result.member.headings, [*result.chapters, *result.parents])
     false = _without(result.chapters, result.member.headings)
@@ -520,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for index, member in enumerate(chosen):
             work = Path(temp) / f"{index:03d}"
             result = measure(member, work)
-            if options.build and not member.refuse:
+            if options.build and result.read:
                 result.built = build_member(member, work / "build", Path(temp) / "cache")
             results.append(result)
     print(table(results, built=options.build))

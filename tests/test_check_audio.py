@@ -121,7 +121,19 @@ def test_a_chapter_of_short_lines_is_judged_on_what_was_heard(tmp_path: Path) ->
     cells = ["Section three of seven. Brand information.", "Brand name.", "Artane.", "S4.", "End."]
     [slow_cells] = pace_problems(facts, 12, WHERE, Thresholds(), cells)
     assert slow_cells.severity is Severity.WARNING
-    prose = ["Section two of three. Care.", "Rest when you need to and take your time.", "End."]
+    one_line = [
+        "Section four of four. Types.",
+        "For example, dystonia musculorum deformans.",
+        "End.",
+    ]
+    [slow_line] = pace_problems(facts, 12, WHERE, Thresholds(), one_line)
+    assert slow_line.severity is Severity.WARNING, "a tiny chapter: its own sentences outweigh it"
+    prose = [
+        "Section two of three. Care.",
+        "Rest when you need to and take your time over every task you do.",
+        "Ask for help when you need it.",
+        "End.",
+    ]
     [slow_prose] = pace_problems(facts, 12, WHERE, Thresholds(), prose)
     assert slow_prose.severity is Severity.ERROR, "long lines said slowly are wrong audio"
     [fast] = pace_problems(facts, 100, WHERE, Thresholds(), tiny)

@@ -416,7 +416,7 @@ def test_script_and_build_say_when_the_title_is_the_file_names(work: Path) -> No
     assert result.exit_code == 0, result.stderr
     assert (
         "warning: 10-botulinum-injections.txt: no title found in the text; using the file "
-        "name: set --title (it is now '10 botulinum injections')"
+        "name: set --title (it is now 'Botulinum injections')"
     ) in result.stderr
     titled = run("script", leaflet, "--title", "Botulinum toxin")
     assert "no title found" not in titled.stderr

@@ -766,6 +766,12 @@ def test_phone_numbers_of_every_common_shape(printed: str, said: str) -> None:
             "Reference Number: H E Y one one three four slash two zero two four",
         ),
         ("A and E is open 24/7.", "A and E is open twenty-four seven."),
+        # A US ZIP code is said like a postcode.
+        ("Fountain Valley, CA 92708", "Fountain Valley, C A nine two seven zero eight"),
+        (
+            "Chicago, Illinois 60601-1905",
+            "Chicago, Illinois six zero six zero one, one nine zero five",
+        ),
         # An issue number is a number, not litres.
         ("Issue 73 l Autumn 2011", "Issue seventy-three l Autumn twenty eleven"),
         ("Drink 2 l of water.", "Drink two litres of water."),

@@ -102,6 +102,9 @@ def test_find_date(texts: list[str], expected: str | None) -> None:
         ("botox_clinic-leaflet.docx", "Botox clinic leaflet"),
         ("NHS dystonia page.html", "NHS dystonia page"),
         ("leaflet.v2.md", "Leaflet v2"),
+        # A number that orders the files is not part of the title (issue 20).
+        ("44-rcp-care-after-stroke.txt", "Rcp care after stroke"),
+        ("2024 review.txt", "2024 review"),
         ("", "Leaflet"),
     ],
 )

@@ -396,3 +396,85 @@ def test_a_title_given_on_the_command_line_lists_the_title_it_replaces(tmp_path:
     ledger = (prepared.script_dir / "left-out.txt").read_text(encoding="utf-8")
     assert "title replaced by --title  | Spasmodic torticollis" in ledger
     assert prepared.narration.title == "Neck dystonia"
+
+
+def test_a_web_page_without_heading_tags_has_its_bold_headings_read(tmp_path: Path) -> None:
+    document = read(
+        tmp_path,
+        "<html><head><title>Botulinum toxin | Clinic</title></head><body><main>"
+        "<p><strong>Botulinum toxin clinic</strong></p><p>We treat dystonia.</p>"
+        "<p><img src='logo.png' alt='Quality Approved Resource logo'></p>"
+        "<p><b>What is dystonia?</b><br>Dystonia is a movement disorder.</p>"
+        "<p><a href='leaflet.pdf'>PDF for printing</a></p>"
+        "<p><strong>Type:</strong> Focal</p>"
+        "<table><tr><th>Makes it worse</th><th>Eases it</th></tr>"
+        "<tr><td>Stress</td><td>Rest</td></tr></table>"
+        "</main></body></html>",
+        name="clinic.html",
+    )
+    assert document.title == "Botulinum toxin clinic"
+    assert chapters(document) == [None, "What is dystonia?"]
+    assert ("Quality Approved Resource logo", R.IMAGE_TEXT) in left_out(document)
+    assert ("PDF for printing", R.PAGE_FURNITURE) in left_out(document)
+
+
+def test_a_table_printed_with_pipes_keeps_each_cells_meaning(tmp_path: Path) -> None:
+    sentences = said(
+        tmp_path,
+        "Dystonia\nDystonia | |\n---|---|\nSpecialty | Neurology |\n"
+        "Treatment | botulinum toxin injection |\n"
+        "Dystonia is a movement disorder.\n\nTriggers\n\n"
+        "Makes it worse | Eases it\n---|---\nStress | Rest\nCold | Warmth\n\nEnd.\n",
+    )
+    assert "Specialty: Neurology." in sentences
+    assert "Makes it worse: Stress." in sentences and "Eases it: Rest." in sentences
+
+
+def test_a_page_flattened_into_one_line_has_its_question_headings_found(tmp_path: Path) -> None:
+    answer = "Your doctor will tell you what to do and how to do it safely, step by step. " * 8
+    page = (
+        "Gabapentinoid Reduction\n\nPatient Information Leaflet Gabapentinoid Reduction What are "
+        f"gabapentinoids? Gabapentinoids are drugs such as gabapentin. {answer}Why should I "
+        f"reduce my medication? You should reduce it if advised to. {answer}How will any "
+        f"withdrawal symptoms be managed? Reduce the dose slowly. {answer}\n"
+    )
+    document = read(tmp_path, page)
+    assert [h for h in chapters(document) if h] == [
+        "What are gabapentinoids?",
+        "Why should I reduce my medication?",
+        "How will any withdrawal symptoms be managed?",
+    ]
+
+
+def test_a_pages_hidden_email_addresses_do_not_stop_the_build(tmp_path: Path) -> None:
+    # The coverage guard refused a newsletter over its "[email protected]" lines.
+    from audio_leaflet.pipeline import check_buildable
+
+    path = tmp_path / "newsletter.txt"
+    path.write_text(
+        "Dystonia matters\n\nOffice: 0845 458 6211\nemail helpline:\n[email protected]\n\n"
+        "News\n\nWrite to us at [email protected] with your ideas for the newsletter.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(narration_dir=tmp_path / "n", cache_dir=tmp_path / "c")
+    prepared = prepare(path, settings)
+    check_buildable(prepared, settings)
+    assert ("[email protected]", R.HIDDEN) in left_out(read_leaflet(path))
+    assert unaccounted_words(path, prepared.script_dir) == []
+
+
+def test_a_us_helpline_is_said_digit_by_digit_and_again_in_the_recap(tmp_path: Path) -> None:
+    sentences = said(
+        tmp_path,
+        "Getting help\n\nOur bilingual helpline is open every day.\n\n"
+        "Contact us\n\nCall our helpline on 555-201-4400 for advice.\n",
+    )
+    number = "five five five, two zero one, four four zero zero"
+    assert f"Call our helpline on {number} for advice." in sentences
+    recap = sentences[
+        sentences.index(
+            "Before you go, here are the contact details from this leaflet once more."
+        ) :
+    ]
+    assert any(number in sentence for sentence in recap)
+    assert not any("five hundred and fifty-five" in sentence for sentence in sentences)

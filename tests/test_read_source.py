@@ -118,3 +118,20 @@ def test_binary_content_is_refused(data: bytes) -> None:
     assert str(caught.value) == (
         "x.txt looks like binary data, not a leaflet: give a .txt, .md, .html, .docx or .pdf file."
     )
+
+
+def test_an_opendocument_file_is_refused_saying_what_to_save(tmp_path: Path) -> None:
+    # Issue 20: LibreOffice's own format, made by the tools staff use, was called "a zip
+    # archive, not a leaflet"; it is refused in one line that says what to do.
+    import zipfile
+
+    path = tmp_path / "leaflet.odt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(LeafletError) as raised:
+        detect_format(path, path.read_bytes())
+    assert str(raised.value) == (
+        f"{path} is an OpenDocument text (.odt) file: open it in LibreOffice Writer and save "
+        "it as Word (.docx), or as .txt."
+    )

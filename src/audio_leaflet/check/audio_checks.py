@@ -325,12 +325,18 @@ def pace_problems(
 
 MAX_SHORT_LINE_WORDS = 4
 """Most words of a short line: "Trihexyphenidyl, benzhexol, hydrochloride." is one."""
+MAX_TINY_CHAPTER_WORDS = 12
+"""Most words of a chapter's own text that its opening and closing sentences outweigh."""
 
 
 def _short_lines(sentences: Sequence[str]) -> bool:
-    """Whether the chapter's own lines (its opening and closing aside) are mostly short."""
+    """Whether the chapter's own lines (its opening and closing aside) are mostly short,
+    or are so few words in all that its own opening and closing sentences outweigh them."""
     body = list(sentences[1:-1])
-    return bool(body) and sum(len(s.split()) <= MAX_SHORT_LINE_WORDS for s in body) > len(body) / 2
+    if not body:
+        return False
+    tiny = sum(len(s.split()) for s in body) <= MAX_TINY_CHAPTER_WORDS
+    return tiny or sum(len(s.split()) <= MAX_SHORT_LINE_WORDS for s in body) > len(body) / 2
 
 
 def _mostly_short(sentences: Sequence[str]) -> bool:

@@ -289,6 +289,31 @@ def read_postcodes(text: str) -> str:
     )
 
 
+_US_STATES = (
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
+)
+# A US ZIP code, after its state's two letters or with its four more digits: "CA 92708",
+# "Illinois 60601-1905". A number that locates, said digit by digit like a postcode.
+_ZIP = re.compile(
+    r"\b(?:(?P<state>" + "|".join(_US_STATES.split()) + r")\s(?P<zip>\d{5})(?:-(?P<plus>\d{4}))?"
+    r"|(?P<zip4>\d{5})-(?P<plus4>\d{4}))\b"
+)
+
+
+def read_zip_codes(text: str) -> str:
+    """Say US ZIP codes digit by digit: "CA 92708" -> "CA nine two seven zero eight"."""
+    if not _DIGIT.search(text):
+        return text
+
+    def said(match: re.Match[str]) -> str:
+        state = f"{match['state']} " if match["state"] else ""
+        number, plus = match["zip"] or match["zip4"], match["plus"] or match["plus4"]
+        return state + digits(number) + (f", {digits(plus)}" if plus else "")
+
+    return _ZIP.sub(said, text)
+
+
 # --------------------------------------------------------------------------
 # phone numbers (docs/narration.md: grouped, digit by digit, repeated)
 # --------------------------------------------------------------------------
@@ -1100,6 +1125,7 @@ STEPS: tuple[Step, ...] = (
     read_web_addresses,
     read_postcodes,
     read_phone_numbers,
+    read_zip_codes,
     read_reference_codes,
     read_day_ranges,
     read_dates,

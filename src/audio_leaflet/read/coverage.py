@@ -146,7 +146,7 @@ def unaccounted_lines(
             and word.rstrip("s") not in said
             and word + "s" not in said  # "action(s)" is said "actions"
             and word.replace("'", "") not in said
-            and word.removesuffix("'s") not in said  # "BNN's" is said "B N N's"
+            and word.removesuffix("'s") not in said  # "BNN's", "PDF's": "B N N's", "P D F's"
             and not (len(word) <= 4 and word in beginnings)
             and _SAID_AS.get(word) not in said
         ]

@@ -37,6 +37,7 @@ _CONTENTS_HEADING = re.compile(
     re.IGNORECASE,
 )
 _CONTENTS_ENTRY = re.compile(r"^(?P<entry>\D.{0,100}?)(?:\s*[.·…_]{2,}\s*|\s+)(?P<page>\d{1,3})$")
+_CONTENTS_ENTRY_PAGE_FIRST = re.compile(r"^(?P<page>\d{1,3})\s+(?P<entry>[^\W\d].{0,100})$")
 _CONTENTS_CELL = re.compile(r"\d{1,3}(?:\.\d{1,2})?|section|page|chapter|part", re.IGNORECASE)
 _LABEL = re.compile(
     r"^(?:(?:[A-Z][\w&'’-]*\s+){1,5}(?:Department|Directorate)"
@@ -46,7 +47,7 @@ _LABEL = re.compile(
     # A site's section word over a page's title ("Medicines" over "Baclofen for muscle spasm").
     r"|medicines|conditions|health a ?- ?z|services|news|publications|resources"
     r"|(?:patient )?leaflets|treatments"
-    r"|patients,? (?:&|and) visitors(?:,? (?:&|and) the public)?)$",
+    r"|patients(?:,| (?:&|and)) visitors(?:,? (?:&|and) the public)?)$",
     re.IGNORECASE,
 )
 
@@ -137,7 +138,7 @@ def _is_contents(lines: Sequence[str], headings: set[str]) -> bool:
         return False
     found = 0
     for entry in entries:
-        match = _CONTENTS_ENTRY.match(entry)
+        match = _CONTENTS_ENTRY.match(entry) or _CONTENTS_ENTRY_PAGE_FIRST.match(entry)
         named = (match["entry"] if match else entry).strip(" .").casefold()
         # A contents table flattened one cell a line: page and section numbers, column headers.
         cell = _CONTENTS_CELL.fullmatch(entry)

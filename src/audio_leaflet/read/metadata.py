@@ -272,9 +272,12 @@ def title_from_filename(name: str | Path) -> str:
 
     >>> title_from_filename("botox_clinic-leaflet.docx")
     'Botox clinic leaflet'
+
+    A number that only orders the files ("07-press-release.txt") is not said.
     """
     stem = Path(name).stem if str(name) else ""
     words = re.sub(r"[-_.\s]+", " ", stem).strip()
+    words = re.sub(r"^\d{1,3} (?=\D)", "", words)
     if not words:
         return "Leaflet"
     return words[0].upper() + words[1:]

@@ -220,6 +220,9 @@ _DANGLING = frozenset(
 )
 
 
+_NAME_ABBREVIATION = re.compile(r"(?<=\s)(?:Inc|Ltd|Co|Corp|Plc|LLC)\.$", re.IGNORECASE)
+
+
 def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     """Whether a stand-alone line reads as a heading: short, no closing full stop, not a list.
 
@@ -239,8 +242,10 @@ def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     words = text.split()
     if len(words) > MAX_HEADING_WORDS:
         return False
-    if text.rstrip("\"'”’)]")[-1:] in {".", ",", ";", ":", "!"}:
-        return False
+    # A name's abbreviation is not a full stop: "... Research Foundation Inc.".
+    closing = _NAME_ABBREVIATION.sub("", text).rstrip("\"'”’)]")[-1:]
+    if closing in {".", ",", ";", ":", "!", "-", "–"}:
+        return False  # a sentence, or a lead-in ("They will ask-")
     if text[0].islower() or (not alone and words[-1].lower().strip("\"'”’") in _DANGLING):
         return False
     if list_item(line) or parse_contact(text) or is_web_leftover(text):
@@ -425,6 +430,12 @@ def is_kind_label(line: str) -> bool:
     return bool(_KIND_LABEL.fullmatch(clean_text(line).rstrip(" .:")))
 
 
+# An encyclopedia's notice to its editors: "This section may be in need of reorganization ...".
+_EDITORS_NOTICE = re.compile(
+    r"this\s+(?:section|article)\s+(?:may\s+be\s+in\s+need|needs\s+additional|has\s+multiple"
+    r"\s+issues|relies\s+(?:largely|too\s+much)|may\s+(?:require|need|be\s+too))\b",
+    re.IGNORECASE,
+)
 _BREADCRUMB_SEPARATOR = re.compile(r"\s[>›»]\s")
 _COOKIE_NOTICE = re.compile(
     r"\bcookies?\b.*\b(?:we\s+use|uses|accept|consent|settings|preferences|"
@@ -489,6 +500,8 @@ def leftover_reason(line: str) -> LeftOutReason | None:
         return LeftOutReason.BREADCRUMBS
     if words <= MAX_COOKIE_NOTICE_WORDS and bool(_COOKIE_NOTICE.search(text)):
         return LeftOutReason.COOKIE_NOTICE
+    if words <= MAX_COOKIE_NOTICE_WORDS and _EDITORS_NOTICE.match(text):
+        return LeftOutReason.PAGE_FURNITURE
     return None
 
 

@@ -136,6 +136,11 @@ def detect_format(path: Path, data: bytes) -> Format:
             "open it in Word and save it as .docx again."
         )
     if data.startswith(b"PK\x03\x04"):
+        if b"application/vnd.oasis.opendocument.text" in data[:200]:
+            raise LeafletError(
+                f"{path} is an OpenDocument text (.odt) file: open it in LibreOffice Writer "
+                "and save it as Word (.docx), or as .txt."
+            )
         raise LeafletError(f"{path} is a zip archive, not a leaflet: give a {ACCEPTED} file.")
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]

@@ -236,6 +236,19 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     subtitle), or when it repeats the file name. Text under it becomes the
     untitled opening.
     """
+    if len(drafts) > 1 and _contacts_only(drafts[0]) and drafts[1].heading is not None:
+        # A site's contact box over the title ("Appointments: 866.588.2264"): the title is
+        # the heading under it; the box stays the opening text.
+        box = drafts.pop(0)
+        title = _leading_title(drafts, source_name)
+        drafts.insert(0, box)
+        if title is None:
+            return None
+        if drafts[1].heading is None:  # the title's own text is the opening, after the box
+            box.blocks += drafts[1].blocks
+            box.gap_before += drafts[1].gap_before
+            drafts.pop(1)
+        return title
     if not drafts or drafts[0].heading is None or _first_of_a_run(drafts):
         return None
     first = drafts[0]
@@ -253,6 +266,14 @@ def _leading_title(drafts: list[_Draft], source_name: str) -> str | None:
     else:
         drafts.pop(0)
     return title
+
+
+def _contacts_only(draft: _Draft) -> bool:
+    return (
+        draft.heading is None
+        and bool(draft.blocks)
+        and all(isinstance(block, Contact) for block in draft.blocks)
+    )
 
 
 def _first_of_a_run(drafts: list[_Draft]) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from audio_leaflet.model import LeftOutReason
 from audio_leaflet.read import furniture, rules
-from audio_leaflet.read.structure import Gap, Heading, Item, Omitted, Piece, Text
+from audio_leaflet.read.structure import Gap, Heading, Item, Omitted, Piece, Table, Text
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 WIDE_GAP_BLANK_LINES = 2
@@ -55,6 +55,29 @@ _QUESTION_RUN_IN = re.compile(r"(?P<heading>[^.!?]{3,100}\?)(?P<text>[A-Z][a-z].
 _HEADING_RUN_ON = re.compile(r"(?P<text>.{20,}[a-z][.!?])(?P<heading>[A-Z][\w'’ -]{2,60})")
 
 
+FLATTENED_PAGE_CHARS = 1500
+"""A line this long is a whole page flattened by a document host, its headings run in."""
+_RUN_IN_QUESTION = re.compile(
+    r"(?<= )(?P<question>(?:What|Why|How|When|Where|Who|Which|Is|Are|Can|Could|Should|Do"
+    r"|Does|Will|Would)\b[^.!?]{5,110}\?)(?= [A-Z])"
+)
+
+
+def _questions_apart(text: str) -> list[str]:
+    """A flattened page's question headings, each run in between sentences ("... come and
+    go. Why should I reduce ...? You should ..."), put on lines of their own. A question
+    word with a capital inside a line starts a heading: in a sentence it has none."""
+    parts: list[str] = []
+    start = 0
+    for match in _RUN_IN_QUESTION.finditer(text):
+        if rules.looks_like_heading(match["question"]):
+            parts += [text[start : match.start()].strip(), match["question"]]
+            start = match.end()
+    if not parts:
+        return []
+    return [part for part in [*parts, text[start:].strip()] if part]
+
+
 def _unfused(lines: list[str]) -> list[str]:
     """Lines with headings that were run into their neighbours put on lines of their own.
 
@@ -66,6 +89,10 @@ def _unfused(lines: list[str]) -> list[str]:
     for number, line in enumerate(lines):
         indent = line[: len(line) - len(line.lstrip())]
         text = line.strip()
+        if len(text) >= FLATTENED_PAGE_CHARS and (parts := _questions_apart(text)):
+            for part in parts:  # each a block of its own, as printed
+                out += [indent + part, ""]
+            continue
         match = _ACCORDION.fullmatch(text)
         if (
             match
@@ -76,6 +103,9 @@ def _unfused(lines: list[str]) -> list[str]:
             continue
         if (match := _QUESTION_RUN_IN.fullmatch(text)) and _candidate(match["heading"]):
             out += [indent + match["heading"], indent + match["text"]]
+            continue
+        if text.startswith("[edit]") and text != "[edit]":
+            out += [indent + "[edit]", indent + text.removeprefix("[edit]")]  # an edit link
             continue
         following = lines[number + 1].strip() if number + 1 < len(lines) else ""
         match = _HEADING_RUN_ON.fullmatch(text)
@@ -214,6 +244,25 @@ def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
     return reasons
 
 
+MIN_TITLE_CASE_SHARE = 0.75
+
+
+def _title_case_headline(line: str) -> bool:
+    """A headline in Title Case that ends with a stop or a colon, alone on its line ("Lost
+    Sense of Smell? ... It May Be Parkinson's Disease.", "Synopsis and Key Points:")."""
+    text = rules.clean_text(line)
+    words = text.split()
+    long_words = [w for w in words if sum(ch.isalpha() for ch in w) >= 4]
+    if not text.endswith((".", ":")) or not 2 <= len(words) <= rules.MAX_HEADING_WORDS:
+        return False
+    capitals = sum(w[:1].isupper() for w in long_words)
+    return (
+        bool(long_words)
+        and capitals >= MIN_TITLE_CASE_SHARE * len(long_words)
+        and (_candidate(text.rstrip(".:"), alone=True))
+    )
+
+
 def _point_text(line: str) -> str:
     """A line without its bullet or number."""
     found = rules.list_item(line)
@@ -238,7 +287,10 @@ def _is_leftover(line: str) -> bool:
 
 
 _BYLINE = re.compile(r"By\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
+# A UK postcode ("SE1 7TP"), a Canadian one ("M5C 1B5"), a US state and ZIP ("IL 60601").
+_POSTCODE = re.compile(
+    r"\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|[A-Z]{2} \d{5}(?:-\d{4})?)\b"
+)
 
 
 def _candidate(line: str, *, alone: bool = False) -> bool:
@@ -276,11 +328,15 @@ def _prose_start(line: str, heading: str) -> bool:
         return False
     starts = text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("
     long = len(text) >= max(MIN_PROSE_CHARS, 1.5 * len(rules.clean_text(heading)))
-    return starts and (long or rules.ends_sentence(text))
+    # A short question is another heading (or a contents entry), not the text under one.
+    sentence = rules.ends_sentence(text) and not text.endswith("?")
+    return starts and (long or sentence)
 
 
 WRAPPED_WIDTH = 120
 """A block whose longest line is at most this wide was wrapped by a page or a column."""
+MIN_WRAPPED_WIDTH = 30
+"""A block of lines all narrower than this is a list of short lines, not a wrapped column."""
 WRAPPED_SHARE = 0.75
 """In a wrapped block, a line this share of the widest or wider was wrapped, not ended."""
 
@@ -296,8 +352,9 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
     """
     meaningful = [i for i, line in enumerate(lines) if not _is_leftover(line)]
     width = max((len(rules.clean_text(line)) for line in lines), default=0)
-    wrapped = width <= WRAPPED_WIDTH and len(lines) >= 3
+    wrapped = MIN_WRAPPED_WIDTH <= width <= WRAPPED_WIDTH and len(lines) >= 3
     heading = [False] * len(lines)
+    opened_by_text: set[int] = set()
     # From the bottom: a heading needs its text (or a sub-heading with text) under it.
     for position in range(len(meaningful) - 2, -1, -1):
         index, after = meaningful[position], meaningful[position + 1]
@@ -306,22 +363,30 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
         if numbered is not None and not numbered[1]:
             continue  # a bullet point
         text = numbered[0] if numbered else line
-        if not _candidate(text):
+        # A numbered heading may end on "for" ("1. What this medicine is used for").
+        if not _candidate(text, alone=numbered is not None):
             continue
-        if wrapped and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
-            continue
+        if wrapped and numbered is None and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
+            continue  # as wide as the column: wrapped there (a numbered line starts its own)
         below = lines[after]
         if _CONTENTS_HEADING.fullmatch(rules.clean_text(text)):
             heading[index] = True  # over its entries, whatever they look like
             continue
-        opens = (
+        over_text = (
             _prose_start(below, text)
-            # A heading over a sub-heading; a numbered point over the next point is a list.
-            or (heading[after] and (numbered is None or not _is_list_line(below)))
             or (numbered is None and _is_list_line(below))
             or (position == 0 and rules.parse_contact(rules.clean_text(below)) is not None)
         )
-        heading[index] = opens
+        # A heading over one sub-heading over its text; a numbered point over the next
+        # point is a list, and a run of short lines (an address) is not a chain of headings.
+        over_heading = (
+            heading[after]
+            and after in opened_by_text
+            and (numbered is None or not _is_list_line(below))
+        )
+        heading[index] = over_text or over_heading
+        if over_text:
+            opened_by_text.add(index)
     # From the top: a heading starts after a sentence, a list point or another heading.
     previous: int | None = None
     for index in meaningful:
@@ -425,6 +490,8 @@ def _opens_text(block: _Block, heading: str = "") -> bool:
     if all(rules.is_form_field(_point_text(line)) for line in lines):
         return rules.clean_text(heading).endswith("?")
     first = rules.clean_text(lines[0])
+    if first[:1].islower():
+        return False  # the line above goes on here: a sentence, not a heading over it
     if _is_list_line(lines[0]) or rules.ends_sentence(first) or len(first) >= MIN_PROSE_CHARS:
         return True
     if len(lines) > 1 and _headings_in_block(lines)[0]:
@@ -519,6 +586,41 @@ def _subtitle(block: _Block) -> bool:
     return len(block.lines) == 1 and bool(_SUBTITLE.match(rules.clean_text(block.lines[0])))
 
 
+_TABLE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
+
+
+def _cells(line: str) -> tuple[str, ...]:
+    cells = [rules.clean_text(cell) for cell in line.strip().strip("|").split("|")]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
+
+
+def _pipe_table(lines: Sequence[str], start: int) -> tuple[int, Table] | None:
+    """A table printed with pipes ("Specialty | Neurology |") under a "---|---|" rule,
+    and how many lines it takes; None when none starts at `start`.
+
+    A first row with one cell is the table's caption ("Dystonia | |" over an
+    encyclopedia's box); a table of two columns without a header row names
+    each row by its first cell ("Specialty: Neurology").
+    """
+    if start + 1 >= len(lines) or "|" not in lines[start]:
+        return None
+    if not _TABLE_RULE.fullmatch(lines[start + 1]) or "|" not in lines[start + 1]:
+        return None
+    end = start + 2
+    while end < len(lines) and "|" in lines[end] and not _TABLE_RULE.fullmatch(lines[end]):
+        end += 1
+    header = _cells(lines[start])
+    body = [cells for line in lines[start + 2 : end] if (cells := _cells(line))]
+    named = [cell for cell in header if cell]
+    width = max((len(row) for row in body), default=0)
+    if len(named) > 1:
+        return end - start, Table((header, *body), header_row=True)
+    caption = named[0] if named else ""
+    return end - start, Table(tuple(body), header_column=width == 2, caption=caption)
+
+
 class _Reader:
     """Turns blocks into pieces; list points in consecutive blocks form one list."""
 
@@ -556,7 +658,17 @@ class _Reader:
             self.in_list = False
 
     def lines(self, lines: Sequence[str]) -> None:
-        for line in lines:
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            index += 1
+            if (table := _pipe_table(lines, index - 1)) is not None:
+                self._flush_item()
+                self._flush_run()
+                rows, table_piece = table
+                self.pieces.append(table_piece)
+                index += rows - 1
+                continue
             if (found := rules.list_item(line)) is not None:
                 self._flush_run()
                 self._flush_item()
@@ -813,7 +925,7 @@ def _read_block(
             return
         if (
             not _is_list_line(line)
-            and _candidate(line, alone=True)
+            and (_candidate(line, alone=True) or _title_case_headline(line))
             and after is not None
             and _opens_text(after, line)
             and not _indented_under_a_point(block, before)

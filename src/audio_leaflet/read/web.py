@@ -300,10 +300,27 @@ class _Walker:
                 self.pieces.append(Text(tuple(line for line in lines if line)))
         elif tag in _BLOCKS:
             self.flush()
-            self.walk_children(element)
+            if tag in {"p", "div"} and (heading := _bold_heading(element)) is not None:
+                # "<p><strong>What is dystonia?</strong><br>Dystonia is ...</p>": a page
+                # without heading tags prints its headings in bold above their text.
+                self.pieces.append(Heading(heading))
+                self._walk_after_heading(element)
+            else:
+                self.walk_children(element)
             self.flush()
         else:
             self.walk_children(element)
+
+    def _walk_after_heading(self, element: lxml.html.HtmlElement) -> None:
+        """The children of a block after its leading bold heading (and the break after it)."""
+        children = list(element)
+        bold = children[0]
+        if bold.tail:
+            self._buffer.append(bold.tail)
+        for child in children[1:]:
+            self.walk(child)
+            if child.tail:
+                self._buffer.append(child.tail)
 
     def walk_children(self, element: lxml.html.HtmlElement) -> None:
         if element.text:
@@ -397,6 +414,31 @@ def _spread_header(row: lxml.html.HtmlElement) -> list[str]:
     for cell in _cells(row):
         names += [_inline_text(cell)] * _span(cell)
     return names
+
+
+_BOLD = frozenset(["strong", "b"])
+
+
+def _bold_heading(element: lxml.html.HtmlElement) -> str | None:
+    """The text of a bold line that opens a paragraph and reads as a heading, over text.
+
+    The bold part must be the block's whole first line: alone in the block
+    (with text in the blocks after it), or followed by a line break.
+    """
+    children = list(element)
+    if (element.text or "").strip() or not children or _tag(children[0]) not in _BOLD:
+        return None
+    bold = children[0]
+    text = _inline_text(bold)
+    if not text or not rules.looks_like_heading(text) or rules.is_form_field(text):
+        return None
+    rest = children[1:]
+    alone = not (bold.tail or "").strip() and not rest
+    broken = not (bold.tail or "").strip() and bool(rest) and _tag(rest[0]) == "br"
+    if alone:
+        following = element.getnext()
+        return text if following is not None and _inline_text(following) else None
+    return text if broken else None
 
 
 def _tag(element: lxml.html.HtmlElement) -> str:
