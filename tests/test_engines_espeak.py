@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
@@ -113,14 +114,27 @@ def test_espeak_and_piper_share_a_process() -> None:
     assert again.frames == pytest.approx(first.frames, rel=0.03)
 
 
+_VOWELS = "aeiouɑɒɔəɛɜɪʊʌ"
+
+
 def _as_espeak_writes(ipa: str) -> str:
     """Lexicon IPA in espeak-ng en-gb's own IPA spelling: its TRAP vowel is written "a",
-    its r "ɹ", and a word of one syllable gets a stress mark."""
+    its r "ɹ" before a vowel and "r" after one (the r the medical words keep for the
+    American voices, which en-gb says only before a vowel), and a word of one syllable
+    gets a stress mark."""
     ipa = ipa.replace("æ", "a").replace("r", "ɹ").replace("g", "ɡ")
+    ipa = re.sub(rf"ɹ(?![ˈˌ]?[{_VOWELS}])", "r", ipa)
     if "ˈ" not in ipa:
-        first_vowel = next(i for i, c in enumerate(ipa) if c in "aeiouɑɒɔəɛɜɪʊʌ")
+        first_vowel = next(i for i, c in enumerate(ipa) if c in _VOWELS)
         ipa = ipa[:first_vowel] + "ˈ" + ipa[first_vowel:]
     return ipa
+
+
+def _without_linking_r(spoken: str) -> str:
+    """What espeak-ng said, without the r British speech puts between two vowels
+    ("M R I" is "em ar-r-eye", "GABA-ergic" "gaba-r-ergic"): a rule of connected speech,
+    not a word said wrong."""
+    return re.sub(rf"(?<=[{_VOWELS}ː])ɹ(?=[ ˈˌ]*[{_VOWELS}])", "", spoken)
 
 
 def test_espeak_speaks_every_builtin_lexicon_word_as_its_ipa(espeak: EspeakEngine) -> None:
@@ -132,7 +146,8 @@ def test_espeak_speaks_every_builtin_lexicon_word_as_its_ipa(espeak: EspeakEngin
     for word, entry in lexicon.entries.items():
         assert entry.ipa is not None
         spoken = espeak.spoken_ipa(espeak.engine_text(word))
-        assert spoken == _as_espeak_writes(entry.ipa), word
+        expected = _as_espeak_writes(entry.ipa)
+        assert spoken == expected or _without_linking_r(spoken) == expected, word
     assert plain.spoken_ipa("botulinum") == "bˈɒtjʊlˌɪnəm"
     assert espeak.spoken_ipa(espeak.engine_text("botulinum")) == "bˌɒtjʊlˈaɪnəm"
     # in a sentence, and with a plural

@@ -353,6 +353,10 @@ def ipa_to_espeak(ipa: str) -> str | None:
     out: list[str] = []
     while text:
         for key in _ESPEAK_KEYS:
+            # "ɪəʊ" in "craniocervical" is ɪ then əʊ, not the diphthong ɪə then ʊ (which
+            # espeak-ng says "crani-uh-r-oo-cervical").
+            if key.endswith("ə") and text[len(key) - 1 : len(key) + 1] == "əʊ":
+                continue
             if text.startswith(key):
                 out.append(_IPA_TO_ESPEAK[key])
                 text = text[len(key) :]
