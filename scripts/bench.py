@@ -571,7 +571,7 @@ def jobs_rows(tmp: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 def summary(run: Run) -> str:
-    lines = [line for line in run.stderr.splitlines() if ": " in line and "sentences" in line]
+    lines = [line for line in run.stderr.splitlines() if ": " in line and " spoken, " in line]
     lines += [line for line in run.stderr.splitlines() if "up to date" in line]
     return lines[-1].split(": ", 1)[1] if lines else ""
 
