@@ -75,13 +75,6 @@ class Alignment:
             return 0.0 if self.errors == 0 else 1.0
         return self.errors / self.expected_count
 
-    def heard_for(self, ref_index: int) -> int | None:
-        """Index of the heard token matched or substituted for expected token `ref_index`."""
-        for step in self.steps:
-            if step.ref_start <= ref_index < step.ref_end:
-                return step.hyp_start if step.hyp_end > step.hyp_start else None
-        return None
-
 
 # Back-pointer codes.
 _DIAGONAL, _UP, _LEFT, _JOIN_REF, _JOIN_HYP = range(5)
