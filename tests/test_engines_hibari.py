@@ -71,6 +71,18 @@ def test_square_brackets_in_narration_are_never_taken_as_pronunciations(
     assert "[" not in text.replace("[note]", "") and "(note)" in text
 
 
+@pytest.mark.parametrize("sentence", ["Yes and no.", "Say no.", "The answer is no. Then rest."])
+def test_no_before_a_full_stop_is_said_as_the_word_no(
+    hibari: HibariEngine, sentence: str
+) -> None:
+    # Found building a real FAQ: hibari's own rules said "Yes and no." as "Yes and number."
+    said = hibari.phonemes(hibari.engine_text(sentence))
+    assert "nˈʌmbəɹ" not in "".join(said)
+    assert "nˈO." in said[0]
+    # Without the fix its rules do say "number" here: the test is of the fix.
+    assert "nˈʌmbəɹ" in "".join(hibari.phonemes(sentence))
+
+
 def test_the_pace_table_gives_the_speed_for_a_rate(hibari: HibariEngine) -> None:
     for speed, spoken in PACE_TABLE:
         assert speed_for(spoken) == pytest.approx(speed, abs=0.001)

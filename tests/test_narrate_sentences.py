@@ -25,6 +25,10 @@ from audio_leaflet.narrate.sentences import MAX_WORDS, breathe, sentences_of, sp
         ('He said "Stop." Then he left.', ['He said "Stop."', "Then he left."]),
         ("Pens, paper etc. are fine.", ["Pens, paper etc. are fine."]),
         ("Call no. 5 today.", ["Call no. 5 today."]),
+        # From a real FAQ (tests/fixtures/real/12-dystonia-ireland-faq.txt): the voice said
+        # "Yes and number" when "no." was taken for an abbreviation.
+        ("Yes and no. At present it is not known.", ["Yes and no.", "At present it is not known."]),
+        ("See Nos. 4 and 5. Then rest.", ["See Nos. 4 and 5.", "Then rest."]),
         ("Ends without a stop", ["Ends without a stop"]),
         ("", []),
     ],

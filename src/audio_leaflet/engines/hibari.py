@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import itertools
+import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,11 @@ PACE_TABLE: tuple[tuple[float, float], ...] = (
     (1.0, 168.3),
     (1.1, 173.2),
 )
+
+# hibari's text front end says "no." as "number" ("Say no." becomes "Say number."):
+# narration has already said "no. 5" as "number five", so a "no." left is the word,
+# and a space before its full stop keeps the word and the stop's falling tone.
+_NO_BEFORE_STOP = re.compile(r"\b([Nn]o)\.(?=[\s\"')\]]|$)")
 
 # Another hibari voice speaks at its own pace: it says this text once when
 # loaded, and its pace is compared with heart's on the same text at speed 1.0
@@ -122,6 +128,7 @@ class HibariEngine(Engine):
         """`sentence` with lexicon words as inline misaki phonemes (else respelt)."""
         # "[word](/.../)" is hibari's inline pronunciation; narration never means that.
         text = sentence.replace("[", "(").replace("]", ")")
+        text = _NO_BEFORE_STOP.sub(r"\1 .", text)
         return self._lexicon.apply(
             text,
             LexiconForm.MISAKI,

@@ -13,8 +13,10 @@ import unicodedata
 # Words whose full stop does not end a sentence.
 _NO_STOP_AFTER = frozenset(
     {"e.g", "eg", "i.e", "ie", "dr", "mr", "mrs", "ms", "mx", "st", "prof", "approx"}
-    | {"no", "nos", "vs", "fig", "cf", "incl", "ref", "tel", "a.k.a"}
+    | {"vs", "fig", "cf", "incl", "ref", "tel", "a.k.a"}
 )
+# "No." is short for "number" only before one ("No. 5"); "Yes and no. At present" ends there.
+_NUMBER_SIGNS = frozenset({"no", "nos"})
 _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 MAX_WORDS = 40
 """Sentences longer than this are split at "; " or ", but" where one of those exists."""
@@ -37,8 +39,10 @@ def split_sentences(text: str) -> list[str]:
     for match in _CANDIDATE.finditer(text):
         before = text[start : match.end()].rstrip()
         last_word = before.split()[-1].rstrip(".!?\"')]").lower() if before.split() else ""
+        number_follows = text[match.end() : match.end() + 1].isdigit()
+        abbreviation = last_word in _NO_STOP_AFTER or (last_word in _NUMBER_SIGNS and number_follows)
         if "\n" not in match.group(0) and (
-            (before.endswith(".") and last_word in _NO_STOP_AFTER) or _is_initial(before)
+            (before.endswith(".") and abbreviation) or _is_initial(before)
         ):
             continue
         if before.strip():
