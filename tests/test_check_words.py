@@ -31,6 +31,19 @@ from audio_leaflet.check.words import normalise, normalise_words, same_sound, so
         ("a hundred people", "100 people"),
         ("two point five", "2.5"),
         ("Section 4 of 4.", "Section 4F4"),
+        # A code of figures then letters, written joined (a real newsletter's "501(c)(3)")
+        (
+            "a non-profit, five hundred and one c, three, organization",
+            "a non -profit, 501c, three, organization",
+        ),
+        ("Toronto, Ontario Canada M five C one B five.", "Toronto Ontario Canada M5C1B5"),
+        ("leaflet E Y E zero four two", "leaflet EYE042"),
+        # Amounts with decimals and a scale (a real NZ newsletter: "$2.4 million")
+        ("two point four million dollars awarded", "$2 .4 million awarded"),
+        ("two point four million dollars awarded", "$2.4 million awarded"),
+        ("two point four five million", "2.45 million"),
+        ("three million dollars", "$3 million"),
+        ("one point five billion pounds", "£1.5 billion"),
         # Negations and contractions
         ("do not", "don't"),
         ("cannot", "can't"),
@@ -58,6 +71,10 @@ def test_both_sides_meet(narrated: str, heard: str) -> None:
     ("first", "second"),
     [
         ("three six five zero", "3850"),  # a changed digit stays changed
+        ("five hundred and one c", "502c"),
+        ("M five C one B five", "M5C1B6"),
+        ("two point four million dollars", "$2.5 million"),
+        ("three million", "4 million"),
         ("seven seven nine three", "773"),  # a lost digit stays lost
         ("one one six", "1 1 6 1"),
         ("it is not known", "it is known"),

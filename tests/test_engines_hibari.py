@@ -72,9 +72,7 @@ def test_square_brackets_in_narration_are_never_taken_as_pronunciations(
 
 
 @pytest.mark.parametrize("sentence", ["Yes and no.", "Say no.", "The answer is no. Then rest."])
-def test_no_before_a_full_stop_is_said_as_the_word_no(
-    hibari: HibariEngine, sentence: str
-) -> None:
+def test_no_before_a_full_stop_is_said_as_the_word_no(hibari: HibariEngine, sentence: str) -> None:
     # Found building a real FAQ: hibari's own rules said "Yes and no." as "Yes and number."
     said = hibari.phonemes(hibari.engine_text(sentence))
     assert "nˈʌmbəɹ" not in "".join(said)

@@ -77,6 +77,9 @@ def _pieces(word: str) -> list[str]:
             # a full stop before letters is a spoken "dot".
             if len(piece) > 1 and piece[0] == "." and piece[1].isalpha():
                 pieces.append("dot")
+            # ... and writes "$2.4 million" as "$2", ".4": before digits it is "point".
+            if len(piece) > 1 and piece[0] == "." and piece[1].isdigit():
+                pieces.append("point")
             # Full stops and apostrophes at the edges are punctuation; inside
             # they belong to the word ("2.5", "don't", "e.g").
             piece = piece.strip(".'")
@@ -88,7 +91,8 @@ def _pieces(word: str) -> list[str]:
 _NUMBER_WITH_SUFFIX = re.compile(r"^(\d[\d,]*)(st|nd|rd|th|s)$")
 # "Section 4 of 4" written "4F4" by tiny.en.
 _NUMBER_OF_NUMBER = re.compile(r"^(\d+)(?:of|f)(\d+)$")
-_LETTERS_THEN_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
+_CODE = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]+")
+_CODE_RUNS = re.compile(r"[a-z]+|\d+")
 _CURRENCY = {"£": "pounds", "$": "dollars"}
 
 
@@ -106,13 +110,14 @@ def _split_symbols(piece: str) -> list[str]:
         if between:
             out.extend([between.group(1), "of", between.group(2)])
             continue
-        coded = _LETTERS_THEN_DIGITS.match(part)
-        if coded:  # "EYE042", a leaflet's code, as Whisper writes "E Y E zero four two"
-            out.extend([coded.group(1), coded.group(2)])
-            continue
         match = _NUMBER_WITH_SUFFIX.match(part)
         if match:  # "25th" -> "25", "1990s" -> "1990"
             part = match.group(1)
+        if _CODE.fullmatch(part):
+            # A code written joined, its letters and figures said apart: "EYE042",
+            # "501c" (for "501(c)(3)"), a postcode "M5C1B5" or "WC1N".
+            out.extend(_CODE_RUNS.findall(part))
+            continue
         if re.fullmatch(r"\d[\d,]*(\.\d+)?", part):
             whole, _, decimals = part.replace(",", "").partition(".")
             out.append(whole)
@@ -502,7 +507,16 @@ def numbers_to_digits(tokens: list[Token]) -> list[Token]:
     texts = [t.text for t in tokens]
     out: list[Token] = []
     index = 0
+    decimals = False  # from "point" on, while digits follow
     while index < len(tokens):
+        after_point = index > 0 and texts[index - 1] == "point"
+        decimals = (decimals or after_point) and _kind(texts[index]) == "unit"
+        if decimals:
+            # Decimals are said digit by digit, and a scale word after them is
+            # not theirs: "two point four million" is 2.4 million, not 2 . 4000000.
+            out.append(Token(str(_value(texts[index])), tokens[index].source, tokens[index].origin))
+            index += 1
+            continue
         parsed = _parse_number(texts, index) if _starts_number(texts, index) else None
         if parsed is None:
             out.append(tokens[index])
@@ -645,11 +659,47 @@ def impossible_days(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def currency_after_amount(tokens: list[Token]) -> list[Token]:
+    """A currency from a symbol said after its decimals and scale: "$2.4 million" is
+    said "two point four million dollars"."""
+    out = list(tokens)
+    for index, token in enumerate(tokens):
+        if token.text not in _CURRENCY.values() or token.source[:1] not in _CURRENCY:
+            continue
+        end = index + 1
+        while end < len(out) and (
+            out[end].text in ("point", *_SCALES)
+            or (out[end - 1].text == "point" and _is_digits(out[end].text))
+        ):
+            end += 1
+        out.insert(end - 1, out.pop(index))
+    return out
+
+
+def figures_times_scale(tokens: list[Token]) -> list[Token]:
+    """Figures before a scale word, as a number said in words gives them: "3 million"
+    is 3000000, as "three million" is (decimals keep their scale word both ways)."""
+    out: list[Token] = []
+    decimals = False  # from "point" on, while digits follow
+    for token in tokens:
+        previous = out[-1] if out else None
+        whole = previous is not None and _is_digits(previous.text) and not decimals
+        if token.text in _SCALES and previous is not None and whole:
+            value = int(previous.text) * _SCALES[token.text]
+            out[-1] = Token(str(value), _joined_source([previous, token]), previous.origin)
+            continue
+        decimals = token.text == "point" or (decimals and _is_digits(token.text))
+        out.append(token)
+    return out
+
+
 STEPS: tuple[Callable[[list[Token]], list[Token]], ...] = (
     expand_contractions,
     normalise_spellings,
     join_letters,
     numbers_to_digits,
+    currency_after_amount,
+    figures_times_scale,
     impossible_days,
     oh_as_zero,
     split_digits,

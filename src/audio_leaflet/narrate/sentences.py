@@ -40,7 +40,9 @@ def split_sentences(text: str) -> list[str]:
         before = text[start : match.end()].rstrip()
         last_word = before.split()[-1].rstrip(".!?\"')]").lower() if before.split() else ""
         number_follows = text[match.end() : match.end() + 1].isdigit()
-        abbreviation = last_word in _NO_STOP_AFTER or (last_word in _NUMBER_SIGNS and number_follows)
+        abbreviation = last_word in _NO_STOP_AFTER or (
+            last_word in _NUMBER_SIGNS and number_follows
+        )
         if "\n" not in match.group(0) and (
             (before.endswith(".") and abbreviation) or _is_initial(before)
         ):
