@@ -165,6 +165,25 @@ def test_a_lexicon_word_spelt_oddly_is_heard_but_a_missing_one_fails() -> None:
     ]
 
 
+def test_a_short_chapter_of_brand_names_heard_alike_passes_but_a_wrong_word_fails() -> None:
+    # A real leaflet's "Name of medicine" chapter, as Whisper tiny.en heard hibari say it
+    # (tests/fixtures/real/20-medicines-for-children-baclofen.txt).
+    said = "Name of medicine. Baclofen. Common brands: Baclospas, Lioresal, Lyflex."
+    cues = (Cue(0, 5000, said),)
+    lexicon = lexicon_tokens(["baclofen", "Baclospas", "Lioresal", "Lyflex"])
+    alike = heard(
+        (0.0, "Name of medicine. Baclofen. Common brands, BackloSpass, Liaracelle, Lifelex.")
+    )
+    result = check_speech(WHERE, cues, alike, lexicon=lexicon, thresholds=Thresholds())
+    assert result.problems == () and result.word_error_rate == 0.0
+    # A lexicon word heard as another word still counts, and is named.
+    wrong = heard((0.0, "Name of medicine. Diazepam. Common brands, BackloSpass, Valium, Lifelex."))
+    result = check_speech(WHERE, cues, wrong, lexicon=lexicon, thresholds=Thresholds())
+    assert result.word_error_rate == 2 / 9
+    assert {p.kind for p in result.problems} == {ProblemKind.LEXICON_WORD}
+    assert [p.expected for p in result.problems] == ["Baclofen Lioresal"]  # one sentence
+
+
 ESPEAK = thresholds_for("espeak")
 
 

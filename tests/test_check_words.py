@@ -105,6 +105,8 @@ def test_tokens_remember_their_source_word() -> None:
         ("0", "oh", True),
         ("0", "of", True),  # "two of four" heard "204"
         ("no", "know", True),
+        ("chorea", "korea", True),
+        ("chorea", "career", False),
         ("4", "5", False),
         ("4", "four", False),  # never compared: "four" is normalised to "4" first
         ("not", "now", False),

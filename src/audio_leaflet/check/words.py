@@ -729,8 +729,8 @@ NEGATIONS = frozenset(
 )
 """Canonical tokens that turn a sentence's meaning around (n't and cannot become "not")."""
 
-# Words a recogniser may write for a digit or negation it heard correctly:
-# the audio is the same, so the speech cannot have said something else.
+# Words a recogniser may write for a digit, negation or lexicon word it heard
+# correctly: the audio is the same, so the speech cannot have said something else.
 # Only exact homophones: "for" for four, never "five" for four.
 _SOUNDS_ALIKE = {
     # "two of four" said quickly is "two o' four": Whisper writes "204".
@@ -742,6 +742,8 @@ _SOUNDS_ALIKE = {
     "no": {"know"},
     "not": {"knot"},
     "nor": {"gnaw"},
+    # Both /kəˈriːə/; Whisper writes the country (a real clinic page's "Chorea").
+    "chorea": {"korea"},
 }
 HOMOPHONES: frozenset[tuple[str, str]] = frozenset(
     pair
