@@ -130,6 +130,9 @@ def test_drop_marks_and_references(printed: str, said: str) -> None:
         ("no. 5", "number 5"),
         ("Charity No. 1031058", "Charity Number 1031058"),
         ("Say no. Then stop.", "Say no. Then stop."),
+        # A real magazine's masthead (tests/fixtures/real/16-...): "VOL. 36 • NO. 3"
+        ("VOL. 36 NO. 3", "Volume 36 Number 3"),
+        ("Vol. 2, no. 4", "Volume 2, number 4"),
         ("Tel: 020 7793 3650", "Telephone: 020 7793 3650"),
         ("It is OK", "It is okay"),
         ("Approx. 70 people", "Approximately 70 people"),

@@ -29,6 +29,7 @@ from audio_leaflet.narrate.sentences import MAX_WORDS, breathe, sentences_of, sp
         # "Yes and number" when "no." was taken for an abbreviation.
         ("Yes and no. At present it is not known.", ["Yes and no.", "At present it is not known."]),
         ("See Nos. 4 and 5. Then rest.", ["See Nos. 4 and 5.", "Then rest."]),
+        ("Winter 2013, Vol. 36. Then rest.", ["Winter 2013, Vol. 36.", "Then rest."]),
         ("Ends without a stop", ["Ends without a stop"]),
         ("", []),
     ],

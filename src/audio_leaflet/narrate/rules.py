@@ -161,7 +161,8 @@ _EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     # "St Thomas' Hospital" is a saint; "Baker St" is a street.
     (re.compile(r"\bSt\b\.?" + _CAPITALISED_NAME), "Saint"),
     (re.compile(r"\b([A-Z][a-z]+) St\b"), r"\1 Street"),
-    (re.compile(r"\b([Nn])o\.\s?(?=\d)"), r"\1umber "),
+    (re.compile(r"\b([Nn])[Oo]\.\s?(?=\d)"), r"\1umber "),  # "No. 3", "NO. 3"
+    (re.compile(r"\b([Vv])ol\.\s?(?=\d)", re.IGNORECASE), r"\1olume "),  # "VOL. 36"
     (re.compile(r"\b[Tt]el\b\.?\s*:?\s*(?=[+(\d])"), "Telephone: "),
     (re.compile(r"\bOK\b"), "okay"),
 )

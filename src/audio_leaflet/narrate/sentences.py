@@ -16,7 +16,8 @@ _NO_STOP_AFTER = frozenset(
     | {"vs", "fig", "cf", "incl", "ref", "tel", "a.k.a"}
 )
 # "No." is short for "number" only before one ("No. 5"); "Yes and no. At present" ends there.
-_NUMBER_SIGNS = frozenset({"no", "nos"})
+# So is "Vol." for "volume" ("Vol. 36").
+_NUMBER_SIGNS = frozenset({"no", "nos", "vol"})
 _CANDIDATE = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 MAX_WORDS = 40
 """Sentences longer than this are split at "; " or ", but" where one of those exists."""
