@@ -30,6 +30,7 @@ _SAID_FOR = {
     "tel": "telephone",
     "approx": "approximately",
     "incl": "including",
+    "vol": "volume",
     "pm": "p.m.",
     "am": "a.m.",
     # Units said in full after a number ("10 mg" is "ten milligrams").
