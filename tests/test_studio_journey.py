@@ -144,15 +144,20 @@ def pending(page: Any) -> list[str]:
     )
 
 
-def sentence_saying(page: Any, words: str) -> str:
-    """The id of the one sentence of the section shown that says `words`."""
+def item_saying(page: Any, items: str, words: str) -> str:
+    """The id of the one item of the list `items` (a selector) whose text says `words`."""
     found = page.evaluate(
-        "w => [...document.querySelectorAll('.sentences li')]"
+        "([items, w]) => [...document.querySelectorAll(items)]"
         ".filter(i => i.querySelector('.text').textContent.includes(w)).map(i => i.id)",
-        words,
+        [items, words],
     )
     assert len(found) == 1, (words, found)
     return str(found[0])
+
+
+def sentence_saying(page: Any, words: str) -> str:
+    """The id of the one sentence of the section shown that says `words`."""
+    return item_saying(page, ".sentences li", words)
 
 
 def build_and_wait(page: Any, look: bool = False) -> str:
@@ -200,13 +205,7 @@ def chapter_of(folder: Path, words: str) -> int:
 
 def outline_line(page: Any, text: str) -> str:
     """The id of the line of "How it was read" that shows `text`."""
-    found = page.evaluate(
-        "t => [...document.querySelectorAll('ol.outline li')]"
-        ".filter(i => i.querySelector('.text').textContent.includes(t)).map(i => i.id)",
-        text,
-    )
-    assert len(found) == 1, (text, found)
-    return str(found[0])
+    return item_saying(page, "ol.outline li", text)
 
 
 def test_a_whole_staff_journey(studio: Studio, page: Any, session_cache: Path) -> None:
