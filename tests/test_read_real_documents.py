@@ -260,6 +260,44 @@ def test_the_title_is_the_leaflets_never_furniture(tmp_path: Path, text: str, ti
     assert not any(item.reason is R.MENU and "Hand" in item.text for item in document.left_out)
 
 
+# A charity's article on its web page, under the site's fundraising box (as pdf.org's
+# newsletter article is, tests/fixtures/real/52-...): the byline marks the headline.
+BYLINE = """Percent of dollars spent on our mission
+
+PDF is committed to using your funds efficiently to support our mission.
+
+Learn More
+
+Educating and Supporting the Parkinson's Community
+
+By Robin Elliott
+
+In this issue, we highlight how we provide information on Parkinson's.
+
+Parkinson's Information Service (PINS)
+
+At PDF, we understand that people have personal, specific questions.
+"""
+
+
+def test_a_headline_over_its_byline_is_the_title_and_the_box_above_is_left_out(
+    tmp_path: Path,
+) -> None:
+    document = read(tmp_path, BYLINE)
+    assert document.title == "Educating and Supporting the Parkinson's Community"
+    assert chapters(document)[1:] == ["Parkinson's Information Service (PINS)"]
+    assert [text for text, reason in left_out(document) if reason is R.WEB_FURNITURE] == [
+        "Percent of dollars spent on our mission",
+        "PDF is committed to using your funds efficiently to support our mission.",
+        "Learn More",
+    ]
+    assert len(document.left_out) == 3
+    # Without the byline the lines above are the page's own, and read as such.
+    plain = read(tmp_path, BYLINE.replace("By Robin Elliott\n\n", ""))
+    assert plain.title == "Percent of dollars spent on our mission"
+    assert not any(reason is R.WEB_FURNITURE for _, reason in left_out(plain))
+
+
 def test_every_word_of_a_real_shaped_text_is_spoken_or_listed(tmp_path: Path) -> None:
     for number, text in enumerate((NO_BLANK_LINES, ACCORDION, BULLET_HEADINGS, EXPAND, HOST)):
         path = tmp_path / f"leaflet-{number}.txt"

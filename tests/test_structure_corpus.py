@@ -92,11 +92,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
     "49-wikipedia-dystonia.txt": {
         "headings": "the information box's cells are run together ('SpecialtyNeurology')"
     },
-    "52-pdf-org-parkinsons-information-service.txt": {
-        "headings": "a fundraising box over the article: its heading and link",
-        "title": "as above",
-        "furniture": "as above",
-    },
     "53-disabled-world-parkinsons-signs.txt": {
         "headings": "headings ending in a full stop or a colon"
     },

@@ -704,6 +704,9 @@ class _Top:
     omitted: tuple[tuple[int, str, LeftOutReason], ...] = ()
     """Lines around the title that are left out, as (block index, line, reason): a
     document host's name for the upload, a label over the title."""
+    above: frozenset[int] = frozenset()
+    """Blocks above an article's headline and byline, left out whole: the page's own
+    boxes and links ("Percent of dollars spent on our mission", "Learn More")."""
 
 
 def _top(blocks: Sequence[_Block], menus: set[int]) -> _Top:
@@ -725,6 +728,8 @@ def _top(blocks: Sequence[_Block], menus: set[int]) -> _Top:
     first = content[0]
     if (host := _host_title(blocks, first)) is not None:
         return host
+    if (headline := _headline_over_byline(blocks, content)) is not None:
+        return _Top(headline, above=frozenset(i for i in content if i < headline))
     labels: list[tuple[int, str, LeftOutReason]] = []
     for index, next_index in itertools.pairwise(content):
         line = blocks[index].lines[0]
@@ -750,6 +755,32 @@ def _top(blocks: Sequence[_Block], menus: set[int]) -> _Top:
         title = " ".join(rules.clean_text(line) for line in (*block.lines, *following.lines))
         return _Top(first, title=title, merged=first + 1)
     return _Top(first)
+
+
+MAX_BLOCKS_ABOVE_HEADLINE = 6
+"""Most blocks of a web page's boxes and links above an article's headline."""
+MAX_WORDS_ABOVE_HEADLINE = 80
+"""Most words in them: more is the page's own text, not its furniture."""
+
+
+def _headline_over_byline(blocks: Sequence[_Block], content: Sequence[int]) -> int | None:
+    """The block of an article's headline, when a byline ("By Robin Elliott") follows it
+    near the top of the text, with other blocks above it.
+
+    A byline marks the headline of a page's article: what the page prints
+    above it, a fundraising box or a "Learn More" link, is the site's.
+    """
+    near = content[: MAX_BLOCKS_ABOVE_HEADLINE + 2]
+    for position, (index, next_index) in enumerate(itertools.pairwise(near)):
+        lines = blocks[index].lines
+        byline = rules.clean_text(blocks[next_index].lines[0])
+        if not (len(lines) == 1 and _candidate(lines[0], alone=True) and _BYLINE.fullmatch(byline)):
+            continue
+        words_above = sum(len(line.split()) for i in near[:position] for line in blocks[i].lines)
+        if position == 0 or words_above > MAX_WORDS_ABOVE_HEADLINE:
+            return None
+        return index
+    return None
 
 
 def _continues_title(block: _Block) -> bool:
@@ -826,6 +857,10 @@ def read_text(text: str) -> list[Piece]:
         if index in menus:
             for line in lines:
                 reader.omit(line.strip(), furniture.menu_reason(_point_text(line)))
+            continue
+        if index in top.above:
+            for line in lines:
+                reader.omit(line.strip(), LeftOutReason.WEB_FURNITURE)
             continue
         if index in omitted:
             reader.omit(*omitted[index])
