@@ -298,8 +298,37 @@ def test_a_headline_over_its_byline_is_the_title_and_the_box_above_is_left_out(
     assert not any(reason is R.WEB_FURNITURE for _, reason in left_out(plain))
 
 
+# A medicine's leaflet converted from PDF, whose section numbers were drawn as pictures
+# and came out as glyphs (as patient.info's co-careldopa leaflet, tests/fixtures/real/47-...).
+DRAWN_NUMBERS = """Co-Careldopa 25 mg/250 mg tablets
+Read all of this leaflet carefully before you start taking this medicine.
+What is in this leaflet:
+1. What Co-Careldopa is and what it is used for
+2. What you need to know before you take Co-Careldopa
+©■ What Co-Careldopa is and what it is used for
+Co-Careldopa improves the signs of Parkinson's disease.
+©
+H What you need to know before you take Co-Careldopa
+Do not take Co-Careldopa if you are allergic to levodopa.
+"""
+
+
+def test_a_contents_entry_repeated_after_its_drawn_number_is_a_heading(tmp_path: Path) -> None:
+    document = read(tmp_path, DRAWN_NUMBERS)
+    assert chapters(document)[-2:] == [
+        "What Co-Careldopa is and what it is used for",
+        "What you need to know before you take Co-Careldopa",
+    ]
+    assert [text for text, reason in left_out(document) if reason is R.STRAY_MARK] == [
+        "©■",
+        "©",
+        "H",
+    ]
+
+
 def test_every_word_of_a_real_shaped_text_is_spoken_or_listed(tmp_path: Path) -> None:
-    for number, text in enumerate((NO_BLANK_LINES, ACCORDION, BULLET_HEADINGS, EXPAND, HOST)):
+    texts = (NO_BLANK_LINES, ACCORDION, BULLET_HEADINGS, EXPAND, HOST, BYLINE, DRAWN_NUMBERS)
+    for number, text in enumerate(texts):
         path = tmp_path / f"leaflet-{number}.txt"
         path.write_text(text, encoding="utf-8")
         prepared = prepare(

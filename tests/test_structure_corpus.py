@@ -86,9 +86,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
         "headings": f"{_FUSED} (the contents list)",
         "title": "the title is run into its subtitle on one line",
     },
-    "47-patient-info-co-careldopa.txt": {
-        "headings": "section numbers lost to glyphs ('©■ What Co-Careldopa is')"
-    },
     "49-wikipedia-dystonia.txt": {
         "headings": "the information box's cells are run together ('SpecialtyNeurology')"
     },

@@ -409,9 +409,10 @@ _IMAGE_TEXT = re.compile(
 )
 """An image's description copied with a page's text: "two images showing ...", "... logo"."""
 MAX_IMAGE_TEXT_WORDS = 30
-_STRAY_MARK = re.compile(r"[-–—+•·*_=~|l©■□®]|[a-z]|©■")
-"""A line of one dash, glyph or lower-case letter: an accordion's "-", a symbol font's
-bullet ("l" is a bullet in Wingdings), a stray letter left by a drop capital."""
+_STRAY_MARK = re.compile(r"[-–—+•·*_=~|l©■□®]|[a-zA-Z]|©■")
+"""A line of one dash, glyph or letter: an accordion's "-", a symbol font's bullet ("l"
+is a bullet in Wingdings), a stray letter left by a drop capital or by a section number
+drawn as a picture ("H")."""
 _HIDDEN_EMAIL = re.compile(
     r"(?:(?:e-?mail|contact)(?:\s+\w+){0,2}\s*:?\s*)?\[email(?:\s|&#160;)*protected\]",
     re.IGNORECASE,

@@ -78,17 +78,40 @@ def _questions_apart(text: str) -> list[str]:
     return [part for part in [*parts, text[start:].strip()] if part]
 
 
-def _unfused(lines: list[str]) -> list[str]:
+# A section's number drawn as a picture, extracted as a glyph or a letter: "©■ What ...".
+_DRAWN_NUMBER = re.compile(r"(?P<mark>[^\w\s]{1,3}|[A-Z])\s+(?P<heading>\w.*)")
+
+
+def _entry_key(text: str) -> str:
+    return " ".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def _contents_entries(lines: Sequence[str]) -> frozenset[str]:
+    """The entries of the text's numbered lists ("1. What Co-Careldopa is and what it is
+    used for"), as keys: a line that repeats one later is that section's heading."""
+    return frozenset(
+        _entry_key(found[0])
+        for line in lines
+        if (found := rules.list_item(line)) is not None and found[1]
+    )
+
+
+def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[str]:
     """Lines with headings that were run into their neighbours put on lines of their own.
 
     An accordion's heading, control and text on one line become three lines;
     a question run into its answer, or a heading run onto the sentence before
-    it (where text follows), become two.
+    it (where text follows), become two; a contents entry repeated after the
+    glyph its drawn section number became ("©■", "H") is parted from it.
     """
     out: list[str] = []
     for number, line in enumerate(lines):
         indent = line[: len(line) - len(line.lstrip())]
         text = line.strip()
+        match = _DRAWN_NUMBER.fullmatch(text)
+        if match and _entry_key(match["heading"]) in entries:
+            out += [indent + match["mark"], indent + match["heading"]]
+            continue
         if len(text) >= FLATTENED_PAGE_CHARS and (parts := _questions_apart(text)):
             for part in parts:  # each a block of its own, as printed
                 out += [indent + part, ""]
@@ -116,11 +139,11 @@ def _unfused(lines: list[str]) -> list[str]:
     return out
 
 
-def _blocks(text: str) -> list[_Block]:
+def _blocks(text: str, entries: frozenset[str] = frozenset()) -> list[_Block]:
     blocks: list[_Block] = []
     lines: list[str] = []
     blanks = blanks_before = 0
-    unfused = _unfused([_without_tags(line) for line in text.splitlines()])
+    unfused = _unfused([_without_tags(line) for line in text.splitlines()], entries)
     for line, omitted in zip(unfused, _omitted_lines(unfused), strict=True):
         if omitted is not None:
             if lines:
@@ -341,7 +364,7 @@ WRAPPED_SHARE = 0.75
 """In a wrapped block, a line this share of the widest or wider was wrapped, not ended."""
 
 
-def _headings_in_block(lines: Sequence[str]) -> list[bool]:
+def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset()) -> list[bool]:
     """Which lines of a block are headings directly above their text.
 
     A heading line reads as one; the line before it (if any) ends a sentence
@@ -363,8 +386,10 @@ def _headings_in_block(lines: Sequence[str]) -> list[bool]:
         if numbered is not None and not numbered[1]:
             continue  # a bullet point
         text = numbered[0] if numbered else line
-        # A numbered heading may end on "for" ("1. What this medicine is used for").
-        if not _candidate(text, alone=numbered is not None):
+        # A numbered heading may end on "for" ("1. What this medicine is used for"), and
+        # so may one that repeats such a contents entry.
+        entry = numbered is None and _entry_key(text) in entries
+        if not _candidate(text, alone=numbered is not None or entry):
             continue
         if wrapped and numbered is None and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
             continue  # as wide as the column: wrapped there (a numbered line starts its own)
@@ -624,7 +649,9 @@ def _pipe_table(lines: Sequence[str], start: int) -> tuple[int, Table] | None:
 class _Reader:
     """Turns blocks into pieces; list points in consecutive blocks form one list."""
 
-    def __init__(self) -> None:
+    def __init__(self, entries: frozenset[str] = frozenset()) -> None:
+        self.entries = entries
+        """The text's contents entries (`_contents_entries`), which name its headings."""
         self.pieces: list[Piece] = []
         self.group = 0
         self.in_list = False
@@ -838,13 +865,14 @@ def _menus(blocks: Sequence[_Block]) -> set[int]:
 
 def read_text(text: str) -> list[Piece]:
     """Pieces of a plain-text leaflet, in reading order."""
-    blocks = _blocks(text)
+    entries = _contents_entries(text.splitlines())
+    blocks = _blocks(text, entries)
     menus = _menus(blocks)
     top = _top(blocks, menus)
     omitted = {index: (line, reason) for index, line, reason in top.omitted}
     run_headings, run_cells = _runs(blocks, (top.first or 0) + 1)
     content = [i for i, b in enumerate(blocks) if not b.separator]
-    reader = _Reader()
+    reader = _Reader(entries)
     for index, block in enumerate(blocks):
         if block.omitted is not None:
             reader.omit(block.lines[0], block.omitted)
@@ -972,7 +1000,7 @@ def _read_block(
     if _indented_under_a_point(block, before):
         reader.lines(lines)  # an indented continuation is never a heading
         return
-    headings = _headings_in_block(lines)
+    headings = _headings_in_block(lines, reader.entries)
     start = 0
     for index, is_heading in enumerate(headings):
         if not is_heading:
