@@ -376,6 +376,56 @@ def test_a_line_without_its_full_stop_does_not_run_into_the_next(tmp_path: Path)
     assert "An alternative appointment will be made for you." in sentences
 
 
+def test_a_medicines_name_over_its_leaflets_opening_box_is_not_a_section(tmp_path: Path) -> None:
+    # drugs.com's co-careldopa leaflet (tests/fixtures/real/27-...): the leaflet's own
+    # name for the medicine stands over the opening box every package leaflet has.
+    text = (
+        "CO-CARELDOPA 10 MG/100 MG TABLETS\n\nCarbidopa/Levodopa\n"
+        "Read all of this leaflet carefully before you start taking this medicine\n"
+        "because it contains important information for you.\n"
+        "• Keep this leaflet. You may need to read it again.\n"
+        "What is in this leaflet\n1. What this medicine is and what it is used for\n"
+        "2. Possible side effects\n\n1. What this medicine is and what it is used for\n"
+        "The name of your medicine is Co-Careldopa.\n"
+    )
+    document = read(tmp_path, text)
+    assert "Carbidopa/Levodopa" not in chapters(document)
+    assert chapters(document)[-1] == "What this medicine is and what it is used for"
+    sentences = said(tmp_path, text)
+    assert "Carbidopa or Levodopa." in sentences, "its own sentence, not run into the box's"
+
+
+def test_a_line_of_two_sentences_is_never_a_heading(tmp_path: Path) -> None:
+    # Epilepsy Society's first-aid leaflet (tests/fixtures/real/29-...): an icon's key.
+    document = read(
+        tmp_path,
+        "First aid for seizures\n\nThis symbol means further information is available. "
+        "Call us for a large print version\n\nEpilepsy Society is grateful to Oral Health "
+        "Promotion for their information about dental care.\n",
+    )
+    assert chapters(document) == [None]
+
+
+def test_a_standfirst_that_says_the_title_again_is_text(tmp_path: Path) -> None:
+    # Healthwatch Sandwell's page (tests/fixtures/real/34-...).
+    text = (
+        "Stroke Awareness Month 2020\n\nFrom 1st – 31st May it is Stroke Awareness Month\n\n"
+        "The month is to raise awareness of strokes and their impact.\n\n"
+        "What is a stroke?\n\nA stroke is a serious condition.\n"
+    )
+    document = read(tmp_path, text)
+    assert document.title == "Stroke Awareness Month 2020"
+    assert chapters(document) == [None, "What is a stroke?"]
+    # A heading that names the title again is still a heading.
+    again = text.replace(
+        "From 1st – 31st May it is Stroke Awareness Month", "Stroke Awareness Month events"
+    )
+    assert chapters(read(tmp_path, again)) == [
+        "Stroke Awareness Month events",
+        "What is a stroke?",
+    ]
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

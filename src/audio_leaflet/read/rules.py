@@ -220,6 +220,9 @@ _DANGLING = frozenset(
 )
 
 
+# A sentence ended inside a line: a word in lower case, its full stop, then a capital.
+# ("Dr. Smith" and "St. John's" keep theirs: their words start with a capital.)
+_SENTENCE_INSIDE = re.compile(r"\b[a-z]{3,}[.!] [A-Z]")
 _NAME_ABBREVIATION = re.compile(r"(?<=\s)(?:Inc|Ltd|Co|Corp|Plc|LLC)\.$", re.IGNORECASE)
 
 
@@ -246,6 +249,8 @@ def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     closing = _NAME_ABBREVIATION.sub("", text).rstrip("\"'”’)]")[-1:]
     if closing in {".", ",", ";", ":", "!", "-", "–"}:
         return False  # a sentence, or a lead-in ("They will ask-")
+    if _SENTENCE_INSIDE.search(text):
+        return False  # "... is available. Call us for a large print version": two sentences
     if text[0].islower() or (not alone and words[-1].lower().strip("\"'”’") in _DANGLING):
         return False
     if list_item(line) or parse_contact(text) or is_web_leftover(text):

@@ -78,6 +78,8 @@ def _questions_apart(text: str) -> list[str]:
     return [part for part in [*parts, text[start:].strip()] if part]
 
 
+# A medicine's package leaflet opens, under the medicine's name, with this box.
+_MEDICINE_LEAFLET_OPENING = re.compile(r"read all of this leaflet carefully\b", re.IGNORECASE)
 # A section's number drawn as a picture, extracted as a glyph or a letter: "©■ What ...".
 _DRAWN_NUMBER = re.compile(r"(?P<mark>[^\w\s]{1,3}|[A-Z])\s+(?P<heading>\w.*)")
 
@@ -102,12 +104,16 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
     An accordion's heading, control and text on one line become three lines;
     a question run into its answer, or a heading run onto the sentence before
     it (where text follows), become two; a contents entry repeated after the
-    glyph its drawn section number became ("©■", "H") is parted from it.
+    glyph its drawn section number became ("©■", "H") is parted from it; a
+    medicine's name is parted from the opening box under it.
     """
     out: list[str] = []
     for number, line in enumerate(lines):
         indent = line[: len(line) - len(line.lstrip())]
         text = line.strip()
+        before = rules.clean_text(out[-1]) if out else ""
+        if _MEDICINE_LEAFLET_OPENING.match(text) and rules.looks_like_heading(before):
+            out.append("")  # the medicine's name ("Carbidopa/Levodopa") ends over the box
         match = _DRAWN_NUMBER.fullmatch(text)
         if match and _entry_key(match["heading"]) in entries:
             out += [indent + match["mark"], indent + match["heading"]]
@@ -517,6 +523,8 @@ def _opens_text(block: _Block, heading: str = "") -> bool:
     first = rules.clean_text(lines[0])
     if first[:1].islower():
         return False  # the line above goes on here: a sentence, not a heading over it
+    if _MEDICINE_LEAFLET_OPENING.match(first):
+        return False  # the box under a medicine's name, which is not a section's heading
     if _is_list_line(lines[0]) or rules.ends_sentence(first) or len(first) >= MIN_PROSE_CHARS:
         return True
     if len(lines) > 1 and _headings_in_block(lines)[0]:
@@ -606,9 +614,29 @@ def _next_content(blocks: Sequence[_Block], start: int) -> _Block | None:
 _SUBTITLE = re.compile(r"^(?:for|a guide for|information for|advice for)\s", re.IGNORECASE)
 
 
-def _subtitle(block: _Block) -> bool:
-    """A line under the title that says who the leaflet is for: text, not a section."""
-    return len(block.lines) == 1 and bool(_SUBTITLE.match(rules.clean_text(block.lines[0])))
+def _subtitle(block: _Block, title: str) -> bool:
+    """A line under the title that says who the leaflet is for, or a standfirst that says
+    the title again in a longer line ("Stroke Awareness Month 2020" over "From 1st – 31st
+    May it is Stroke Awareness Month"): text, not a section."""
+    if len(block.lines) != 1:
+        return False
+    line = rules.clean_text(block.lines[0])
+    if _SUBTITLE.match(line):
+        return True
+    title_words = [w for w in _entry_key(title).split() if not w.isdigit()]
+    return (
+        len(title_words) >= MIN_STANDFIRST_TITLE_WORDS
+        and not line.endswith("?")
+        and f" {' '.join(title_words)} " in f" {_entry_key(line)} "
+        and len(line.split()) >= STANDFIRST_LENGTH * len(title.split())
+    )
+
+
+MIN_STANDFIRST_TITLE_WORDS = 2
+"""Fewest words of a title (without its year) that a standfirst must say again."""
+STANDFIRST_LENGTH = 2
+"""A standfirst has at least this many times the title's words; a heading that names
+the title again ("Stroke Awareness Month events") is shorter."""
 
 
 _TABLE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
@@ -871,6 +899,7 @@ def read_text(text: str) -> list[Piece]:
     top = _top(blocks, menus)
     omitted = {index: (line, reason) for index, line, reason in top.omitted}
     run_headings, run_cells = _runs(blocks, (top.first or 0) + 1)
+    title_line = top.title or (blocks[top.first].lines[0] if top.first is not None else "")
     content = [i for i, b in enumerate(blocks) if not b.separator]
     reader = _Reader(entries)
     for index, block in enumerate(blocks):
@@ -898,7 +927,7 @@ def read_text(text: str) -> list[Piece]:
         if index == top.first:
             _read_title(reader, block, lines, top)
             continue
-        if top.first is not None and index == top.first + 1 and _subtitle(block):
+        if top.first is not None and index == top.first + 1 and _subtitle(block, title_line):
             reader.lines(lines)  # "For people with dystonia and their carers"
             continue
         position = content.index(index)
