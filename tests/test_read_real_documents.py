@@ -426,6 +426,88 @@ def test_a_standfirst_that_says_the_title_again_is_text(tmp_path: Path) -> None:
     ]
 
 
+# Booklets flattened by document hosts, their contents lists run into the text.
+# Shaped like Epilepsy Action's booklet (tests/fixtures/real/28-...): page numbers after.
+CONTENTS_PAGES_AFTER = """Epilepsy: diagnosis, treatment and healthcare
+
+Together we can help more people live better with epilepsy.
+
+2 Epilepsy: diagnosis, treatment and healthcare Contents Introduction 4 About epilepsy 5 \
+Diagnosing epilepsy 7 Treatment with epilepsy medicine 10
+
+Epilepsy Action Helpline: 0808 800 5050 epilepsy.org.uk 3 Introduction This booklet tells you \
+what epilepsy is. It also tells you what to expect from your epilepsy care.
+"""
+# Like the MS Society's booklet (43-...): page numbers first, all in one line.
+CONTENTS_PAGES_FIRST = (
+    "Muscle spasms and stiffness\n\nSpasms and stiffness affect people differently. Contents 02 "
+    "What do we mean by spasms, stiffness and ‘spasticity’? 03 The effects of spasms and "
+    "stiffness 04 What causes spasms and stiffness? 06 Assessing your symptoms "
+    "What do we mean by spasms, stiffness and ‘spasticity’? Page 2 Muscles are involved in "
+    "every movement you make. They get longer and shorter to move the body.\n"
+)
+# Like the Royal College of Physicians' booklet (44-...): no page numbers, over lines.
+CONTENTS_UNNUMBERED = """Care after stroke or transient ischaemic attack \
+Information for patients and their carers
+This booklet is based on the National Clinical Guideline for Stroke
+Contents Who the booklet is for and what it covers Principles of care Description of stroke
+Specialist early care Other care Surgery after stroke
+Who the booklet is for and what it covers
+This booklet is about the care and treatment of adults after a stroke.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "heading"),
+    [
+        (CONTENTS_PAGES_AFTER, "Epilepsy: diagnosis, treatment and healthcare", "Introduction"),
+        (CONTENTS_PAGES_FIRST, "Muscle spasms and stiffness",
+         "What do we mean by spasms, stiffness and ‘spasticity’?"),
+        (CONTENTS_UNNUMBERED, "Care after stroke or transient ischaemic attack",
+         "Who the booklet is for and what it covers"),
+    ],
+    ids=["pages-after", "pages-first", "unnumbered"],
+)  # fmt: skip
+def test_a_contents_list_run_into_the_text_is_left_out_and_its_first_heading_found(
+    tmp_path: Path, text: str, title: str, heading: str
+) -> None:
+    document = read(tmp_path, text)
+    assert document.title == title
+    assert chapters(document)[1:] == [heading]
+    contents = [line for line, reason in left_out(document) if reason is R.CONTENTS]
+    assert contents[0] == "Contents"
+    assert any("Principles of care" in line or "About epilepsy" in line or "03 The effects"
+               in line for line in contents[1:])  # fmt: skip
+    sentences = said(tmp_path, text)
+    assert not any("Contents" in sentence for sentence in sentences)
+
+
+def test_the_title_again_with_a_page_number_is_a_running_header(tmp_path: Path) -> None:
+    document = read(tmp_path, CONTENTS_PAGES_AFTER)
+    assert ("2 Epilepsy: diagnosis, treatment and healthcare", R.RUNNING_HEADER) in left_out(
+        document
+    )
+
+
+def test_a_title_run_into_its_subtitle_is_the_title_and_the_subtitle_is_said(
+    tmp_path: Path,
+) -> None:
+    document = read(tmp_path, CONTENTS_UNNUMBERED)
+    assert document.title == "Care after stroke or transient ischaemic attack"
+    assert "Information for patients and their carers." in said(tmp_path, CONTENTS_UNNUMBERED)
+
+
+def test_contents_in_a_sentence_or_a_section_name_is_not_a_contents_list(tmp_path: Path) -> None:
+    text = (
+        "Co-Careldopa tablets\n\n1. What Co-Careldopa is\n2. Contents of the pack\n\n"
+        "1. What Co-Careldopa is\nIt is a medicine. Contents 4 Page 5 Size 6 are on the box.\n\n"
+        "2. Contents of the pack\nEach tablet contains levodopa.\n"
+    )
+    document = read(tmp_path, text)
+    assert [line for line, reason in left_out(document) if reason is R.CONTENTS] == []
+    assert chapters(document)[-1] == "Contents of the pack"
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

@@ -80,6 +80,11 @@ def _questions_apart(text: str) -> list[str]:
 
 # A medicine's package leaflet opens, under the medicine's name, with this box.
 _MEDICINE_LEAFLET_OPENING = re.compile(r"read all of this leaflet carefully\b", re.IGNORECASE)
+# A title run into its subtitle: "Care after stroke ... Information for patients and ...".
+_RUN_IN_SUBTITLE = re.compile(
+    r"(?P<title>\S.*[a-z]) (?P<subtitle>(?:Information|Advice|A guide) for "
+    r"(?:patients|parents|carers|families|relatives|you)\b.*)"
+)
 # A section's number drawn as a picture, extracted as a glyph or a letter: "©■ What ...".
 _DRAWN_NUMBER = re.compile(r"(?P<mark>[^\w\s]{1,3}|[A-Z])\s+(?P<heading>\w.*)")
 
@@ -98,6 +103,106 @@ def _contents_entries(lines: Sequence[str]) -> frozenset[str]:
     )
 
 
+# "Contents" run into a flattened page's text, then its entries.
+_RUN_IN_CONTENTS = re.compile(
+    r"(?<!\S)(?:Contents|CONTENTS|Table of [Cc]ontents)\s+(?=[A-Z0-9‘'“])"
+)
+_PAGE = re.compile(r"(?<!\S)\d{1,3}(?!\S)")
+MIN_RUN_IN_PAGES = 3
+"""Fewest page numbers that make the words after a run-in "Contents" a list of entries."""
+UNNUMBERED_ENTRY_WORDS = 4
+"""Words of an unnumbered run-in contents list's first entry looked for as its heading."""
+
+
+def _contents_apart(lines: list[str]) -> tuple[list[str], set[int], frozenset[str]]:
+    """A contents list that a document host ran into the text, put on lines of its own.
+
+    "... Contents Introduction 4 About epilepsy 5 ... 34", or "Contents Who
+    the booklet is for and what it covers Principles of care ..." over more
+    lines of entries. As a reader does, the list is taken to end where its
+    first entry comes back as a heading, and each numbered entry that comes
+    back inside a flattened line, over its text, is put on a line of its own.
+    Returns the lines, the indices of the contents list's lines (the word
+    "Contents" and the entries), and the keys of the numbered entries.
+    """
+    for number, line in enumerate(lines):
+        text = line.strip()
+        match = _RUN_IN_CONTENTS.search(text)
+        if match is None or rules.list_item(line) is not None:
+            continue
+        rest = text[match.end() :]
+        numbered = len(_PAGE.findall(rest)) >= MIN_RUN_IN_PAGES
+        if numbered:
+            entries = [part.strip() for part in _PAGE.split(rest) if _has_letters(part)]
+        else:
+            entries = [" ".join(rest.split()[:UNNUMBERED_ENTRY_WORDS])]
+        first_end = match.end() + rest.find(entries[0]) + len(entries[0])
+        end = _contents_end(lines, number, text[first_end:], entries[0], numbered)
+        if end is None:
+            continue
+        in_line, last = end  # the list ends at text[in_line] (or with its line), before lines[last]
+        stop = len(text) if in_line is None else first_end + in_line
+        head = [text[: match.start()].strip()] if text[: match.start()].strip() else []
+        listed = [match.group().strip(), text[match.end() : stop].strip()]
+        between = lines[number + 1 : last]
+        after = [text[stop:].strip()] if text[stop:].strip() else []
+        later = [*after, *lines[last:]]
+        if numbered:
+            for entry in entries:
+                later = _heading_apart(later, entry)
+        start = number + len(head)
+        contents = set(range(start, start + len(listed) + len(between)))
+        keys = frozenset(_entry_key(entry) for entry in entries) if numbered else frozenset()
+        return [*lines[:number], *head, *listed, *between, *later], contents, keys
+    return lines, set(), frozenset()
+
+
+def _has_letters(text: str) -> bool:
+    return any(c.isalpha() for c in text)
+
+
+def _contents_end(
+    lines: Sequence[str], number: int, after_first: str, first: str, numbered: bool
+) -> tuple[int | None, int] | None:
+    """Where a run-in contents list on `lines[number]` ends, as (position in the text after
+    its first entry, or None for the line's end; index of the first line after it), or
+    None when its first entry never comes back, so it may not be a contents list.
+
+    A numbered list ends where its first entry comes back in the same line, or
+    else with its line; an unnumbered one goes on over the lines up to the line
+    that starts with its first entry, with no blank line between.
+    """
+    if numbered:
+        again = after_first.find(first)
+        if again >= 0:
+            return again, number + 1
+        if any(first in line for line in lines[number + 1 :]):
+            return None, number + 1
+        return None
+    for later in range(number + 1, len(lines)):
+        line = lines[later].strip()
+        if not line:
+            return None
+        if line.startswith(first) and _candidate(line):
+            return None, later
+    return None
+
+
+def _heading_apart(lines: list[str], entry: str) -> list[str]:
+    """`lines` with the first return of a contents entry inside a flattened line, after a
+    page number or a sentence and over its text ("... epilepsy.org.uk 3 Introduction This
+    booklet tells you ..."), put on a line of its own."""
+    pattern = re.compile(rf"(?:^|(?<=[\d.?!:] )){re.escape(entry)}(?= [A-Z‘“(])")
+    for index, line in enumerate(lines):
+        found = pattern.search(line.strip())
+        if found is None:
+            continue
+        text = line.strip()
+        parts = [text[: found.start()].strip(), entry, text[found.end() :].strip()]
+        return [*lines[:index], *(part for part in parts if part), *lines[index + 1 :]]
+    return lines
+
+
 def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[str]:
     """Lines with headings that were run into their neighbours put on lines of their own.
 
@@ -105,12 +210,19 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
     a question run into its answer, or a heading run onto the sentence before
     it (where text follows), become two; a contents entry repeated after the
     glyph its drawn section number became ("©■", "H") is parted from it; a
-    medicine's name is parted from the opening box under it.
+    medicine's name is parted from the opening box under it; the first line's
+    title is parted from the subtitle run into it ("Care after stroke ...
+    Information for patients and their carers").
     """
     out: list[str] = []
+    first_line = next((n for n, line in enumerate(lines) if line.strip()), None)
     for number, line in enumerate(lines):
         indent = line[: len(line) - len(line.lstrip())]
         text = line.strip()
+        match = _RUN_IN_SUBTITLE.fullmatch(text)
+        if number == first_line and match and rules.looks_like_heading(match["title"]):
+            out += [indent + match["title"], indent + match["subtitle"]]
+            continue
         before = rules.clean_text(out[-1]) if out else ""
         if _MEDICINE_LEAFLET_OPENING.match(text) and rules.looks_like_heading(before):
             out.append("")  # the medicine's name ("Carbidopa/Levodopa") ends over the box
@@ -145,12 +257,16 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
     return out
 
 
-def _blocks(text: str, entries: frozenset[str] = frozenset()) -> list[_Block]:
+def _blocks(unfused: Sequence[str], contents: set[int]) -> list[_Block]:
+    """Blank-line separated blocks of `unfused` lines; the lines at `contents` are a
+    contents list that was run into the text (`_contents_apart`), left out."""
     blocks: list[_Block] = []
     lines: list[str] = []
     blanks = blanks_before = 0
-    unfused = _unfused([_without_tags(line) for line in text.splitlines()], entries)
-    for line, omitted in zip(unfused, _omitted_lines(unfused), strict=True):
+    reasons = _omitted_lines(unfused)
+    for index in contents:
+        reasons[index] = reasons[index] or LeftOutReason.CONTENTS
+    for line, omitted in zip(unfused, reasons, strict=True):
         if omitted is not None:
             if lines:
                 blocks.append(_Block(tuple(lines), blanks_before))
@@ -238,7 +354,8 @@ MAX_FOOTER_WORDS = 12
 
 
 def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
-    """For each line, why it is left out on its own: a lone dash, or a printer's artwork box.
+    """For each line, why it is left out on its own: a lone dash, a page's footer, the
+    first line (the title) again with a page number, or a printer's artwork box.
 
     A printer's proof copied as text starts with its box: "ARTWORK
     INFORMATION:", then fields in capitals ("PRODUCT: ...", "INK:") and the
@@ -248,8 +365,13 @@ def _omitted_lines(lines: Sequence[str]) -> list[LeftOutReason | None]:
     footers = collections.Counter(
         text for line in lines if _FOOTER.search(text := rules.clean_text(line))
     )
+    title = next((rules.clean_text(line) for line in lines if line.strip()), "")
+    page_header = re.compile(rf"\d{{1,3}} {re.escape(title)}|{re.escape(title)} \d{{1,3}}")
     in_box = False
     for index, line in enumerate(lines):
+        if len(title.split()) >= 2 and page_header.fullmatch(rules.clean_text(line)):
+            reasons[index] = LeftOutReason.RUNNING_HEADER  # "2 Epilepsy: diagnosis, ..."
+            continue
         if _SEPARATOR.fullmatch(line):
             reasons[index] = LeftOutReason.STRAY_MARK
             in_box = False
@@ -433,7 +555,11 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
                     and not _number_restarts(line_before, lines[index])
                 ):
                     heading[index] = False
-            elif not (heading[previous] or _ends_open(line_before)):
+            elif not (
+                heading[previous]
+                or _ends_open(line_before)
+                or _entry_key(lines[index]) in entries  # the contents list names it
+            ):
                 heading[index] = False
         previous = index
     return heading
@@ -893,8 +1019,11 @@ def _menus(blocks: Sequence[_Block]) -> set[int]:
 
 def read_text(text: str) -> list[Piece]:
     """Pieces of a plain-text leaflet, in reading order."""
-    entries = _contents_entries(text.splitlines())
-    blocks = _blocks(text, entries)
+    raw = [_without_tags(line) for line in text.splitlines()]
+    entries = _contents_entries(raw)
+    unfused, contents, run_in = _contents_apart(_unfused(raw, entries))
+    entries |= run_in
+    blocks = _blocks(unfused, contents)
     menus = _menus(blocks)
     top = _top(blocks, menus)
     omitted = {index: (line, reason) for index, line, reason in top.omitted}
@@ -952,7 +1081,7 @@ def _read_title(reader: _Reader, block: _Block, lines: Sequence[str], top: _Top)
         return
     if _title_block(block):
         reader.heading(rules.clean_text(lines[0]))
-        reader.lines(lines[1:])
+        reader.lines(_after_subtitle(reader, lines[1:]))
         return
     first, rest = lines[0], list(lines[1:])
     if rest and _title_goes_on(first) and rules.looks_like_heading(rest[0]):
@@ -963,10 +1092,20 @@ def _read_title(reader: _Reader, block: _Block, lines: Sequence[str], top: _Top)
         not below or _title_over_text(first, below[0])
     ):
         reader.heading(rules.clean_text(first))
+        rest = _after_subtitle(reader, rest)
         if rest:
             _read_block(reader, _Block(tuple(rest), 0), None, None)
         return
     _read_block(reader, _Block(tuple(lines), 0), None, None)
+
+
+def _after_subtitle(reader: _Reader, lines: Sequence[str]) -> list[str]:
+    """The lines under a title after its subtitle ("Information for patients and their
+    carers"), which is read as a sentence of its own, never a heading nor run on."""
+    if lines and _SUBTITLE.match(rules.clean_text(lines[0])):
+        reader.lines(lines[:1])
+        return list(lines[1:])
+    return list(lines)
 
 
 def _title_goes_on(line: str) -> bool:
@@ -987,8 +1126,8 @@ def _title_over_text(title: str, below: str) -> bool:
     """Whether the line under a title line starts the text (it lost its blank line)."""
     if _is_list_line(below) or rules.parse_contact(rules.clean_text(below)):
         return True
-    if rules.clean_text(below).startswith("("):
-        return True  # a subtitle in brackets: "(Trihexyphenidyl hydrochloride)"
+    if rules.clean_text(below).startswith("(") or _SUBTITLE.match(rules.clean_text(below)):
+        return True  # a subtitle: "(Trihexyphenidyl hydrochloride)", "Information for ..."
     text = rules.clean_text(below)
     return text[:1].isupper() and len(text) >= 1.5 * len(rules.clean_text(title))
 
