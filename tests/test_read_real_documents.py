@@ -508,6 +508,25 @@ def test_contents_in_a_sentence_or_a_section_name_is_not_a_contents_list(tmp_pat
     assert chapters(document)[-1] == "Contents of the pack"
 
 
+def test_a_sites_banner_beside_its_skip_link_is_furniture_not_the_text(tmp_path: Path) -> None:
+    # AccessAble's access guide (tests/fixtures/real/35-...): the site's strapline sits
+    # with its skip link over the page's heading, and a switch to the easy-read version.
+    text = (
+        "Skip to main content\nThe new name for DisabledGo\n\n"
+        "Department Of Clinical Neurophysiology\n\n"
+        "National Hospital for Neurology and Neurosurgery, Queen Square, London, WC1N 3BG\n\n"
+        "Show Easy Read\n\nGetting Help and Assistance\n\n"
+        "  • There is a Patient Advice and Liaison Service (PALS) at the hospital.\n"
+    )
+    document = read(tmp_path, text)
+    assert document.title == "Department Of Clinical Neurophysiology"
+    assert ("The new name for DisabledGo", R.WEB_FURNITURE) in left_out(document)
+    assert ("Show Easy Read", R.WEB_FURNITURE) in left_out(document)
+    # A sentence beside a skip link is the page's own.
+    own = read(tmp_path, text.replace("The new name for DisabledGo", "We are open today."))
+    assert ("We are open today.", R.WEB_FURNITURE) not in left_out(own)
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

@@ -345,6 +345,8 @@ _LEFTOVERS = [
         r"(?:expand|collapse|open|close)(?:\s+(?:all|this)?\s*(?:sections?|content)?)?",
         r"close\s+this\s+(?:popup|pop-up|window|dialog)(?:\s+window)?",
         r"(?:show|see|read|view|load)\s+(?:more|less|all)(?:\s+\w+)?",
+        # A page's switch to another version of itself: "Show Easy Read".
+        r"(?:show|hide)\s+(?:the\s+)?(?:easy[\s-]read|text[\s-]only|large\s+print)(?:\s+version)?",
         r"show|hide|more|menu|search|close|print|share|tweet|email|e-mail|upload|download|view",
         # "You are on page 1of 22": a document host's page counter, spaces or none.
         r"(?:you\s+are\s+(?:on|viewing)\s+)?page\s*\d+\s*of\s*\d+",

@@ -16,6 +16,7 @@ number, a line of a flattened table or an indented continuation never is.
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import re
 from collections.abc import Sequence
@@ -904,6 +905,36 @@ def _top(blocks: Sequence[_Block], menus: set[int]) -> _Top:
         and not all(map(rules.is_web_leftover, b.lines))
         and not all(rules.parse_contact(rules.clean_text(line)) for line in b.lines)
     ]
+    if content and _banner(blocks[content[0]]):
+        top = _title_at(blocks, content[1:])
+        return dataclasses.replace(top, above=top.above | {content[0]})
+    return _title_at(blocks, content)
+
+
+_SKIP_LINK = re.compile(r"(?:screen\s+readers?\s+)?(?:skip|jump)\s", re.IGNORECASE)
+MAX_BANNER_WORDS = 6
+"""Most words of a line of a site's banner, beside its skip link ("The new name for DisabledGo")."""
+
+
+def _banner(block: _Block) -> bool:
+    """Whether a block is a site's banner: its skip link with short lines that are not
+    sentences ("Skip to main content" over the site's strapline)."""
+    first, *rest = (rules.clean_text(line) for line in block.lines)
+    return (
+        bool(rest)
+        and _SKIP_LINK.match(first) is not None
+        and rules.is_web_leftover(first)
+        and all(
+            len(line.split()) <= MAX_BANNER_WORDS
+            and not rules.ends_sentence(line)
+            and not _is_list_line(line)
+            for line in rest
+        )
+    )
+
+
+def _title_at(blocks: Sequence[_Block], content: Sequence[int]) -> _Top:
+    """`_top` over the blocks that are neither furniture nor the site's banner."""
     if not content:
         return _Top(None)
     first = content[0]
