@@ -504,6 +504,9 @@ def test_read_brackets(printed: str, said: str) -> None:
         ("Charity SC038362", "Charity S C zero three eight three six two"),
         ("I am", "I am"),
         ("ABCDEF", "ABCDEF"),
+        # A medicine's name in capitals, as package leaflets print it: the lexicon's word.
+        ("How to use BOTOX", "How to use Botox"),
+        ("XANAX and the GP", "Xanax and the G P"),
     ],
 )
 def test_spell_abbreviations(printed: str, said: str) -> None:

@@ -482,6 +482,26 @@ def test_a_contents_list_run_into_the_text_is_left_out_and_its_first_heading_fou
     assert not any("Contents" in sentence for sentence in sentences)
 
 
+def test_a_medicine_leaflets_run_in_contents_list_gives_its_numbered_sections(
+    tmp_path: Path,
+) -> None:
+    # healthdocbox's BOTOX leaflet (tests/fixtures/real/26-...): the whole first page in one line.
+    text = (
+        "Package leaflet: Information for the user\n\n1 Package leaflet: Information for the "
+        "user BOTOX, 100 Allergan Units. Read all of this leaflet carefully. See section 4. "
+        "What is in this leaflet: 1. What BOTOX is and what it is used for 2. What you need to "
+        "know before you use BOTOX 3. How to use BOTOX 4. Possible side effects 1. What BOTOX "
+        "is and what it is used for BOTOX is a muscle relaxant. It is injected into muscles.\n"
+    )
+    document = read(tmp_path, text)
+    assert chapters(document)[1:] == ["What BOTOX is and what it is used for"]
+    contents = [line for line, reason in left_out(document) if reason is R.CONTENTS]
+    assert contents[0] == "What is in this leaflet:"
+    assert contents[1].endswith("4. Possible side effects")
+    # The medicine's name, printed in capitals as package leaflets print it, is said as a word.
+    assert "Botox is a muscle relaxant." in said(tmp_path, text)
+
+
 def test_the_title_again_with_a_page_number_is_a_running_header(tmp_path: Path) -> None:
     document = read(tmp_path, CONTENTS_PAGES_AFTER)
     assert ("2 Epilepsy: diagnosis, treatment and healthcare", R.RUNNING_HEADER) in left_out(
@@ -525,6 +545,23 @@ def test_a_sites_banner_beside_its_skip_link_is_furniture_not_the_text(tmp_path:
     # A sentence beside a skip link is the page's own.
     own = read(tmp_path, text.replace("The new name for DisabledGo", "We are open today."))
     assert ("We are open today.", R.WEB_FURNITURE) not in left_out(own)
+
+
+def test_a_long_headline_in_title_case_is_a_heading(tmp_path: Path) -> None:
+    # Disabled World's page (tests/fixtures/real/53-...): fifteen words, each capitalised.
+    headline = "Lost Sense of Smell? Falling Out of Bed at Night? It May Be Parkinson's Disease."
+    document = read(
+        tmp_path,
+        f"Parkinson's signs\n\nMain Digest\n\n{headline}\n\n"
+        "The National Parkinson Foundation is launching a helpline today.\n",
+    )
+    assert chapters(document)[-1] == headline
+    # A sentence as long, in ordinary case, stays a sentence.
+    sentence = (
+        "Lost your sense of smell? Falling out of bed at night? It may be Parkinson's disease."
+    )
+    plain = read(tmp_path, f"Parkinson's signs\n\nMain Digest\n\n{sentence}\n\nIt is common.\n")
+    assert chapters(plain)[-1] == "Main Digest"
 
 
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:

@@ -49,7 +49,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
         "headings": "the last heading has nothing under it (the excerpt ends there)"
     },
     "21-scribd-baclofen-for-muscle-spasm.txt": {"headings": _COLUMNS},
-    "26-healthdocbox-botox-package-leaflet.txt": {"headings": _FUSED},
     "29-epilepsy-society-first-aid.txt": {
         "headings": f"{_FUSED}; the headings are printed in lower case"
     },
@@ -82,9 +81,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
     },
     "49-wikipedia-dystonia.txt": {
         "headings": "the information box's cells are run together ('SpecialtyNeurology')"
-    },
-    "53-disabled-world-parkinsons-signs.txt": {
-        "headings": "headings ending in a full stop or a colon"
     },
 }
 """Members and aspects still read wrong, with why: plain text (tests/fixtures/real)."""

@@ -9,9 +9,11 @@ every earlier rule still sees the digits it needs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
+from audio_leaflet.lexicon import load_lexicon
 from audio_leaflet.narrate.numbers import cardinal, decimal, digits, ordinal, year
 from audio_leaflet.read.rules import (
     FIGURE_REFERENCE,
@@ -1029,10 +1031,19 @@ def _unshout(match: re.Match[str]) -> str:
     return run
 
 
+@functools.cache
+def _lexicon_words() -> frozenset[str]:
+    """The built-in lexicon's words, in lower case: one printed in capitals is that word
+    (a medicine's name, "BOTOX", as package leaflets print it), not letters to spell."""
+    return frozenset(load_lexicon().entries)
+
+
 def _caps_word(match: re.Match[str]) -> str:
     word, plural = match.group(1), match.group(2)
     if word in SAID_AS_WORDS:
         return word + (plural or "")
+    if word.lower() in _lexicon_words():
+        return word.capitalize() + (plural or "")
     if word in _EMPHASIS_WORDS and not plural:
         return word.lower()
     return _spell(word, plural)

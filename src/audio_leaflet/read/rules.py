@@ -226,7 +226,9 @@ _SENTENCE_INSIDE = re.compile(r"\b[a-z]{3,}[.!] [A-Z]")
 _NAME_ABBREVIATION = re.compile(r"(?<=\s)(?:Inc|Ltd|Co|Corp|Plc|LLC)\.$", re.IGNORECASE)
 
 
-def looks_like_heading(line: str, *, alone: bool = False) -> bool:
+def looks_like_heading(
+    line: str, *, alone: bool = False, max_words: int = MAX_HEADING_WORDS
+) -> bool:
     """Whether a stand-alone line reads as a heading: short, no closing full stop, not a list.
 
     A question is a heading ("What is botulinum toxin?"); a line that ends with
@@ -243,7 +245,7 @@ def looks_like_heading(line: str, *, alone: bool = False) -> bool:
     if not text or len(text) > MAX_HEADING_CHARS:
         return False
     words = text.split()
-    if len(words) > MAX_HEADING_WORDS:
+    if len(words) > max_words:
         return False
     # A name's abbreviation is not a full stop: "... Research Foundation Inc.".
     closing = _NAME_ABBREVIATION.sub("", text).rstrip("\"'”’)]")[-1:]

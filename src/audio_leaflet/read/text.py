@@ -104,13 +104,16 @@ def _contents_entries(lines: Sequence[str]) -> frozenset[str]:
     )
 
 
-# "Contents" run into a flattened page's text, then its entries.
+# "Contents" (or a medicine leaflet's "What is in this leaflet:") run into a flattened
+# page's text, then its entries.
 _RUN_IN_CONTENTS = re.compile(
-    r"(?<!\S)(?:Contents|CONTENTS|Table of [Cc]ontents)\s+(?=[A-Z0-9‘'“])"
+    r"(?<!\S)(?:Contents|CONTENTS|Table of [Cc]ontents|What is in this leaflet:)\s+"
+    r"(?=[A-Z0-9‘'“])"
 )
-_PAGE = re.compile(r"(?<!\S)\d{1,3}(?!\S)")
+# A page number ("4") or a section number ("4.") between run-in entries.
+_PAGE = re.compile(r"(?<!\S)\d{1,3}\.?(?!\S)")
 MIN_RUN_IN_PAGES = 3
-"""Fewest page numbers that make the words after a run-in "Contents" a list of entries."""
+"""Fewest page or section numbers that make the words after a run-in "Contents" a list."""
 UNNUMBERED_ENTRY_WORDS = 4
 """Words of an unnumbered run-in contents list's first entry looked for as its heading."""
 
@@ -132,6 +135,8 @@ def _contents_apart(lines: list[str]) -> tuple[list[str], set[int], frozenset[st
         if match is None or rules.list_item(line) is not None:
             continue
         rest = text[match.end() :]
+        if not _has_letters(rest):
+            continue  # "What is in this leaflet:" over its list: read as it is
         numbered = len(_PAGE.findall(rest)) >= MIN_RUN_IN_PAGES
         if numbered:
             entries = [part.strip() for part in _PAGE.split(rest) if _has_letters(part)]
@@ -143,6 +148,8 @@ def _contents_apart(lines: list[str]) -> tuple[list[str], set[int], frozenset[st
             continue
         in_line, last = end  # the list ends at text[in_line] (or with its line), before lines[last]
         stop = len(text) if in_line is None else first_end + in_line
+        if (number_before := re.search(r"(?<!\S)\d{1,2}\.\s+$", text[:stop])) is not None:
+            stop = number_before.start()  # the returning heading's own number: "1. What ..."
         head = [text[: match.start()].strip()] if text[: match.start()].strip() else []
         listed = [match.group().strip(), text[match.end() : stop].strip()]
         between = lines[number + 1 : last]
@@ -193,13 +200,13 @@ def _heading_apart(lines: list[str], entry: str) -> list[str]:
     """`lines` with the first return of a contents entry inside a flattened line, after a
     page number or a sentence and over its text ("... epilepsy.org.uk 3 Introduction This
     booklet tells you ..."), put on a line of its own."""
-    pattern = re.compile(rf"(?:^|(?<=[\d.?!:] )){re.escape(entry)}(?= [A-Z‘“(])")
+    pattern = re.compile(rf"(?:^|(?<=[\d.?!:] ))(?:\d{{1,2}}\.\s+)?{re.escape(entry)}(?= [A-Z‘“(])")
     for index, line in enumerate(lines):
         found = pattern.search(line.strip())
         if found is None:
             continue
         text = line.strip()
-        parts = [text[: found.start()].strip(), entry, text[found.end() :].strip()]
+        parts = [text[: found.start()].strip(), found.group(), text[found.end() :].strip()]
         return [*lines[:index], *(part for part in parts if part), *lines[index + 1 :]]
     return lines
 
@@ -405,14 +412,19 @@ def _title_case_headline(line: str) -> bool:
     text = rules.clean_text(line)
     words = text.split()
     long_words = [w for w in words if sum(ch.isalpha() for ch in w) >= 4]
-    if not text.endswith((".", ":")) or not 2 <= len(words) <= rules.MAX_HEADING_WORDS:
+    if not text.endswith((".", ":")) or not 2 <= len(words) <= MAX_HEADLINE_WORDS:
         return False
     capitals = sum(w[:1].isupper() for w in long_words)
     return (
         bool(long_words)
         and capitals >= MIN_TITLE_CASE_SHARE * len(long_words)
-        and (_candidate(text.rstrip(".:"), alone=True))
+        and (_candidate(text.rstrip(".:"), alone=True, max_words=MAX_HEADLINE_WORDS))
     )
+
+
+MAX_HEADLINE_WORDS = 20
+"""Most words of a headline in Title Case: its capitals mark it, so it may be longer than
+other headings ("Lost Sense of Smell? Falling Out of Bed at Night? It May Be ...")."""
 
 
 def _point_text(line: str) -> str:
@@ -445,12 +457,12 @@ _POSTCODE = re.compile(
 )
 
 
-def _candidate(line: str, *, alone: bool = False) -> bool:
+def _candidate(line: str, *, alone: bool = False, max_words: int = rules.MAX_HEADING_WORDS) -> bool:
     """A line that could be a heading: reads as one, and is not a label and its value
     nor a line of an address. A line `alone` between blank lines may end on "for"."""
     text = rules.clean_text(line)
     return (
-        rules.looks_like_heading(text, alone=alone)
+        rules.looks_like_heading(text, alone=alone, max_words=max_words)
         and not rules.is_form_field(text)
         and not _POSTCODE.search(text)
         and not (text.startswith("(") and text.endswith(")"))  # "(Trihexyphenidyl hydrochloride)"
