@@ -564,6 +564,57 @@ def test_a_long_headline_in_title_case_is_a_heading(tmp_path: Path) -> None:
     assert chapters(plain)[-1] == "Main Digest"
 
 
+# A magazine's cover copied by a document host (Dystonia Dialogue, winter 2008,
+# tests/fixtures/real/15-...): the masthead, the cover's teasers in short lines, then
+# "inside this issue" over entries with page numbers and blurbs, run into the text.
+INSIDE_THIS_ISSUE = """Dystonia Dialogue
+
+MAGAZINE OF THE DYSTONIA MEDICAL RESEARCH FOUNDATION | WINTER 2008 | VOL. 31 • NO. 3
+“Stanley
+8 Meet
+Fahn Award”
+Recipient William
+Dauer, MD
+15
+Internet
+Connections
+For The Dystonia
+Community
+19
+FAQ About
+Social Security
+Disability
+Benefits
+inside this issue
+8
+The Currency Of Curiosity
+Meet “Stanley Fahn Award” recipient William Dauer, MD
+11 Candid Kids
+Meet Jake, Jana, and Megan
+15 The Web We Weave
+Internet connections for the dystonia community
+19 FAQ About Social Security Disability Benefits
+Learn about SSDI and SSI
+The Dystonia Dialogue is the magazine of
+the Dystonia Medical Research Foundation.
+"""
+
+
+def test_a_magazines_inside_this_issue_list_is_left_out_up_to_its_text(tmp_path: Path) -> None:
+    document = read(tmp_path, INSIDE_THIS_ISSUE)
+    contents = [line for line, reason in left_out(document) if reason is R.CONTENTS]
+    assert contents[0] == "inside this issue"
+    assert contents[-1] == "Learn about SSDI and SSI", "the last entry keeps its blurb"
+    sentences = said(tmp_path, INSIDE_THIS_ISSUE)
+    assert any(s.startswith("Magazine of the dystonia medical research") for s in sentences)
+    assert any(s.startswith("The Dystonia Dialogue is the magazine of") for s in sentences)
+    assert not any("Candid Kids" in s or "Fahn Award" in s for s in sentences)
+    # Fused to its first entry's page number by a PDF's extraction, as in the 2013 issue.
+    fused = INSIDE_THIS_ISSUE.replace("inside this issue\n8\n", "Inside This Issue8 ")
+    contents = [line for line, reason in left_out(read(tmp_path, fused)) if reason is R.CONTENTS]
+    assert contents[:2] == ["Inside This Issue", "8 The Currency Of Curiosity"]
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

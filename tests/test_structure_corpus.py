@@ -38,11 +38,8 @@ _COLUMNS = "columns of a PDF interleaved line by line by the document host"
 _NEWSLETTER = "a newsletter's columns flattened into one run of short lines"
 STILL_WRONG: dict[str, dict[str, str]] = {
     "06-dystonia-matters-newsletter-masthead.txt": {"headings": _NEWSLETTER},
-    "15-dystonia-dialogue-winter-2008.txt": {
-        "headings": f"{_NEWSLETTER}; 'inside this issue' is printed in lower case"
-    },
     "16-dystonia-dialogue-winter-2013-dokumen-tips.txt": {
-        "headings": _FUSED,
+        "headings": f"{_FUSED}: cover teasers and 'Contest WinnersFind Out ...' read as headings",
         "title": "the masthead is run into its strapline ('Dystonia DialogueJoin ...')",
     },
     "20-medicines-for-children-baclofen.txt": {

@@ -9,15 +9,18 @@ silently.
 - A **menu** copied with a web page: a run of five or more short lines (a
   few words, no full stop, no number), with page furniture among them or
   before any of the leaflet's prose.
-- A **contents list**: a "Contents" heading (or line) and the entries under
-  it, which end in page numbers or repeat the leaflet's own headings. The
-  entries are the sections, which are spoken as chapters; the introduction
-  lists them again, with their lengths.
+- A **contents list**: a "Contents" heading (or line, or a magazine's "inside
+  this issue") and the entries under it, which end in page numbers or repeat
+  the leaflet's own headings, with their blurbs. The entries are the
+  sections, which are spoken as chapters; the introduction lists them
+  again, with their lengths.
 - A **label** over the title: "Eye Department", "Information for patients".
 """
 
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -32,8 +35,9 @@ MAX_MENU_WORDS = 7
 MENU_SHARE = 0.75
 """Share of a block's lines that must be menu lines or furniture."""
 
-_CONTENTS_HEADING = re.compile(
-    r"^(?:contents|table of contents|in this (?:leaflet|guide|booklet|issue|factsheet))$",
+CONTENTS_HEADING = re.compile(
+    r"^(?:contents|table of contents"
+    r"|in this (?:leaflet|guide|booklet|issue|factsheet)|inside this (?:issue|edition))$",
     re.IGNORECASE,
 )
 _CONTENTS_ENTRY = re.compile(r"^(?P<entry>\D.{0,100}?)(?:\s*[.·…_]{2,}\s*|\s+)(?P<page>\d{1,3})$")
@@ -66,7 +70,7 @@ def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[
     for index, piece in enumerate(pieces):
         if isinstance(piece, Heading):
             text = rules.clean_text(piece.text)
-            if _CONTENTS_HEADING.match(text) and _entries_follow(pieces, index, headings):
+            if CONTENTS_HEADING.match(text) and _entries_follow(pieces, index, headings):
                 left_out.append(LeftOut(piece.text, LeftOutReason.CONTENTS))
                 in_contents = True
                 continue
@@ -83,17 +87,25 @@ def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[
         if in_contents and _is_contents(lines, headings):
             left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines]
             continue
+        if in_contents and isinstance(piece, Text) and (count := _contents_prefix(lines, headings)):
+            # The entries, then the text that follows them with no blank line between.
+            left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines[:count]]
+            piece, lines = Text(tuple(lines[count:])), lines[count:]
         in_contents = False
         if isinstance(piece, Text):
             if (
                 lines
-                and _CONTENTS_HEADING.match(rules.clean_text(lines[0]))
+                and CONTENTS_HEADING.match(rules.clean_text(lines[0]))
                 and _is_contents(lines[1:], headings)
             ):
                 left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines]
                 continue
             if is_menu(lines, prose_seen):
-                left_out += [LeftOut(line.strip(), menu_reason(line)) for line in lines]
+                start, end = _menu_span(lines)
+                left_out += [LeftOut(line.strip(), menu_reason(line)) for line in lines[start:end]]
+                # A line around the menu that is neither an item nor furniture is text: a
+                # magazine's masthead over its cover's lines.
+                kept += [Text(tuple(part)) for part in (lines[:start], lines[end:]) if part]
                 continue
             if len(lines) == 1 and not prose_seen and _LABEL.match(rules.clean_text(lines[0])):
                 left_out.append(LeftOut(lines[0].strip(), LeftOutReason.LABEL))
@@ -126,6 +138,12 @@ def is_menu(lines: Sequence[str], prose_seen: bool) -> bool:
     return share >= MENU_SHARE and (any(furniture) or not prose_seen)
 
 
+def _menu_span(lines: Sequence[str]) -> tuple[int, int]:
+    """The first and past-the-last lines of a menu's block that are its items or furniture."""
+    inside = [i for i, line in enumerate(lines) if _menu_line(line) or rules.leftover_reason(line)]
+    return inside[0], inside[-1] + 1
+
+
 def menu_reason(line: str) -> LeftOutReason:
     """Why a line of a menu is left out: its own furniture reason, else being in a menu."""
     return rules.leftover_reason(line) or LeftOutReason.MENU
@@ -136,15 +154,51 @@ def _is_contents(lines: Sequence[str], headings: set[str]) -> bool:
     entries = [rules.clean_text(line) for line in lines if rules.clean_text(line)]
     if not entries:
         return False
-    found = 0
-    for entry in entries:
-        match = _CONTENTS_ENTRY.match(entry) or _CONTENTS_ENTRY_PAGE_FIRST.match(entry)
-        named = (match["entry"] if match else entry).strip(" .").casefold()
-        # A contents table flattened one cell a line: page and section numbers, column headers.
-        cell = _CONTENTS_CELL.fullmatch(entry)
-        if match or named in headings or cell:
-            found += 1
+    found = sum(_is_entry(entry, headings) for entry in entries)
     return found / len(entries) >= 0.6
+
+
+def _is_entry(text: str, headings: set[str]) -> bool:
+    """Whether a line is a contents entry: with its page number, or naming a heading."""
+    match = _CONTENTS_ENTRY.match(text) or _CONTENTS_ENTRY_PAGE_FIRST.match(text)
+    named = (match["entry"] if match else text).strip(" .").casefold()
+    # A contents table flattened one cell a line: page and section numbers, column headers.
+    return bool(match or named in headings or _CONTENTS_CELL.fullmatch(text))
+
+
+MIN_LISTED_ENTRIES = 3
+"""Fewest entries that make the start of a text a contents list by their rhythm."""
+MAX_BLURB_LINES = 2
+"""Most lines of an entry's blurb ("Meet Jake, Jana, and Megan") between two entries."""
+MAX_BLURB_WORDS = 12
+
+
+def _contents_prefix(lines: Sequence[str], headings: set[str]) -> int:
+    """How many lines from the first are a contents list, when its text follows with no
+    blank line between: a magazine's "inside this issue" over entries with page numbers,
+    each with a line or two of blurb.
+
+    The list keeps its rhythm: it ends after its last entry and as many blurb
+    lines as most entries have, where the magazine's own text begins.
+    """
+    texts = [rules.clean_text(line) for line in lines]
+    entries = [i for i, text in enumerate(texts) if _is_entry(text, headings)]
+    if not entries or entries[0] > MAX_BLURB_LINES:
+        return 0
+    run = [entries[0]]
+    for entry in entries[1:]:
+        if entry - run[-1] - 1 > MAX_BLURB_LINES:
+            break
+        run.append(entry)
+    if len(run) < MIN_LISTED_ENTRIES:
+        return 0
+    gaps = collections.Counter(b - a - 1 for a, b in itertools.pairwise(run))
+    blurb = gaps.most_common(1)[0][0]
+    end = min(run[-1] + 1 + blurb, len(texts))
+    blurbs = [text for i, text in enumerate(texts[:end]) if i not in run]
+    if any(len(text.split()) > MAX_BLURB_WORDS for text in blurbs):
+        return 0
+    return end
 
 
 def _entries_follow(pieces: Sequence[Piece], index: int, headings: set[str]) -> bool:
@@ -156,7 +210,7 @@ def _entries_follow(pieces: Sequence[Piece], index: int, headings: set[str]) -> 
         if isinstance(piece, Omitted):
             continue
         lines += [piece.text] if isinstance(piece, Item) else list(piece.lines)
-    return bool(lines) and _is_contents(lines, headings)
+    return bool(lines) and (_is_contents(lines, headings) or _contents_prefix(lines, headings) > 0)
 
 
 def _another_heading_follows(pieces: Sequence[Piece], index: int) -> bool:

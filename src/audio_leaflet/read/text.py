@@ -86,6 +86,8 @@ _RUN_IN_SUBTITLE = re.compile(
     r"(?P<title>\S.*[a-z]) (?P<subtitle>(?:Information|Advice|A guide) for "
     r"(?:patients|parents|carers|families|relatives|you)\b.*)"
 )
+# A contents heading fused to its first entry's page number: "Inside This Issue4 DMRF ...".
+_CONTENTS_FUSED = re.compile(r"(?P<heading>[A-Za-z][A-Za-z ]{6,30}[a-z])(?P<entry>\d{1,3} \S.*)")
 # A section's number drawn as a picture, extracted as a glyph or a letter: "©■ What ...".
 _DRAWN_NUMBER = re.compile(r"(?P<mark>[^\w\s]{1,3}|[A-Z])\s+(?P<heading>\w.*)")
 
@@ -220,7 +222,8 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
     glyph its drawn section number became ("©■", "H") is parted from it; a
     medicine's name is parted from the opening box under it; the first line's
     title is parted from the subtitle run into it ("Care after stroke ...
-    Information for patients and their carers").
+    Information for patients and their carers"); a contents heading from the
+    first entry fused to it ("Inside This Issue4 DMRF Announces ...").
     """
     out: list[str] = []
     first_line = next((n for n, line in enumerate(lines) if line.strip()), None)
@@ -234,6 +237,10 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
         before = rules.clean_text(out[-1]) if out else ""
         if _MEDICINE_LEAFLET_OPENING.match(text) and rules.looks_like_heading(before):
             out.append("")  # the medicine's name ("Carbidopa/Levodopa") ends over the box
+        match = _CONTENTS_FUSED.fullmatch(text)
+        if match and furniture.CONTENTS_HEADING.match(match["heading"]):
+            out += [indent + match["heading"], indent + match["entry"]]
+            continue
         match = _DRAWN_NUMBER.fullmatch(text)
         if match and _entry_key(match["heading"]) in entries:
             out += [indent + match["mark"], indent + match["heading"]]
@@ -527,6 +534,9 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
         if numbered is not None and not numbered[1]:
             continue  # a bullet point
         text = numbered[0] if numbered else line
+        if furniture.CONTENTS_HEADING.match(rules.clean_text(text)):
+            heading[index] = True  # over its entries, whatever they look like and wherever
+            continue
         # A numbered heading may end on "for" ("1. What this medicine is used for"), and
         # so may one that repeats such a contents entry.
         entry = numbered is None and _entry_key(text) in entries
@@ -535,9 +545,6 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
         if wrapped and numbered is None and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
             continue  # as wide as the column: wrapped there (a numbered line starts its own)
         below = lines[after]
-        if _CONTENTS_HEADING.fullmatch(rules.clean_text(text)):
-            heading[index] = True  # over its entries, whatever they look like
-            continue
         over_text = (
             _prose_start(below, text)
             or (numbered is None and _is_list_line(below))
@@ -572,6 +579,7 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
                 heading[previous]
                 or _ends_open(line_before)
                 or _entry_key(lines[index]) in entries  # the contents list names it
+                or furniture.CONTENTS_HEADING.match(rules.clean_text(lines[index]))
             ):
                 heading[index] = False
         previous = index
@@ -693,9 +701,6 @@ def _short_line_block(block: _Block) -> bool:
     )
 
 
-_CONTENTS_HEADING = re.compile(r"(?:contents|table of contents)", re.IGNORECASE)
-
-
 def _runs(blocks: Sequence[_Block], start: int) -> tuple[set[int], set[int]]:
     """In runs of short one-line blocks (a table flattened one cell a line), the headings.
 
@@ -723,7 +728,9 @@ def _runs(blocks: Sequence[_Block], start: int) -> tuple[set[int], set[int]]:
                 and _candidate(text)
             ]
             contents = [
-                i for i, text in zip(run, texts, strict=True) if _CONTENTS_HEADING.fullmatch(text)
+                i
+                for i, text in zip(run, texts, strict=True)
+                if furniture.CONTENTS_HEADING.match(text)
             ]
             chosen = set(capitals) | set(contents)
             if not chosen and _candidate(texts[0]):
