@@ -742,13 +742,15 @@ def test_a_page_flattened_into_one_line_has_its_question_headings_found(tmp_path
         "Gabapentinoid Reduction\n\nPatient Information Leaflet Gabapentinoid Reduction What are "
         f"gabapentinoids? Gabapentinoids are drugs such as gabapentin. {answer}Why should I "
         f"reduce my medication? You should reduce it if advised to. {answer}How will any "
-        f"withdrawal symptoms be managed? Reduce the dose slowly. {answer}\n"
+        f"withdrawal symptoms be managed? Reduce the dose slowly. {answer}Need Support? You "
+        f"are encouraged to call our free, confidential line. {answer}\n"
     )
     document = read(tmp_path, page)
     assert [h for h in chapters(document) if h] == [
         "What are gabapentinoids?",
         "Why should I reduce my medication?",
         "How will any withdrawal symptoms be managed?",
+        "Need Support?",  # as Parkinson's Queensland's magazine (tests/fixtures/real/30-...)
     ]
 
 

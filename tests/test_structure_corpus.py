@@ -49,7 +49,9 @@ STILL_WRONG: dict[str, dict[str, str]] = {
     "29-epilepsy-society-first-aid.txt": {
         "headings": f"{_FUSED}; the headings are printed in lower case"
     },
-    "30-parkinsons-queensland-connections.txt": {"headings": _FUSED},
+    "30-parkinsons-queensland-connections.txt": {
+        "headings": f"{_FUSED}: 'Magazine Contributions' after an empty label ('Advertising:')"
+    },
     "31-neurological-foundation-nz-headlines.txt": {
         "title": "the magazine's name starts one long line after its page number"
     },

@@ -60,7 +60,7 @@ FLATTENED_PAGE_CHARS = 1500
 """A line this long is a whole page flattened by a document host, its headings run in."""
 _RUN_IN_QUESTION = re.compile(
     r"(?<= )(?P<question>(?:What|Why|How|When|Where|Who|Which|Is|Are|Can|Could|Should|Do"
-    r"|Does|Will|Would)\b[^.!?]{5,110}\?)(?= [A-Z])"
+    r"|Does|Will|Would|Need)\b[^.!?]{5,110}\?)(?= [A-Z])"
 )
 
 
