@@ -743,7 +743,8 @@ def test_a_page_flattened_into_one_line_has_its_question_headings_found(tmp_path
         f"gabapentinoids? Gabapentinoids are drugs such as gabapentin. {answer}Why should I "
         f"reduce my medication? You should reduce it if advised to. {answer}How will any "
         f"withdrawal symptoms be managed? Reduce the dose slowly. {answer}Need Support? You "
-        f"are encouraged to call our free, confidential line. {answer}\n"
+        f"are encouraged to call our free, confidential line. {answer}Spasticity Some of the "
+        f"terms used can be confusing. {answer}\n"
     )
     document = read(tmp_path, page)
     assert [h for h in chapters(document) if h] == [
@@ -751,7 +752,15 @@ def test_a_page_flattened_into_one_line_has_its_question_headings_found(tmp_path
         "Why should I reduce my medication?",
         "How will any withdrawal symptoms be managed?",
         "Need Support?",  # as Parkinson's Queensland's magazine (tests/fixtures/real/30-...)
+        "Spasticity",  # as the MS Society's booklet (43-...)
     ]
+    # Names and a medicine's type between sentences stay in their sentences.
+    prose = read(
+        tmp_path,
+        f"Botox\n\n{answer}It contains Botulinum toxin type A. In some cases John Smith The "
+        f"Third said so. It works. {answer * 2}\n",
+    )
+    assert [h for h in chapters(prose) if h] == []
 
 
 def test_a_pages_hidden_email_addresses_do_not_stop_the_build(tmp_path: Path) -> None:

@@ -75,8 +75,7 @@ STILL_WRONG: dict[str, dict[str, str]] = {
         "title": "as above",
     },
     "43-studylib-ms-spasms-stiffness.txt": {
-        "headings": f"{_FUSED}: the sub-heading 'Spasticity', which no contents entry names",
-        "title": _FUSED,
+        "title": f"{_FUSED}: the title follows the printer's slug and the series name in one line"
     },
     "49-wikipedia-dystonia.txt": {
         "headings": "the information box's cells are run together ('SpecialtyNeurology')"

@@ -59,21 +59,35 @@ _HEADING_RUN_ON = re.compile(r"(?P<text>.{20,}[a-z][.!?])(?P<heading>[A-Z][\w'�
 FLATTENED_PAGE_CHARS = 1500
 """A line this long is a whole page flattened by a document host, its headings run in."""
 _RUN_IN_QUESTION = re.compile(
-    r"(?<= )(?P<question>(?:What|Why|How|When|Where|Who|Which|Is|Are|Can|Could|Should|Do"
+    r"(?<= )(?P<heading>(?:What|Why|How|When|Where|Who|Which|Is|Are|Can|Could|Should|Do"
     r"|Does|Will|Would|Need)\b[^.!?]{5,110}\?)(?= [A-Z])"
+)
+# A short heading in Title Case between two sentences of a flattened page, its text
+# starting with a word that starts sentences: "... in different ways. Spasticity Some of".
+_RUN_IN_HEADING = re.compile(
+    r"(?<=[a-z][.!?] )(?P<heading>[A-Z][a-z’'-]+(?: [A-Z][\w’'-]*){0,3})"
+    r"(?= (?:The|This|These|Some|Many|Most|It|If|You|Your|We|There|When) [a-z])"
 )
 
 
-def _questions_apart(text: str) -> list[str]:
-    """A flattened page's question headings, each run in between sentences ("... come and
-    go. Why should I reduce ...? You should ..."), put on lines of their own. A question
-    word with a capital inside a line starts a heading: in a sentence it has none."""
+def _headings_apart(text: str) -> list[str]:
+    """A flattened page's headings, each run in between sentences ("... come and go. Why
+    should I reduce ...? You should ..."), put on lines of their own. A question word
+    with a capital inside a line starts a heading: in a sentence it has none; so does
+    a short phrase in Title Case whose text starts after it ("Spasticity Some of ...")."""
+    found = [
+        match
+        for pattern in (_RUN_IN_QUESTION, _RUN_IN_HEADING)
+        for match in pattern.finditer(text)
+        if rules.looks_like_heading(match["heading"])
+    ]
     parts: list[str] = []
     start = 0
-    for match in _RUN_IN_QUESTION.finditer(text):
-        if rules.looks_like_heading(match["question"]):
-            parts += [text[start : match.start()].strip(), match["question"]]
-            start = match.end()
+    for match in sorted(found, key=lambda match: match.start()):
+        if match.start() < start:
+            continue  # inside a heading already taken
+        parts += [text[start : match.start()].strip(), match["heading"]]
+        start = match.end()
     if not parts:
         return []
     return [part for part in [*parts, text[start:].strip()] if part]
@@ -245,7 +259,7 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
         if match and _entry_key(match["heading"]) in entries:
             out += [indent + match["mark"], indent + match["heading"]]
             continue
-        if len(text) >= FLATTENED_PAGE_CHARS and (parts := _questions_apart(text)):
+        if len(text) >= FLATTENED_PAGE_CHARS and (parts := _headings_apart(text)):
             for part in parts:  # each a block of its own, as printed
                 out += [indent + part, ""]
             continue
