@@ -615,6 +615,28 @@ def test_a_magazines_inside_this_issue_list_is_left_out_up_to_its_text(tmp_path:
     assert contents[:2] == ["Inside This Issue", "8 The Currency Of Curiosity"]
 
 
+def test_headings_in_lower_case_run_into_the_text_are_found(tmp_path: Path) -> None:
+    # Epilepsy Society's first-aid leaflet (tests/fixtures/real/29-...) prints its headings
+    # in lower case; its document host ran them into the text.
+    text = (
+        "First aid for seizures\n\n01494 601 400 Monday to Friday 9am to 4pm. National call "
+        "rate. what to do if someone has a seizure Managing seizures is often very simple. "
+        "Knowing how to help may help you to feel more confident.\n\n"
+        "are all seizures the same? There are different types of epileptic seizures.\n"
+    )
+    document = read(tmp_path, text)
+    assert chapters(document)[1:] == [
+        "what to do if someone has a seizure",
+        "are all seizures the same?",
+    ]
+    # A question that goes on from the line above, its sentence wrapped, is text.
+    prose = read(
+        tmp_path,
+        "First aid\n\nMany people ask us\nwhether it is safe to drive? You can ask your GP.\n",
+    )
+    assert chapters(prose) == [None]
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

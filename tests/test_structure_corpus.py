@@ -46,9 +46,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
         "headings": "the last heading has nothing under it (the excerpt ends there)"
     },
     "21-scribd-baclofen-for-muscle-spasm.txt": {"headings": _COLUMNS},
-    "29-epilepsy-society-first-aid.txt": {
-        "headings": f"{_FUSED}; the headings are printed in lower case"
-    },
     "30-parkinsons-queensland-connections.txt": {
         "headings": f"{_FUSED}: 'Magazine Contributions' after an empty label ('Advertising:')"
     },

@@ -227,6 +227,42 @@ def _heading_apart(lines: list[str], entry: str) -> list[str]:
     return lines
 
 
+# A heading in lower case (a charity's house style) run in between sentences, over its
+# text: "... National call rate. what to do if someone has a seizure Managing seizures
+# is ...", or a question opening a line: "are all seizures the same? There are ...".
+# A sentence never starts in lower case, and its text starts with a capital.
+_LOWER_CASE_RUN_IN = (
+    re.compile(r"(?<=[a-z][.!?] )(?P<heading>[a-z][a-z’'-]*(?: [a-z][a-z’'-]*){2,11}\??)"
+               r"(?= [A-Z][a-z]+ [a-z])"),
+    re.compile(r"^(?P<heading>[a-z][a-z’'-]*(?: [a-z][a-z’'-]*){2,11}\?)(?= [A-Z][a-z]+ [a-z])"),
+)  # fmt: skip
+
+
+def _lower_case_headings_apart(lines: list[str]) -> tuple[list[str], frozenset[str]]:
+    """`lines` with headings in lower case run into the text (`_LOWER_CASE_RUN_IN`) on
+    lines of their own, and the headings' keys."""
+    out: list[str] = []
+    keys: set[str] = set()
+    for number, line in enumerate(lines):
+        indent, text = line[: len(line) - len(line.lstrip())], line.strip()
+        before = lines[number - 1].strip() if number else ""
+        # A line that goes on from the line above, its sentence wrapped, opens no heading.
+        patterns = (
+            _LOWER_CASE_RUN_IN
+            if not before or rules.ends_sentence(before)
+            else _LOWER_CASE_RUN_IN[:1]
+        )
+        found = [m for pattern in patterns for m in pattern.finditer(text)]
+        start = 0
+        for match in sorted(found, key=lambda match: match.start()):
+            out += [indent + part for part in (text[start : match.start()].strip(),) if part]
+            out.append(indent + match["heading"])
+            keys.add(_entry_key(match["heading"]))
+            start = match.end()
+        out.append(indent + text[start:].strip() if found else line)
+    return out, frozenset(keys)
+
+
 def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[str]:
     """Lines with headings that were run into their neighbours put on lines of their own.
 
@@ -554,7 +590,10 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
         # A numbered heading may end on "for" ("1. What this medicine is used for"), and
         # so may one that repeats such a contents entry.
         entry = numbered is None and _entry_key(text) in entries
-        if not _candidate(text, alone=numbered is not None or entry):
+        if not (
+            _candidate(text, alone=numbered is not None or entry)
+            or (entry and _lower_case_title(text))
+        ):
             continue
         if wrapped and numbered is None and len(rules.clean_text(line)) >= WRAPPED_SHARE * width:
             continue  # as wide as the column: wrapped there (a numbered line starts its own)
@@ -839,7 +878,8 @@ class _Reader:
 
     def __init__(self, entries: frozenset[str] = frozenset()) -> None:
         self.entries = entries
-        """The text's contents entries (`_contents_entries`), which name its headings."""
+        """Keys of lines the text itself shows to be headings wherever they stand: its
+        contents entries (`_contents_entries`), and headings in lower case run into it."""
         self.pieces: list[Piece] = []
         self.group = 0
         self.in_list = False
@@ -1083,8 +1123,10 @@ def _menus(blocks: Sequence[_Block]) -> set[int]:
 
 def read_text(text: str) -> list[Piece]:
     """Pieces of a plain-text leaflet, in reading order."""
-    raw = [_without_tags(line) for line in text.splitlines()]
-    entries = _contents_entries(raw)
+    raw, lower_case = _lower_case_headings_apart(
+        [_without_tags(line) for line in text.splitlines()]
+    )
+    entries = _contents_entries(raw) | lower_case
     unfused, contents, run_in = _contents_apart(_unfused(raw, entries))
     entries |= run_in
     blocks = _blocks(unfused, contents)
