@@ -637,6 +637,21 @@ def test_headings_in_lower_case_run_into_the_text_are_found(tmp_path: Path) -> N
     assert chapters(prose) == [None]
 
 
+def test_an_information_boxs_label_run_into_its_value_is_not_a_heading(tmp_path: Path) -> None:
+    # Wikipedia's dystonia article (tests/fixtures/real/49-...): the box's rows lost the
+    # space between label and value.
+    document = read(
+        tmp_path,
+        "Dystonia\n\nDystonia\nA person with medication-induced dystonia\nSpecialtyNeurology\n"
+        "Complicationsphysical disabilities (contractures, torticollis),[1] pain and fatigue[2]\n"
+        "Causeshereditary (DYT1); birth injury; head trauma; medication; infection; toxins\n\n"
+        "Dystonia is a neurological movement disorder.\n\nClassification\n\n"
+        "There are multiple types of dystonia.\n",
+    )
+    assert "SpecialtyNeurology" not in chapters(document)
+    assert chapters(document)[-1] == "Classification"
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

@@ -74,9 +74,6 @@ STILL_WRONG: dict[str, dict[str, str]] = {
     "43-studylib-ms-spasms-stiffness.txt": {
         "title": f"{_FUSED}: the title follows the printer's slug and the series name in one line"
     },
-    "49-wikipedia-dystonia.txt": {
-        "headings": "the information box's cells are run together ('SpecialtyNeurology')"
-    },
 }
 """Members and aspects still read wrong, with why: plain text (tests/fixtures/real)."""
 

@@ -507,6 +507,9 @@ def _is_leftover(line: str) -> bool:
     return rules.is_web_leftover(line)
 
 
+# A table's label run into its value, one word with a capital inside ("SpecialtyNeurology",
+# an encyclopedia's information box copied as text).
+_LABEL_RUN_INTO_VALUE = re.compile(r"[A-Z][a-z]{3,}[A-Z][a-z]{3,}")
 _BYLINE = re.compile(r"By\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 # A UK postcode ("SE1 7TP"), a Canadian one ("M5C 1B5"), a US state and ZIP ("IL 60601").
 _POSTCODE = re.compile(
@@ -525,6 +528,7 @@ def _candidate(line: str, *, alone: bool = False, max_words: int = rules.MAX_HEA
         and not (text.startswith("(") and text.endswith(")"))  # "(Trihexyphenidyl hydrochloride)"
         and not rules.is_kind_label(text)  # "PATIENT INFORMATION LEAFLET" under a title
         and not _BYLINE.fullmatch(text)  # "By Robin Elliott"
+        and not _LABEL_RUN_INTO_VALUE.fullmatch(text)  # "SpecialtyNeurology"
     )
 
 
