@@ -11,6 +11,8 @@ does not end like a sentence, after a sentence or a list, over its text
 page); as a bullet with its text indented under it; or stuck to its text
 by the accordion's "Expand". A label and its value ("Type: Focal"), a
 number, a line of a flattened table or an indented continuation never is.
+Headings and contents lists that a document host ran into the text are put
+on lines of their own first (`read.flattened`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio_leaflet.model import LeftOutReason
-from audio_leaflet.read import furniture, rules
+from audio_leaflet.read import flattened, furniture, rules
 from audio_leaflet.read.structure import Gap, Heading, Item, Omitted, Piece, Table, Text
 
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -56,43 +58,6 @@ _QUESTION_RUN_IN = re.compile(r"(?P<heading>[^.!?]{3,100}\?)(?P<text>[A-Z][a-z].
 _HEADING_RUN_ON = re.compile(r"(?P<text>.{20,}[a-z][.!?])(?P<heading>[A-Z][\w'’ -]{2,60})")
 
 
-FLATTENED_PAGE_CHARS = 1500
-"""A line this long is a whole page flattened by a document host, its headings run in."""
-_RUN_IN_QUESTION = re.compile(
-    r"(?<= )(?P<heading>(?:What|Why|How|When|Where|Who|Which|Is|Are|Can|Could|Should|Do"
-    r"|Does|Will|Would|Need)\b[^.!?]{5,110}\?)(?= [A-Z])"
-)
-# A short heading in Title Case between two sentences of a flattened page, its text
-# starting with a word that starts sentences: "... in different ways. Spasticity Some of".
-_RUN_IN_HEADING = re.compile(
-    r"(?<=[a-z][.!?] )(?P<heading>[A-Z][a-z’'-]+(?: [A-Z][\w’'-]*){0,3})"
-    r"(?= (?:The|This|These|Some|Many|Most|It|If|You|Your|We|There|When) [a-z])"
-)
-
-
-def _headings_apart(text: str) -> list[str]:
-    """A flattened page's headings, each run in between sentences ("... come and go. Why
-    should I reduce ...? You should ..."), put on lines of their own. A question word
-    with a capital inside a line starts a heading: in a sentence it has none; so does
-    a short phrase in Title Case whose text starts after it ("Spasticity Some of ...")."""
-    found = [
-        match
-        for pattern in (_RUN_IN_QUESTION, _RUN_IN_HEADING)
-        for match in pattern.finditer(text)
-        if rules.looks_like_heading(match["heading"])
-    ]
-    parts: list[str] = []
-    start = 0
-    for match in sorted(found, key=lambda match: match.start()):
-        if match.start() < start:
-            continue  # inside a heading already taken
-        parts += [text[start : match.start()].strip(), match["heading"]]
-        start = match.end()
-    if not parts:
-        return []
-    return [part for part in [*parts, text[start:].strip()] if part]
-
-
 # A medicine's package leaflet opens, under the medicine's name, with this box.
 _MEDICINE_LEAFLET_OPENING = re.compile(r"read all of this leaflet carefully\b", re.IGNORECASE)
 # A title run into its subtitle: "Care after stroke ... Information for patients and ...".
@@ -106,161 +71,14 @@ _CONTENTS_FUSED = re.compile(r"(?P<heading>[A-Za-z][A-Za-z ]{6,30}[a-z])(?P<entr
 _DRAWN_NUMBER = re.compile(r"(?P<mark>[^\w\s]{1,3}|[A-Z])\s+(?P<heading>\w.*)")
 
 
-def _entry_key(text: str) -> str:
-    return " ".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
-
-
 def _contents_entries(lines: Sequence[str]) -> frozenset[str]:
     """The entries of the text's numbered lists ("1. What Co-Careldopa is and what it is
     used for"), as keys: a line that repeats one later is that section's heading."""
     return frozenset(
-        _entry_key(found[0])
+        flattened.entry_key(found[0])
         for line in lines
         if (found := rules.list_item(line)) is not None and found[1]
     )
-
-
-# "Contents" (or a medicine leaflet's "What is in this leaflet:") run into a flattened
-# page's text, then its entries.
-_RUN_IN_CONTENTS = re.compile(
-    r"(?<!\S)(?:Contents|CONTENTS|Table of [Cc]ontents|What is in this leaflet:)\s+"
-    r"(?=[A-Z0-9‘'“])"
-)
-# A page number ("4") or a section number ("4.") between run-in entries.
-_PAGE = re.compile(r"(?<!\S)\d{1,3}\.?(?!\S)")
-MIN_RUN_IN_PAGES = 3
-"""Fewest page or section numbers that make the words after a run-in "Contents" a list."""
-UNNUMBERED_ENTRY_WORDS = 4
-"""Words of an unnumbered run-in contents list's first entry looked for as its heading."""
-
-
-def _contents_apart(lines: list[str]) -> tuple[list[str], set[int], frozenset[str]]:
-    """A contents list that a document host ran into the text, put on lines of its own.
-
-    "... Contents Introduction 4 About epilepsy 5 ... 34", or "Contents Who
-    the booklet is for and what it covers Principles of care ..." over more
-    lines of entries. As a reader does, the list is taken to end where its
-    first entry comes back as a heading, and each numbered entry that comes
-    back inside a flattened line, over its text, is put on a line of its own.
-    Returns the lines, the indices of the contents list's lines (the word
-    "Contents" and the entries), and the keys of the numbered entries.
-    """
-    for number, line in enumerate(lines):
-        text = line.strip()
-        match = _RUN_IN_CONTENTS.search(text)
-        if match is None or rules.list_item(line) is not None:
-            continue
-        rest = text[match.end() :]
-        if not _has_letters(rest):
-            continue  # "What is in this leaflet:" over its list: read as it is
-        numbered = len(_PAGE.findall(rest)) >= MIN_RUN_IN_PAGES
-        if numbered:
-            entries = [part.strip() for part in _PAGE.split(rest) if _has_letters(part)]
-        else:
-            entries = [" ".join(rest.split()[:UNNUMBERED_ENTRY_WORDS])]
-        first_end = match.end() + rest.find(entries[0]) + len(entries[0])
-        end = _contents_end(lines, number, text[first_end:], entries[0], numbered)
-        if end is None:
-            continue
-        in_line, last = end  # the list ends at text[in_line] (or with its line), before lines[last]
-        stop = len(text) if in_line is None else first_end + in_line
-        if (number_before := re.search(r"(?<!\S)\d{1,2}\.\s+$", text[:stop])) is not None:
-            stop = number_before.start()  # the returning heading's own number: "1. What ..."
-        head = [text[: match.start()].strip()] if text[: match.start()].strip() else []
-        listed = [match.group().strip(), text[match.end() : stop].strip()]
-        between = lines[number + 1 : last]
-        after = [text[stop:].strip()] if text[stop:].strip() else []
-        later = [*after, *lines[last:]]
-        if numbered:
-            for entry in entries:
-                later = _heading_apart(later, entry)
-        start = number + len(head)
-        contents = set(range(start, start + len(listed) + len(between)))
-        keys = frozenset(_entry_key(entry) for entry in entries) if numbered else frozenset()
-        return [*lines[:number], *head, *listed, *between, *later], contents, keys
-    return lines, set(), frozenset()
-
-
-def _has_letters(text: str) -> bool:
-    return any(c.isalpha() for c in text)
-
-
-def _contents_end(
-    lines: Sequence[str], number: int, after_first: str, first: str, numbered: bool
-) -> tuple[int | None, int] | None:
-    """Where a run-in contents list on `lines[number]` ends, as (position in the text after
-    its first entry, or None for the line's end; index of the first line after it), or
-    None when its first entry never comes back, so it may not be a contents list.
-
-    A numbered list ends where its first entry comes back in the same line, or
-    else with its line; an unnumbered one goes on over the lines up to the line
-    that starts with its first entry, with no blank line between.
-    """
-    if numbered:
-        again = after_first.find(first)
-        if again >= 0:
-            return again, number + 1
-        if any(first in line for line in lines[number + 1 :]):
-            return None, number + 1
-        return None
-    for later in range(number + 1, len(lines)):
-        line = lines[later].strip()
-        if not line:
-            return None
-        if line.startswith(first) and _candidate(line):
-            return None, later
-    return None
-
-
-def _heading_apart(lines: list[str], entry: str) -> list[str]:
-    """`lines` with the first return of a contents entry inside a flattened line, after a
-    page number or a sentence and over its text ("... epilepsy.org.uk 3 Introduction This
-    booklet tells you ..."), put on a line of its own."""
-    pattern = re.compile(rf"(?:^|(?<=[\d.?!:] ))(?:\d{{1,2}}\.\s+)?{re.escape(entry)}(?= [A-Z‘“(])")
-    for index, line in enumerate(lines):
-        found = pattern.search(line.strip())
-        if found is None:
-            continue
-        text = line.strip()
-        parts = [text[: found.start()].strip(), found.group(), text[found.end() :].strip()]
-        return [*lines[:index], *(part for part in parts if part), *lines[index + 1 :]]
-    return lines
-
-
-# A heading in lower case (a charity's house style) run in between sentences, over its
-# text: "... National call rate. what to do if someone has a seizure Managing seizures
-# is ...", or a question opening a line: "are all seizures the same? There are ...".
-# A sentence never starts in lower case, and its text starts with a capital.
-_LOWER_CASE_RUN_IN = (
-    re.compile(r"(?<=[a-z][.!?] )(?P<heading>[a-z][a-z’'-]*(?: [a-z][a-z’'-]*){2,11}\??)"
-               r"(?= [A-Z][a-z]+ [a-z])"),
-    re.compile(r"^(?P<heading>[a-z][a-z’'-]*(?: [a-z][a-z’'-]*){2,11}\?)(?= [A-Z][a-z]+ [a-z])"),
-)  # fmt: skip
-
-
-def _lower_case_headings_apart(lines: list[str]) -> tuple[list[str], frozenset[str]]:
-    """`lines` with headings in lower case run into the text (`_LOWER_CASE_RUN_IN`) on
-    lines of their own, and the headings' keys."""
-    out: list[str] = []
-    keys: set[str] = set()
-    for number, line in enumerate(lines):
-        indent, text = line[: len(line) - len(line.lstrip())], line.strip()
-        before = lines[number - 1].strip() if number else ""
-        # A line that goes on from the line above, its sentence wrapped, opens no heading.
-        patterns = (
-            _LOWER_CASE_RUN_IN
-            if not before or rules.ends_sentence(before)
-            else _LOWER_CASE_RUN_IN[:1]
-        )
-        found = [m for pattern in patterns for m in pattern.finditer(text)]
-        start = 0
-        for match in sorted(found, key=lambda match: match.start()):
-            out += [indent + part for part in (text[start : match.start()].strip(),) if part]
-            out.append(indent + match["heading"])
-            keys.add(_entry_key(match["heading"]))
-            start = match.end()
-        out.append(indent + text[start:].strip() if found else line)
-    return out, frozenset(keys)
 
 
 def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[str]:
@@ -292,10 +110,12 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
             out += [indent + match["heading"], indent + match["entry"]]
             continue
         match = _DRAWN_NUMBER.fullmatch(text)
-        if match and _entry_key(match["heading"]) in entries:
+        if match and flattened.entry_key(match["heading"]) in entries:
             out += [indent + match["mark"], indent + match["heading"]]
             continue
-        if len(text) >= FLATTENED_PAGE_CHARS and (parts := _headings_apart(text)):
+        if len(text) >= flattened.FLATTENED_PAGE_CHARS and (
+            parts := flattened.headings_apart(text)
+        ):
             for part in parts:  # each a block of its own, as printed
                 out += [indent + part, ""]
             continue
@@ -324,7 +144,7 @@ def _unfused(lines: list[str], entries: frozenset[str] = frozenset()) -> list[st
 
 def _blocks(unfused: Sequence[str], contents: set[int]) -> list[_Block]:
     """Blank-line separated blocks of `unfused` lines; the lines at `contents` are a
-    contents list that was run into the text (`_contents_apart`), left out."""
+    contents list that was run into the text (`flattened.contents_apart`), left out."""
     blocks: list[_Block] = []
     lines: list[str] = []
     blanks = blanks_before = 0
@@ -593,7 +413,7 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
             continue
         # A numbered heading may end on "for" ("1. What this medicine is used for"), and
         # so may one that repeats such a contents entry.
-        entry = numbered is None and _entry_key(text) in entries
+        entry = numbered is None and flattened.entry_key(text) in entries
         if not (
             _candidate(text, alone=numbered is not None or entry)
             or (entry and _lower_case_title(text))
@@ -635,7 +455,7 @@ def _headings_in_block(lines: Sequence[str], entries: frozenset[str] = frozenset
             elif not (
                 heading[previous]
                 or _ends_open(line_before)
-                or _entry_key(lines[index]) in entries  # the contents list names it
+                or flattened.entry_key(lines[index]) in entries  # the contents list names it
                 or furniture.CONTENTS_HEADING.match(rules.clean_text(lines[index]))
             ):
                 heading[index] = False
@@ -826,11 +646,11 @@ def _subtitle(block: _Block, title: str) -> bool:
     line = rules.clean_text(block.lines[0])
     if _SUBTITLE.match(line):
         return True
-    title_words = [w for w in _entry_key(title).split() if not w.isdigit()]
+    title_words = [w for w in flattened.entry_key(title).split() if not w.isdigit()]
     return (
         len(title_words) >= MIN_STANDFIRST_TITLE_WORDS
         and not line.endswith("?")
-        and f" {' '.join(title_words)} " in f" {_entry_key(line)} "
+        and f" {' '.join(title_words)} " in f" {flattened.entry_key(line)} "
         and len(line.split()) >= STANDFIRST_LENGTH * len(title.split())
     )
 
@@ -1127,11 +947,11 @@ def _menus(blocks: Sequence[_Block]) -> set[int]:
 
 def read_text(text: str) -> list[Piece]:
     """Pieces of a plain-text leaflet, in reading order."""
-    raw, lower_case = _lower_case_headings_apart(
+    raw, lower_case = flattened.lower_case_headings_apart(
         [_without_tags(line) for line in text.splitlines()]
     )
     entries = _contents_entries(raw) | lower_case
-    unfused, contents, run_in = _contents_apart(_unfused(raw, entries))
+    unfused, contents, run_in = flattened.contents_apart(_unfused(raw, entries))
     entries |= run_in
     blocks = _blocks(unfused, contents)
     menus = _menus(blocks)
