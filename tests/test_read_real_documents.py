@@ -502,6 +502,19 @@ def test_a_medicine_leaflets_run_in_contents_list_gives_its_numbered_sections(
     assert "Botox is a muscle relaxant." in said(tmp_path, text)
 
 
+def test_a_run_in_contents_list_does_not_end_at_an_entry_that_starts_like_its_first(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Epilepsy: a guide\n\nContents Introduction 4 Treatment 6 Introduction to surgery 9 "
+        "Help 12 Introduction This booklet tells you what epilepsy is.\n"
+    )
+    document = read(tmp_path, text)
+    assert chapters(document) == ["Introduction"]
+    contents = [line for line, reason in left_out(document) if reason is R.CONTENTS]
+    assert contents == ["Contents", "Introduction 4 Treatment 6 Introduction to surgery 9 Help 12"]
+
+
 def test_the_title_again_with_a_page_number_is_a_running_header(tmp_path: Path) -> None:
     document = read(tmp_path, CONTENTS_PAGES_AFTER)
     assert ("2 Epilepsy: diagnosis, treatment and healthcare", R.RUNNING_HEADER) in left_out(

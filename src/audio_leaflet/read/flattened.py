@@ -136,9 +136,11 @@ def _contents_end(
     that starts with its first entry, with no blank line between.
     """
     if numbered:
-        again = after_first.find(first)
-        if again >= 0:
-            return again, number + 1
+        # Its return over its text, not another entry that starts with the same words
+        # ("Introduction 4 ... Introduction to treatment 9").
+        again = re.search(rf"{re.escape(first)}(?= [A-Z‘“(])", after_first)
+        if again is not None:
+            return again.start(), number + 1
         if any(first in line for line in lines[number + 1 :]):
             return None, number + 1
         return None
