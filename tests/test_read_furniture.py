@@ -88,3 +88,17 @@ def test_block_furniture(pieces: list[Piece], kept: int, reasons: set[LeftOutRea
     left_out: list[LeftOut] = []
     assert len(without_furniture(pieces, left_out)) == kept
     assert {item.reason for item in left_out} == reasons
+
+
+def test_a_magazines_contents_list_by_its_rhythm_keeps_the_text_after_it() -> None:
+    entries = ("8", "The Currency Of Curiosity", "Meet Stanley", "11 Candid Kids", "Meet Jake")
+    entries += ("15 The Web We Weave", "Internet connections")
+    text = ("The Dialogue is the magazine of", "the foundation.")
+    left_out: list[LeftOut] = []
+    kept = without_furniture([Heading("inside this issue"), Text(entries + text)], left_out)
+    assert kept == [Text(text)]
+    assert [item.text for item in left_out] == ["inside this issue", *entries]
+    # The list alone, with no text after it, leaves nothing behind.
+    left_out = []
+    assert without_furniture([Heading("inside this issue"), Text(entries)], left_out) == []
+    assert len(left_out) == 1 + len(entries)

@@ -90,6 +90,8 @@ def without_furniture(pieces: Sequence[Piece], left_out: list[LeftOut]) -> list[
         if in_contents and isinstance(piece, Text) and (count := _contents_prefix(lines, headings)):
             # The entries, then the text that follows them with no blank line between.
             left_out += [LeftOut(line.strip(), LeftOutReason.CONTENTS) for line in lines[:count]]
+            if count == len(lines):
+                continue
             piece, lines = Text(tuple(lines[count:])), lines[count:]
         in_contents = False
         if isinstance(piece, Text):
@@ -193,7 +195,8 @@ def _contents_prefix(lines: Sequence[str], headings: set[str]) -> int:
     if len(run) < MIN_LISTED_ENTRIES:
         return 0
     gaps = collections.Counter(b - a - 1 for a, b in itertools.pairwise(run))
-    blurb = gaps.most_common(1)[0][0]
+    # On a tie, the shorter blurb: a line of text said beats a line of it lost.
+    blurb = min(gap for gap, count in gaps.items() if count == max(gaps.values()))
     end = min(run[-1] + 1 + blurb, len(texts))
     blurbs = [text for i, text in enumerate(texts[:end]) if i not in run]
     if any(len(text.split()) > MAX_BLURB_WORDS for text in blurbs):
