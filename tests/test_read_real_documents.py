@@ -665,6 +665,32 @@ def test_an_information_boxs_label_run_into_its_value_is_not_a_heading(tmp_path:
     assert chapters(document)[-1] == "Classification"
 
 
+def test_a_copy_with_a_blank_line_after_every_line_keeps_its_sentences_whole(
+    tmp_path: Path,
+) -> None:
+    # Carers Wales's guide on an e-paper host (tests/fixtures/real/40-...).
+    text = (
+        "Looking after someone\n\nEvery year in Wales 123,000 people become<br />\n\n"
+        "carers, looking after family or friends who<br />\n\n"
+        "are older, disabled or seriously ill.<br />\n\n"
+        "At times, caring can be profoundly joyful. There’s nothing<br />\n\n"
+        "more natural and human than helping our loved ones get the<br />\n\n"
+        "most out of life.<br />\n"
+    )
+    sentences = said(tmp_path, text)
+    assert (
+        "Every year in Wales one hundred and twenty-three thousand people become carers, "
+        "looking after family or friends who are older, disabled or seriously ill."
+    ) in sentences
+    assert (
+        "There's nothing more natural and human than helping our loved ones get the most "
+        "out of life." in sentences
+    )
+    # Once, a line over a lower-case line after a blank is a lead-in over its points.
+    once = "Side effects\n\nYou may feel some of these side effects\n\ntiredness and feeling sick\n"
+    assert "tiredness and feeling sick." in said(tmp_path, once)
+
+
 def test_a_newsletter_is_not_its_own_publisher(tmp_path: Path) -> None:
     document = read(
         tmp_path,

@@ -4,7 +4,8 @@ A page flattened onto one line runs its headings into its sentences
 ("... come and go. Why should I reduce ...? You should ..."); a booklet's
 contents list runs into its first page ("... Contents Introduction 4 About
 epilepsy 5 ..."); a charity that prints its headings in lower case loses
-them inside its text. A reader still sees each of these; the functions here
+them inside its text; an e-paper host puts a blank line after every printed
+line, breaking its sentences. A reader still sees each of these; the functions here
 put them on lines of their own for `read.text`, which then reads them as it
 reads any line.
 """
@@ -202,3 +203,40 @@ def lower_case_headings_apart(lines: list[str]) -> tuple[list[str], frozenset[st
             start = match.end()
         out.append(indent + text[start:].strip() if found else line)
     return out, frozenset(keys)
+
+
+MIN_DOUBLE_SPACED_BREAKS = 3
+"""Fewest sentences broken over a blank line that show a copy put one after every line."""
+MIN_BROKEN_LINE_WORDS = 3
+
+
+def _broken_over_blank(lines: Sequence[str], index: int) -> bool:
+    """Whether `lines[index]` is a blank line inside a sentence: a line of prose that
+    does not end above it, and a line that starts in lower case under it."""
+    if lines[index].strip() or not 0 < index < len(lines) - 1:
+        return False
+    above, below = lines[index - 1].strip(), lines[index + 1].strip()
+    return (
+        len(above.split()) >= MIN_BROKEN_LINE_WORDS
+        and len(below.split()) >= MIN_BROKEN_LINE_WORDS
+        and not rules.ends_sentence(above)
+        and not above.endswith(":")
+        and below[:1].islower()
+    )
+
+
+def double_spacing_closed(lines: list[str]) -> list[str]:
+    """`lines` without the blank lines that a copy put after every printed line, where
+    they break sentences ("Every year in Wales 123,000 people become", a blank line,
+    "carers, looking after family or friends who", as an e-paper host copies a guide).
+
+    A sentence never starts in lower case, so a blank line between a line that
+    does not end and one that starts in lower case is inside a sentence. Only
+    a text that does this again and again is taken for double-spaced; once, it
+    may be a lead-in over its points.
+    """
+    breaks = [index for index in range(len(lines)) if _broken_over_blank(lines, index)]
+    if len(breaks) < MIN_DOUBLE_SPACED_BREAKS:
+        return lines
+    closed = set(breaks)
+    return [line for index, line in enumerate(lines) if index not in closed]

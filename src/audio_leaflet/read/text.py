@@ -948,7 +948,7 @@ def _menus(blocks: Sequence[_Block]) -> set[int]:
 def read_text(text: str) -> list[Piece]:
     """Pieces of a plain-text leaflet, in reading order."""
     raw, lower_case = flattened.lower_case_headings_apart(
-        [_without_tags(line) for line in text.splitlines()]
+        flattened.double_spacing_closed([_without_tags(line) for line in text.splitlines()])
     )
     entries = _contents_entries(raw) | lower_case
     unfused, contents, run_in = flattened.contents_apart(_unfused(raw, entries))
