@@ -42,15 +42,19 @@ def headings_apart(text: str) -> list[str]:
         for match in pattern.finditer(text)
         if rules.looks_like_heading(match["heading"])
     ]
+    return _parted(text, found) if found else []
+
+
+def _parted(text: str, headings: Sequence[re.Match[str]]) -> list[str]:
+    """`text` cut around the `headings` found in it, each heading a part of its own, in
+    order; a heading found inside one already taken is not taken again."""
     parts: list[str] = []
     start = 0
-    for match in sorted(found, key=lambda match: match.start()):
+    for match in sorted(headings, key=lambda match: match.start()):
         if match.start() < start:
-            continue  # inside a heading already taken
+            continue
         parts += [text[start : match.start()].strip(), match["heading"]]
         start = match.end()
-    if not parts:
-        return []
     return [part for part in [*parts, text[start:].strip()] if part]
 
 
@@ -195,13 +199,11 @@ def lower_case_headings_apart(lines: list[str]) -> tuple[list[str], frozenset[st
             else _LOWER_CASE_RUN_IN[:1]
         )
         found = [m for pattern in patterns for m in pattern.finditer(text)]
-        start = 0
-        for match in sorted(found, key=lambda match: match.start()):
-            out += [indent + part for part in (text[start : match.start()].strip(),) if part]
-            out.append(indent + match["heading"])
-            keys.add(entry_key(match["heading"]))
-            start = match.end()
-        out.append(indent + text[start:].strip() if found else line)
+        if not found:
+            out.append(line)
+            continue
+        out += [indent + part for part in _parted(text, found)]
+        keys |= {entry_key(match["heading"]) for match in found}
     return out, frozenset(keys)
 
 
